@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { AppError } from '../errors.ts';
+import * as m0001 from './migrations/0001-initial.ts';
+import type { Database } from './schema.ts';
+
+/**
+ * What a backend can do. Code asks these questions instead of asking which backend it runs on.
+ */
+export interface Capabilities {
+  /** Several statements can run at the same time on separate connections. */
+  multipleConnections: boolean;
+  /** Short human name for logs and the health endpoint. */
+  name: 'pglite' | 'postgresql';
+}
+
+export interface Db {
+  kysely: Kysely<Database>;
+  caps: Capabilities;
+  close(): Promise<void>;
+}
+
+const migrations: Record<string, Migration> = { '0001-initial': m0001 };
+
+// Same JavaScript values from both backends: counts and numerics as numbers, dates as
+// 'YYYY-MM-DD' text (never a Date at local midnight), timestamps as Date.
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+const parseNumber = (value: string) => Number(value);
+const parseText = (value: string) => value;
+
+export interface OpenOptions {
+  /** Run pending migrations (under a lock) before returning. Default true. */
+  migrate?: boolean;
+  /** Embedded database in memory instead of on disk (tests). */
+  inMemory?: boolean;
+}
+
+export async function openDatabase(
+  config: Pick<Config, 'dataDir' | 'databaseUrl' | 'poolSize'>,
+  options: OpenOptions = {},
+): Promise<Db> {
+  const db = config.databaseUrl
+    ? openServer(config.databaseUrl, config.poolSize)
+    : await openEmbedded(options.inMemory ? undefined : config.dataDir);
+  try {
+    await db.kysely.selectNoFrom((eb) => eb.val(1).as('ok')).execute();
+    if (options.migrate !== false) await migrateToLatest(db.kysely);
+  } catch (error) {
+    await db.close().catch(() => {});
+    if (error instanceof AppError) throw error;
+    const where = config.databaseUrl ? redactUrl(config.databaseUrl) : config.dataDir;
+    throw new AppError(503, 'database-unavailable', `Cannot open the database at ${where}: ${(error as Error).message}`);
+  }
+  return db;
+}
+
+function openServer(url: string, poolSize: number): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === INT8 || oid === NUMERIC) return parseNumber;
+        if (oid === DATE) return parseText;
+        return pg.types.getTypeParser(oid, format);
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kysely,
+    caps: { multipleConnections: true, name: 'postgresql' },
+    close: () => kysely.destroy(),
+  };
+}
+
+async function openEmbedded(dataDir: string | undefined): Promise<Db> {
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  const { PGliteDialect } = await import('./pglite-dialect.ts');
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    parsers: { [INT8]: parseNumber, [NUMERIC]: parseNumber, [DATE]: parseText },
+  });
+  const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    kysely,
+    caps: { multipleConnections: false, name: 'pglite' },
+    close: () => kysely.destroy(),
+  };
+}
+
+/** Applies pending migrations; Kysely holds an advisory lock so that concurrent starts wait. */
+export async function migrateToLatest(kysely: Kysely<any>): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  const migrator = new Migrator({ db: kysely, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new AppError(500, 'migration-failed', `Migration ${failed} failed: ${(error as Error).message}`);
+  }
+  return (results ?? []).map((r) => r.migrationName);
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

@@ -1,0 +1,160 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Row types of the tables, as Kysely sees them. Timestamps come back as Date. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json = ColumnType<Record<string, unknown>, string | Record<string, unknown>, string | Record<string, unknown>>;
+
+interface Entity {
+  org_id: string;
+  id: string;
+  attributes: Generated<Json>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Database {
+  organization: {
+    id: Generated<string>;
+    slug: string;
+    name: string;
+    timezone: Generated<string>;
+    currency: Generated<string>;
+    language: Generated<'en' | 'ru' | 'lt'>;
+    settings: Generated<Json>;
+    created_at: Generated<Timestamp>;
+  };
+  api_key: {
+    org_id: string;
+    id: Generated<string>;
+    name: string;
+    prefix: string;
+    key_hash: string;
+    scope: 'full' | 'ingest' | 'read';
+    user_id: string | null;
+    created_at: Generated<Timestamp>;
+    last_used_at: Timestamp | null;
+    revoked_at: Timestamp | null;
+  };
+  import_run: {
+    org_id: string;
+    id: Generated<string>;
+    entity: string;
+    source: string | null;
+    format: string;
+    status: 'running' | 'succeeded' | 'rejected' | 'failed';
+    dry_run: Generated<boolean>;
+    skip_invalid: Generated<boolean>;
+    rows_read: Generated<number>;
+    inserted: Generated<number>;
+    updated: Generated<number>;
+    unchanged: Generated<number>;
+    rejected: Generated<number>;
+    errors: ColumnType<unknown[], string, string>;
+    message: string | null;
+    api_key_id: string | null;
+    started_at: Generated<Timestamp>;
+    finished_at: Timestamp | null;
+  };
+  team: Entity & { name: string };
+  agent: Entity & {
+    name: string;
+    email: string | null;
+    team_id: string | null;
+    active: Generated<boolean>;
+    hired_at: Timestamp | null;
+  };
+  customer: Entity & {
+    name: string | null;
+    email: string | null;
+    segment: string | null;
+    plan: string | null;
+    country: string | null;
+    language: string | null;
+    signed_up_at: Timestamp | null;
+    acquisition_channel: string | null;
+    acquisition_cost: number | null;
+    currency: string | null;
+    acquisition_cost_reporting: number | null;
+  };
+  subscription: Entity & {
+    customer_id: string;
+    plan: string | null;
+    mrr: number;
+    currency: string;
+    mrr_reporting: number;
+    started_at: Timestamp;
+    ended_at: Timestamp | null;
+    cancel_reason: string | null;
+  };
+  customer_order: Entity & {
+    customer_id: string;
+    amount: number;
+    currency: string;
+    amount_reporting: number;
+    ordered_at: Timestamp;
+    status: string;
+    channel: string | null;
+  };
+  ticket: Entity & {
+    customer_id: string | null;
+    agent_id: string | null;
+    team_id: string | null;
+    channel: string | null;
+    priority: string | null;
+    status: string | null;
+    subject: string | null;
+    tags: string[];
+    created_at: Timestamp;
+    first_response_at: Timestamp | null;
+    first_resolved_at: Timestamp | null;
+    resolved_at: Timestamp | null;
+    closed_at: Timestamp | null;
+    reopen_count: number;
+    agent_replies: number | null;
+    customer_replies: number | null;
+    handle_time_seconds: number | null;
+    first_response_by_bot: boolean;
+  };
+  survey_response: Entity & {
+    kind: string;
+    score: number;
+    submitted_at: Timestamp;
+    survey: string | null;
+    comment: string | null;
+    language: string | null;
+    customer_id: string | null;
+    ticket_id: string | null;
+    agent_id: string | null;
+    team_id: string | null;
+    channel: string | null;
+    ratings: Json;
+  };
+  review: Entity & {
+    source: string;
+    published_at: Timestamp;
+    rating: number | null;
+    rating_max: number;
+    title: string | null;
+    text: string | null;
+    language: string | null;
+    author: string | null;
+    customer_id: string | null;
+    url: string | null;
+  };
+  cost: Omit<Entity, 'attributes'> & {
+    category: string;
+    amount: number;
+    currency: string;
+    amount_reporting: number;
+    period_start: ColumnType<string, string, string>;
+    period_end: ColumnType<string, string, string>;
+    team_id: string | null;
+    description: string | null;
+  };
+  fx_rate: {
+    org_id: string;
+    currency: string;
+    date: ColumnType<string, string, string>;
+    rate: number;
+    updated_at: Generated<Timestamp>;
+  };
+}
