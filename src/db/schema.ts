@@ -48,6 +48,7 @@ export interface Database {
     updated: Generated<number>;
     unchanged: Generated<number>;
     rejected: Generated<number>;
+    duplicates: Generated<number>;
     errors: ColumnType<unknown[], string, string>;
     message: string | null;
     api_key_id: string | null;

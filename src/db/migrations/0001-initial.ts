@@ -44,6 +44,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       updated integer not null default 0,
       unchanged integer not null default 0,
       rejected integer not null default 0,
+      duplicates integer not null default 0,
       errors jsonb not null default '[]',
       message text,
       api_key_id uuid,

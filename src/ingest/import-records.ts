@@ -1,0 +1,344 @@
+import type { Kysely } from 'kysely';
+import { localDate } from '../calendar/zoned-time.ts';
+import type { Db } from '../db/connect.ts';
+import type { Database } from '../db/schema.ts';
+import { badRequest, toAppError } from '../errors.ts';
+import type { Organization } from '../orgs/index.ts';
+import { getEntity, ENTITY_NAMES, type EntityDef } from './entities.ts';
+import { readRecords, type ImportFormat, type SourceItem } from './read-records.ts';
+import { RecordShaper, type MappingOptions } from './shape-record.ts';
+import { lookupRates, upsertRows } from './upsert-rows.ts';
+
+/**
+ * The one import path behind `cxkpi import` and `POST /api/v1/import/{entity}`: read, map,
+ * validate, convert currencies and upsert in batches inside one transaction. By default the
+ * import is all-or-nothing: the first rejected record stops the writing, the rest of the file is
+ * still validated so that every problem is reported, and the transaction is rolled back.
+ */
+export interface ImportOptions extends MappingOptions {
+  format?: ImportFormat;
+  /** Store the valid records and report the invalid ones instead of storing nothing. */
+  skipInvalid?: boolean;
+  /** Validate and count everything, then roll back. */
+  dryRun?: boolean;
+  /** Where the data came from (file name), kept in the import history. */
+  source?: string;
+  apiKeyId?: string;
+  /** Receives every rejected record, e.g. to write a rejects file. */
+  onReject?: (rejected: RejectedRecord) => void | Promise<void>;
+  batchSize?: number;
+}
+
+export interface RecordError {
+  line: number;
+  id?: string;
+  field: string | null;
+  reason: string;
+}
+
+export interface RejectedRecord {
+  line: number;
+  values: Record<string, unknown> | null;
+  raw?: string;
+  errors: RecordError[];
+}
+
+export interface ImportSummary {
+  import_id: string;
+  entity: string;
+  status: 'succeeded' | 'rejected';
+  dry_run: boolean;
+  records: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  /** Records whose key appeared again later in the same batch; the later one was kept. */
+  duplicates: number;
+  rejected: number;
+  /** The first problems (all of them up to MAX_REPORTED_ERRORS). */
+  errors: RecordError[];
+  errors_truncated: boolean;
+  message: string;
+}
+
+export const MAX_REPORTED_ERRORS = 1000;
+const DEFAULT_BATCH = 2000;
+
+class RollBack extends Error {}
+
+export async function importRecords(
+  db: Db,
+  org: Organization,
+  entityName: string,
+  input: AsyncIterable<Buffer | string>,
+  options: ImportOptions = {},
+): Promise<ImportSummary> {
+  const entity = getEntity(entityName);
+  if (!entity) {
+    throw badRequest('unknown-entity', `There is no entity "${entityName}"; use one of ${ENTITY_NAMES.join(', ')}.`);
+  }
+  const shaper = new RecordShaper(entity, { timezone: org.timezone }, options);
+  const run = await db.kysely
+    .insertInto('import_run')
+    .values({
+      org_id: org.id,
+      entity: entity.name,
+      source: options.source ?? null,
+      format: options.format ?? 'auto',
+      status: 'running',
+      dry_run: options.dryRun ?? false,
+      skip_invalid: options.skipInvalid ?? false,
+      errors: '[]',
+      api_key_id: options.apiKeyId ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
+  const state = new ImportState(entity, org, options);
+  try {
+    await db.kysely.transaction().execute(async (trx) => {
+      await state.run(trx, shaper, readRecords(input, options.format));
+      if (state.mustRollBack()) throw new RollBack();
+    });
+  } catch (error) {
+    if (!(error instanceof RollBack)) {
+      const appError = toAppError(error);
+      await finishRun(db.kysely, org.id, run.id, {
+        status: appError.status < 500 ? 'rejected' : 'failed',
+        message: appError.message,
+        errors: appError.details,
+        state,
+      });
+      throw appError;
+    }
+  }
+  const summary = state.summary(run.id);
+  await finishRun(db.kysely, org.id, run.id, { status: summary.status, message: summary.message, errors: summary.errors, state });
+  return summary;
+}
+
+async function finishRun(
+  db: Kysely<Database>,
+  orgId: string,
+  runId: string,
+  outcome: { status: 'succeeded' | 'rejected' | 'failed'; message: string; errors: unknown; state: ImportState },
+) {
+  const committed = outcome.status === 'succeeded' && !outcome.state.dryRun;
+  await db
+    .updateTable('import_run')
+    .set({
+      status: outcome.status,
+      message: outcome.message,
+      errors: JSON.stringify(Array.isArray(outcome.errors) ? outcome.errors : outcome.errors ? [outcome.errors] : []),
+      rows_read: outcome.state.records,
+      inserted: committed ? outcome.state.inserted : 0,
+      updated: committed ? outcome.state.updated : 0,
+      unchanged: outcome.state.unchanged,
+      rejected: outcome.state.rejected,
+      duplicates: outcome.state.duplicates,
+      finished_at: new Date(),
+    })
+    .where('org_id', '=', orgId)
+    .where('id', '=', runId)
+    .execute();
+}
+
+interface PendingRow {
+  line: number;
+  row: Record<string, unknown>;
+  values: Record<string, unknown>;
+}
+
+class ImportState {
+  records = 0;
+  inserted = 0;
+  updated = 0;
+  unchanged = 0;
+  duplicates = 0;
+  rejected = 0;
+  readonly errors: RecordError[] = [];
+  readonly dryRun: boolean;
+  private readonly skipInvalid: boolean;
+  private readonly batchSize: number;
+
+  constructor(
+    private readonly entity: EntityDef,
+    private readonly org: Organization,
+    private readonly options: ImportOptions,
+  ) {
+    this.dryRun = options.dryRun ?? false;
+    this.skipInvalid = options.skipInvalid ?? false;
+    this.batchSize = options.batchSize ?? DEFAULT_BATCH;
+  }
+
+  /** Once a record is rejected in an all-or-nothing import, nothing more is written. */
+  private get writing(): boolean {
+    return this.skipInvalid || this.rejected === 0;
+  }
+
+  mustRollBack(): boolean {
+    return this.dryRun || (this.rejected > 0 && !this.skipInvalid);
+  }
+
+  async run(trx: Kysely<Database>, shaper: RecordShaper, items: AsyncIterable<SourceItem>) {
+    let batch: PendingRow[] = [];
+    // The previous batch is written while the next one is read and validated.
+    let writing: Promise<void> = Promise.resolve();
+    for await (const item of items) {
+      if (item.type === 'columns') {
+        const problems = shaper.checkColumns(item.columns);
+        if (problems.length) {
+          throw badRequest(
+            'invalid-columns',
+            `Line ${item.line}: ${problems.map((p) => p.reason).join('; ')}`,
+            problems.map((p) => ({ line: item.line, field: p.field, reason: p.reason })),
+          );
+        }
+        continue;
+      }
+      this.records++;
+      if (item.type === 'broken') {
+        await this.reject({ line: item.line, values: null, raw: item.raw, errors: [{ line: item.line, field: null, reason: `the record ${item.reason}` }] });
+        continue;
+      }
+      const shaped = shaper.shape(item.values);
+      if (!shaped.row) {
+        const id = idOf(item.values, shaper);
+        await this.reject({
+          line: item.line,
+          values: item.values,
+          errors: shaped.errors.map((e) => ({ line: item.line, ...(id ? { id } : {}), field: e.field, reason: e.reason })),
+        });
+        continue;
+      }
+      batch.push({ line: item.line, row: shaped.row, values: item.values });
+      if (batch.length >= this.batchSize) {
+        await writing;
+        writing = this.flush(trx, batch);
+        // Handled when awaited above or after the loop; this only keeps Node from calling it unhandled.
+        writing.catch(() => {});
+        batch = [];
+      }
+    }
+    await writing;
+    await this.flush(trx, batch);
+  }
+
+  private async reject(record: RejectedRecord) {
+    this.rejected++;
+    for (const error of record.errors) {
+      if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push(error);
+    }
+    await this.options.onReject?.(record);
+  }
+
+  private async flush(trx: Kysely<Database>, batch: PendingRow[]) {
+    if (!batch.length) return;
+    const unique = this.dedupe(batch);
+    const priced = await this.convertMoney(trx, unique);
+    if (!this.writing || !priced.length) return;
+    const counts = await upsertRows(trx, this.entity, this.org.id, priced.map((p) => p.row));
+    this.inserted += counts.inserted;
+    this.updated += counts.updated;
+    this.unchanged += priced.length - counts.inserted - counts.updated;
+  }
+
+  /** One statement cannot touch the same row twice: the last record with a key wins. */
+  private dedupe(batch: PendingRow[]): PendingRow[] {
+    const key = this.entity.key;
+    const seen = new Map<string, number>();
+    batch.forEach((pending, index) => seen.set(key.map((k) => pending.row[k]).join('\u0000'), index));
+    if (seen.size === batch.length) return batch;
+    this.duplicates += batch.length - seen.size;
+    const keep = new Set(seen.values());
+    return batch.filter((_, index) => keep.has(index));
+  }
+
+  /** Fills the currency and the exchange rate of money entities; rejects records without a rate. */
+  private async convertMoney(trx: Kysely<Database>, batch: PendingRow[]): Promise<PendingRow[]> {
+    const money = this.entity.money;
+    if (!money) return batch;
+    const foreign: Array<{ pending: PendingRow; currency: string; date: string }> = [];
+    const today = localDate(this.org.timezone, Date.now());
+    for (const pending of batch) {
+      const row = pending.row;
+      row.currency ??= this.org.currency;
+      if (row.currency === this.org.currency) {
+        row._rate = '1';
+        continue;
+      }
+      const at = row[money.dateField];
+      const date = typeof at === 'string' ? (at.length === 10 ? at : localDate(this.org.timezone, Date.parse(at))) : today;
+      foreign.push({ pending, currency: row.currency as string, date });
+    }
+    if (!foreign.length) return batch;
+    const rates = await lookupRates(trx, this.org.id, foreign);
+    const missing = new Set<PendingRow>();
+    for (const [i, entry] of foreign.entries()) {
+      const rate = rates[i];
+      if (rate) {
+        entry.pending.row._rate = rate;
+        continue;
+      }
+      missing.add(entry.pending);
+      const id = entry.pending.row.id as string | undefined;
+      await this.reject({
+        line: entry.pending.line,
+        values: entry.pending.values,
+        errors: [
+          {
+            line: entry.pending.line,
+            ...(id ? { id } : {}),
+            field: 'currency',
+            reason: `no ${entry.currency} to ${this.org.currency} rate on ${entry.date} or in the 31 days before; import fx_rates first`,
+          },
+        ],
+      });
+    }
+    return missing.size ? batch.filter((pending) => !missing.has(pending)) : batch;
+  }
+
+  summary(importId: string): ImportSummary {
+    const stored = !this.mustRollBack();
+    const status = this.rejected > 0 && !this.skipInvalid ? 'rejected' : 'succeeded';
+    const summary: ImportSummary = {
+      import_id: importId,
+      entity: this.entity.name,
+      status,
+      dry_run: this.dryRun,
+      records: this.records,
+      inserted: stored || this.dryRun ? this.inserted : 0,
+      updated: stored || this.dryRun ? this.updated : 0,
+      unchanged: this.unchanged,
+      duplicates: this.duplicates,
+      rejected: this.rejected,
+      errors: this.errors,
+      errors_truncated: this.rejected > 0 && this.errors.length >= MAX_REPORTED_ERRORS,
+      message: '',
+    };
+    summary.message = describeSummary(summary);
+    return summary;
+  }
+}
+
+function idOf(values: Record<string, unknown>, shaper: RecordShaper): string | undefined {
+  for (const key in values) {
+    const target = shaper.target(key);
+    if ('kind' in target && target.kind === 'field' && target.name === 'id') {
+      const id = values[key];
+      return typeof id === 'string' || typeof id === 'number' ? String(id).trim() || undefined : undefined;
+    }
+  }
+  return undefined;
+}
+
+export function describeSummary(s: ImportSummary): string {
+  const counts = `${s.records} records: ${s.inserted} inserted, ${s.updated} updated, ${s.unchanged} unchanged, ${s.rejected} rejected`;
+  const dupes = s.duplicates ? ` (${s.duplicates} repeated ids: the last record of each was kept)` : '';
+  if (s.status === 'rejected') {
+    return `Nothing was stored: ${s.rejected} of ${s.records} records are invalid. Fix them, or import the valid ones with --skip-invalid.`;
+  }
+  if (s.dry_run) return `Dry run, nothing was stored. ${counts}${dupes}.`;
+  return `Imported ${s.entity}. ${counts}${dupes}.`;
+}
+
