@@ -2,13 +2,14 @@ import type { ColumnType, Generated } from 'kysely';
 
 /** Row types of the tables, as Kysely sees them. Timestamps come back as Date. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<Record<string, unknown>, string | Record<string, unknown>, string | Record<string, unknown>>;
 
 interface Entity {
   org_id: string;
   id: string;
   attributes: Generated<Json>;
-  updated_at: Generated<Timestamp>;
+  updated_at: GeneratedTimestamp;
 }
 
 export interface Database {
@@ -20,7 +21,7 @@ export interface Database {
     currency: Generated<string>;
     language: Generated<'en' | 'ru' | 'lt'>;
     settings: Generated<Json>;
-    created_at: Generated<Timestamp>;
+    created_at: GeneratedTimestamp;
   };
   api_key: {
     org_id: string;
@@ -30,7 +31,7 @@ export interface Database {
     key_hash: string;
     scope: 'full' | 'ingest' | 'read';
     user_id: string | null;
-    created_at: Generated<Timestamp>;
+    created_at: GeneratedTimestamp;
     last_used_at: Timestamp | null;
     revoked_at: Timestamp | null;
   };
@@ -52,7 +53,7 @@ export interface Database {
     errors: ColumnType<unknown[], string, string>;
     message: string | null;
     api_key_id: string | null;
-    started_at: Generated<Timestamp>;
+    started_at: GeneratedTimestamp;
     finished_at: Timestamp | null;
   };
   team: Entity & { name: string };
@@ -156,6 +157,6 @@ export interface Database {
     currency: string;
     date: ColumnType<string, string, string>;
     rate: number;
-    updated_at: Generated<Timestamp>;
+    updated_at: GeneratedTimestamp;
   };
 }

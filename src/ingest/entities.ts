@@ -29,6 +29,8 @@ export interface EntityDef {
   key: string[];
   fields: FieldDef[];
   money?: MoneyRule;
+  /** The timestamp or date that places a record in time (row listings filter and sort by it). */
+  timeField?: string;
   /** Cross-field rules, run on a record whose fields are all valid. */
   check?: (row: Record<string, unknown>) => Array<{ field: string; reason: string }>;
   description: string;
@@ -91,6 +93,7 @@ const entities: EntityDef[] = [
   {
     name: 'agents',
     table: 'agent',
+    timeField: 'hired_at',
     key: ['id'],
     description: 'People (or bots) who answer tickets.',
     fields: [
@@ -106,6 +109,7 @@ const entities: EntityDef[] = [
   {
     name: 'customers',
     table: 'customer',
+    timeField: 'signed_up_at',
     key: ['id'],
     description: 'Customers (accounts or people) that buy, subscribe and contact support.',
     money: { amount: 'acquisition_cost', reporting: 'acquisition_cost_reporting', dateField: 'signed_up_at' },
@@ -127,6 +131,7 @@ const entities: EntityDef[] = [
   {
     name: 'subscriptions',
     table: 'subscription',
+    timeField: 'started_at',
     key: ['id'],
     description: 'Recurring subscriptions; a customer is active while one covers the day.',
     money: { amount: 'mrr', reporting: 'mrr_reporting', dateField: 'started_at' },
@@ -146,6 +151,7 @@ const entities: EntityDef[] = [
   {
     name: 'orders',
     table: 'customer_order',
+    timeField: 'ordered_at',
     key: ['id'],
     description: 'One-off purchases.',
     money: { amount: 'amount', reporting: 'amount_reporting', dateField: 'ordered_at' },
@@ -163,6 +169,7 @@ const entities: EntityDef[] = [
   {
     name: 'tickets',
     table: 'ticket',
+    timeField: 'created_at',
     key: ['id'],
     description: 'Support tickets (conversations) with their timestamps.',
     fields: [
@@ -204,6 +211,7 @@ const entities: EntityDef[] = [
   {
     name: 'survey_responses',
     table: 'survey_response',
+    timeField: 'submitted_at',
     key: ['id'],
     description: 'Answers to NPS, CSAT, CES, eNPS and rating surveys.',
     fields: [
@@ -234,6 +242,7 @@ const entities: EntityDef[] = [
   {
     name: 'reviews',
     table: 'review',
+    timeField: 'published_at',
     key: ['id'],
     description: 'Public online reviews.',
     fields: [
@@ -258,6 +267,7 @@ const entities: EntityDef[] = [
   {
     name: 'costs',
     table: 'cost',
+    timeField: 'period_start',
     key: ['id'],
     description: 'Support, acquisition and other costs over a period.',
     money: { amount: 'amount', reporting: 'amount_reporting', dateField: 'period_start' },
@@ -276,6 +286,7 @@ const entities: EntityDef[] = [
   {
     name: 'fx_rates',
     table: 'fx_rate',
+    timeField: 'date',
     key: ['currency', 'date'],
     description: 'Exchange rates: units of the reporting currency per one unit of `currency`.',
     fields: [

@@ -66,11 +66,21 @@ const DEFAULT_BATCH = 2000;
 
 class RollBack extends Error {}
 
+/** Where records come from: the bytes of a file or request body, or objects built in code. */
+export type ImportSource =
+  | { bytes: AsyncIterable<Buffer | string> }
+  | { objects: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>> };
+
+async function* objectItems(source: Extract<ImportSource, { objects: unknown }>): AsyncGenerator<SourceItem> {
+  let line = 0;
+  for await (const values of source.objects) yield { type: 'record', line: ++line, values };
+}
+
 export async function importRecords(
   db: Db,
   org: Organization,
   entityName: string,
-  input: AsyncIterable<Buffer | string>,
+  source: ImportSource,
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
   const entity = getEntity(entityName);
@@ -97,7 +107,7 @@ export async function importRecords(
   const state = new ImportState(entity, org, options);
   try {
     await db.kysely.transaction().execute(async (trx) => {
-      await state.run(trx, shaper, readRecords(input, options.format));
+      await state.run(trx, shaper, 'bytes' in source ? readRecords(source.bytes, options.format) : objectItems(source));
       if (state.mustRollBack()) throw new RollBack();
     });
   } catch (error) {

@@ -192,7 +192,7 @@ function jsonItem(text: string, line: number): SourceItem {
  * (tracking strings and nesting), and only that element is handed to JSON.parse.
  */
 async function* readJsonArray(text: AsyncIterable<string>): AsyncGenerator<SourceItem> {
-  let state: 'before-array' | 'before-element' | 'in-element' | 'after-element' | 'done' = 'before-array';
+  let state = 'before-array' as 'before-array' | 'before-element' | 'in-element' | 'done';
   let line = 1;
   let element = '';
   let elementLine = 1;

@@ -1,0 +1,115 @@
+import path from 'node:path';
+import { sql } from 'kysely';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../auth/index.ts';
+import { openDatabase, redactUrl, type Db } from '../../db/connect.ts';
+import { badRequest } from '../../errors.ts';
+import { generateDemo, type DemoData } from '../../demo/index.ts';
+import { localDate } from '../../calendar/zoned-time.ts';
+import { importRecords, type EntityName } from '../../ingest/index.ts';
+import { ensureDefaultOrganization, type Organization } from '../../orgs/index.ts';
+import { configFrom, parseCommand, type Io } from '../context.ts';
+import { serveOptions, serveUntilStopped } from './serve.ts';
+
+const help = `Usage: cxkpi demo [--port 3000] [--host 127.0.0.1] [--seed 42] [--end YYYY-MM-DD] [--data-dir DIR]
+
+Generates a realistic demo organization (12 months up to --end, default today; same seed and end,
+same data) in its own embedded database (default ./cxkpi-demo-data), then serves it. A second
+start with the same seed and end reuses the data.`;
+
+/** Bump when the generator changes, so that stored demo data is regenerated. */
+const DEMO_VERSION = 1;
+
+/** Load order: what a record refers to (an agent's team, an order's currency rate) comes first. */
+const LOAD_ORDER: EntityName[] = [
+  'teams',
+  'agents',
+  'fx_rates',
+  'customers',
+  'subscriptions',
+  'orders',
+  'tickets',
+  'survey_responses',
+  'reviews',
+  'costs',
+];
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values } = parseCommand(args, {
+    ...serveOptions,
+    seed: { type: 'string' },
+    end: { type: 'string' },
+    'no-serve': { type: 'boolean' },
+  });
+  if (values.help) return io.out(help), 0;
+  const seed = Number(values.seed ?? 42);
+  if (!Number.isSafeInteger(seed)) throw badRequest('invalid-arguments', '--seed must be a whole number.');
+  if (values.end && !/^\d{4}-\d{2}-\d{2}$/.test(values.end)) throw badRequest('invalid-arguments', '--end must be a date such as 2026-11-01.');
+  const dataDir = values['data-dir'] ?? process.env.CXKPI_DEMO_DATA_DIR ?? './cxkpi-demo-data';
+  const config = configFrom({ ...values, 'data-dir': dataDir }, { port: values.port, host: values.host, defaultTimezone: 'Europe/Vilnius', defaultCurrency: 'EUR' });
+  const end = values.end ?? localDate('Europe/Vilnius', Date.now());
+
+  const started = performance.now();
+  const db = await openDatabase(config);
+  try {
+    const { org } = await ensureDefaultOrganization(db.kysely, config);
+    const loaded = await loadDemo(db, org, { seed, end }, io);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    io.out(loaded ? `Demo data generated and loaded in ${seconds} s.` : `Demo data for seed ${seed} up to ${end} is already loaded (${seconds} s).`);
+    const key = await rotateDemoKey(db, org);
+    io.out(`Demo API key (read and write, valid until the next \`cxkpi demo\`):\n  ${key}\n`);
+    if (values['no-serve']) return 0;
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const where = config.databaseUrl ? redactUrl(config.databaseUrl) : path.resolve(dataDir);
+  await serveUntilStopped(db, config, io, where);
+  return 0;
+}
+
+interface DemoMarker {
+  version: number;
+  seed: number;
+  end: string;
+}
+
+/** Generates and imports the demo unless the same demo is already stored. Returns whether it loaded. */
+export async function loadDemo(db: Db, org: Organization, marker: Omit<DemoMarker, 'version'>, io: Io): Promise<boolean> {
+  const wanted: DemoMarker = { version: DEMO_VERSION, ...marker };
+  const row = await db.kysely.selectFrom('organization').select('settings').where('id', '=', org.id).executeTakeFirstOrThrow();
+  const stored = (row.settings as { demo?: DemoMarker }).demo;
+  if (stored && stored.version === wanted.version && stored.seed === wanted.seed && stored.end === wanted.end) return false;
+
+  io.out(`Generating the demo organization (seed ${wanted.seed}, 12 months up to ${wanted.end})...`);
+  const data: DemoData = generateDemo({ seed: wanted.seed, end: wanted.end });
+  await db.kysely.transaction().execute(async (trx) => {
+    // Older demo data goes first, so that a new seed or end never mixes with the old one.
+    for (const table of ['team', 'agent', 'customer', 'subscription', 'customer_order', 'ticket', 'survey_response', 'review', 'cost', 'fx_rate', 'import_run'] as const) {
+      await trx.deleteFrom(table).where('org_id', '=', org.id).execute();
+    }
+    await trx
+      .updateTable('organization')
+      .set({ name: data.organization.name, timezone: data.organization.timezone, currency: data.organization.currency, language: data.organization.language })
+      .where('id', '=', org.id)
+      .execute();
+  });
+  const demoOrg = { ...org, ...data.organization };
+  for (const entity of LOAD_ORDER) {
+    const records = data[entity];
+    const summary = await importRecords(db, demoOrg, entity, { objects: records as Array<Record<string, unknown>> }, { source: 'demo', batchSize: 5000 });
+    if (summary.status !== 'succeeded' || summary.rejected) {
+      throw new Error(`The demo generator produced invalid ${entity}: ${JSON.stringify(summary.errors.slice(0, 3))}`);
+    }
+    io.out(`  ${entity.padEnd(16)} ${String(summary.inserted + summary.updated + summary.unchanged).padStart(7)}`);
+  }
+  await sql`update organization set settings = jsonb_set(settings, '{demo}', ${JSON.stringify(wanted)}::jsonb) where id = ${org.id}::uuid`.execute(db.kysely);
+  return true;
+}
+
+/** One demo key at a time: the previous one is revoked at each start. */
+async function rotateDemoKey(db: Db, org: Organization): Promise<string> {
+  for (const key of await listApiKeys(db.kysely, org.id)) {
+    if (key.name === 'demo' && !key.revoked_at) await revokeApiKey(db.kysely, org.id, key.id);
+  }
+  return (await createApiKey(db.kysely, org.id, { name: 'demo', scope: 'full' })).key;
+}

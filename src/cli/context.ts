@@ -1,0 +1,59 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadConfig, type Config, type ConfigFlags } from '../config.ts';
+import { openDatabase, type Db } from '../db/connect.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { ensureDefaultOrganization, findOrganizationBySlug, type Organization } from '../orgs/index.ts';
+
+/** Options every command that touches the database accepts. */
+export const databaseOptions = {
+  'data-dir': { type: 'string' },
+  'database-url': { type: 'string' },
+  org: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** Where a command writes: tests capture these. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  stdin: NodeJS.ReadableStream;
+}
+
+export const processIo: Io = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  stdin: process.stdin,
+};
+
+export function parseCommand<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw badRequest('invalid-arguments', `${(error as Error).message}. See --help.`);
+  }
+}
+
+export function configFrom(values: Record<string, unknown>, extra: ConfigFlags = {}): Config {
+  return loadConfig({
+    dataDir: values['data-dir'] as string | undefined,
+    databaseUrl: values['database-url'] as string | undefined,
+    ...extra,
+  });
+}
+
+/** The organization a command works in: `--org SLUG`, or the installation's default one. */
+export async function resolveOrganization(db: Db, config: Config, slug: string | undefined): Promise<Organization> {
+  if (!slug) return (await ensureDefaultOrganization(db.kysely, config)).org;
+  const org = await findOrganizationBySlug(db.kysely, slug);
+  if (!org) throw notFound('organization-not-found', `No organization "${slug}".`);
+  return org;
+}
+
+export async function withDatabase<T>(config: Config, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openDatabase(config);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,56 @@
+import { toAppError } from '../errors.ts';
+import { processIo, type Io } from './context.ts';
+
+/**
+ * The `cxkpi` command line: one module per command under ./commands, each parsing its own
+ * arguments and calling the same functions the HTTP API calls.
+ */
+type Command = { summary: string; load: () => Promise<{ run(args: string[], io: Io): Promise<number> }> };
+
+const commands: Record<string, Command> = {
+  demo: { summary: 'generate a realistic 12-month demo organization, then serve it', load: () => import('./commands/demo.ts') },
+  serve: { summary: 'start the HTTP API', load: () => import('./commands/serve.ts') },
+  migrate: { summary: 'apply pending database migrations', load: () => import('./commands/migrate.ts') },
+  import: { summary: 'import a CSV, JSON Lines or JSON file into an entity', load: () => import('./commands/import.ts') },
+  entities: { summary: 'list the importable entities and their fields', load: () => import('./commands/entities.ts') },
+  keys: { summary: 'create, list and revoke API keys', load: () => import('./commands/keys.ts') },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  return [
+    'Usage: cxkpi <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Database: --data-dir DIR (embedded, default ./cxkpi-data) or --database-url postgres://...',
+    'Run `cxkpi <command> --help` for the options of a command.',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage());
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    const { default: pkg } = await import('../../package.json', { with: { type: 'json' } });
+    io.out(pkg.version);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.err(`cxkpi: unknown command "${name}".\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await command.load()).run(args, io);
+  } catch (error) {
+    const appError = toAppError(error);
+    if (appError.code === 'internal-error') io.err(`cxkpi ${name}: ${(error as Error).stack ?? String(error)}`);
+    else io.err(`cxkpi ${name}: ${appError.message}`);
+    return appError.status >= 500 ? 1 : 2;
+  }
+}

@@ -1,0 +1,169 @@
+import { createRequire } from 'node:module';
+import { listEntities, type EntityDef, type FieldDef } from '../ingest/index.ts';
+import { rowColumns } from '../ingest/list-rows.ts';
+
+/** The OpenAPI 3.1 document, generated from the entity declarations so it cannot drift. */
+export function buildOpenApi(): Record<string, unknown> {
+  const require = createRequire(import.meta.url);
+  const { version } = require('../../package.json') as { version: string };
+  const entities = listEntities();
+  const schemas: Record<string, unknown> = {
+    Error: {
+      type: 'object',
+      required: ['error'],
+      properties: {
+        error: {
+          type: 'object',
+          required: ['code', 'message'],
+          properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+        },
+      },
+    },
+    ImportSummary: {
+      type: 'object',
+      properties: {
+        import_id: { type: 'string', format: 'uuid' },
+        entity: { type: 'string' },
+        status: { enum: ['succeeded', 'rejected'] },
+        dry_run: { type: 'boolean' },
+        records: { type: 'integer' },
+        inserted: { type: 'integer' },
+        updated: { type: 'integer' },
+        unchanged: { type: 'integer' },
+        duplicates: { type: 'integer' },
+        rejected: { type: 'integer' },
+        errors: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { line: { type: 'integer' }, id: { type: 'string' }, field: { type: ['string', 'null'] }, reason: { type: 'string' } },
+          },
+        },
+        errors_truncated: { type: 'boolean' },
+        message: { type: 'string' },
+      },
+    },
+  };
+  for (const entity of entities) schemas[entity.name] = entitySchema(entity);
+
+  const paths: Record<string, unknown> = {
+    '/api/v1/health': {
+      get: { summary: 'Liveness and database status', security: [], responses: { 200: { description: 'Healthy' }, 503: { description: 'Database unavailable' } } },
+    },
+  };
+  for (const entity of entities) {
+    paths[`/api/v1/import/${entity.name}`] = {
+      post: {
+        summary: `Import ${entity.name}`,
+        description: `${entity.description} Upsert by ${entity.key.join(' + ')}; all-or-nothing unless skip_invalid=true.`,
+        tags: ['import'],
+        parameters: [
+          { name: 'format', in: 'query', schema: { enum: ['csv', 'jsonl', 'json'] }, description: 'Overrides the Content-Type.' },
+          { name: 'map', in: 'query', schema: { type: 'array', items: { type: 'string' } }, description: '`Source Column=field`, `=attributes.name` or `=-`' },
+          { name: 'set', in: 'query', schema: { type: 'array', items: { type: 'string' } }, description: '`field=value` for every record' },
+          { name: 'skip_invalid', in: 'query', schema: { type: 'boolean' } },
+          { name: 'dry_run', in: 'query', schema: { type: 'boolean' } },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': { schema: { type: 'array', items: { $ref: `#/components/schemas/${entity.name}` } } },
+            'application/x-ndjson': { schema: { $ref: `#/components/schemas/${entity.name}` } },
+            'text/csv': { schema: { type: 'string' } },
+          },
+        },
+        responses: {
+          200: { description: 'Imported', content: { 'application/json': { schema: { $ref: '#/components/schemas/ImportSummary' } } } },
+          400: { description: 'Records rejected; nothing stored', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+          401: { description: 'No or unknown API key' },
+          413: { description: 'Body too large' },
+        },
+      },
+    };
+    paths[`/api/v1/${entity.name}`] = {
+      get: {
+        summary: `List ${entity.name}`,
+        tags: ['rows'],
+        description: 'Equality filters on fields (comma = any of), attributes.<name>=value, from/to on the time field, keyset paging.',
+        parameters: [
+          ...(entity.timeField
+            ? [
+                { name: 'from', in: 'query', schema: { type: 'string' }, description: `${entity.timeField} >= from` },
+                { name: 'to', in: 'query', schema: { type: 'string' }, description: `${entity.timeField} < to` },
+              ]
+            : []),
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 100 } },
+          { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'next_cursor of the previous page' },
+          { name: 'format', in: 'query', schema: { enum: ['json', 'csv'] } },
+        ],
+        responses: {
+          200: {
+            description: 'A page of rows',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    rows: { type: 'array', items: { type: 'object', properties: Object.fromEntries(rowColumns(entity).map((c) => [c, {}])) } },
+                    next_cursor: { type: ['string', 'null'] },
+                  },
+                },
+              },
+              'text/csv': { schema: { type: 'string' } },
+            },
+          },
+        },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'cxkpi API', version, description: 'Customer experience KPIs: import data, list rows. Field reference: docs/data-model.md.' },
+    servers: [{ url: '/' }],
+    security: [{ apiKey: [] }],
+    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from `cxkpi keys create`' } }, schemas },
+    paths,
+  };
+}
+
+function entitySchema(entity: EntityDef): Record<string, unknown> {
+  return {
+    type: 'object',
+    description: entity.description,
+    required: entity.fields.filter((f) => f.required).map((f) => f.name),
+    properties: Object.fromEntries(entity.fields.map((field) => [field.name, fieldSchema(field)])),
+  };
+}
+
+function fieldSchema(field: FieldDef): Record<string, unknown> {
+  const extra = {
+    ...(field.description ? { description: field.description } : {}),
+    ...(field.default !== undefined ? { default: field.default } : {}),
+  };
+  const type = field.type;
+  switch (type.kind) {
+    case 'id':
+    case 'text':
+      return { type: 'string', ...extra };
+    case 'enum':
+      return { enum: [...type.values], ...extra };
+    case 'int':
+      return { type: 'integer', ...(type.min !== undefined ? { minimum: type.min } : {}), ...(type.max !== undefined ? { maximum: type.max } : {}), ...extra };
+    case 'decimal':
+      return { type: ['number', 'string'], ...extra };
+    case 'bool':
+      return { type: 'boolean', ...extra };
+    case 'timestamp':
+      return { type: 'string', format: 'date-time', description: 'ISO 8601; without an offset it is read in the organization time zone', ...extra };
+    case 'date':
+      return { type: 'string', format: 'date', ...extra };
+    case 'currency':
+      return { type: 'string', pattern: '^[A-Z]{3}$', ...extra };
+    case 'list':
+      return { type: 'array', items: { type: 'string' }, ...extra };
+    case 'ratings':
+      return { type: 'object', additionalProperties: { type: 'integer', minimum: 1, maximum: 5 }, ...extra };
+    case 'attributes':
+      return { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] }, ...extra };
+  }
+}
