@@ -217,7 +217,7 @@ const entities: EntityDef[] = [
     fields: [
       id,
       { name: 'kind', type: { kind: 'enum', values: SURVEY_KINDS }, required: true },
-      { name: 'score', type: { kind: 'int', min: 0, max: 10 }, required: true },
+      { name: 'score', type: { kind: 'int' }, required: true, description: 'On the scale of its kind: nps and enps 0-10, csat and rating 1-5, ces 1-7.' },
       timestamp('submitted_at', true),
       text('survey', 200),
       text('comment'),

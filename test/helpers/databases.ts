@@ -16,16 +16,19 @@ export interface Variant {
 const only = (process.env.TEST_DATABASES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const url = process.env.TEST_DATABASE_URL;
 
+const opened: Array<Promise<Db>> = [];
+// Registered when the helper loads, so on the root test: databases close after the whole file.
+after(async () => {
+  for (const db of opened) await (await db).close();
+});
+
 function variant(name: Variant['name'], open: () => Promise<Db>): Variant {
-  let opened: Promise<Db> | undefined;
+  let db: Promise<Db> | undefined;
   return {
     name,
     db: () => {
-      if (!opened) {
-        opened = open();
-        after(async () => (await opened!).close());
-      }
-      return opened;
+      if (!db) opened.push((db = open()));
+      return db;
     },
   };
 }
