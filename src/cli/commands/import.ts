@@ -62,9 +62,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   const map = { ...preset?.map, ...pairs(values.map ?? [], '--map') };
   const set = { ...preset?.set, ...pairs(values.set ?? [], '--set') };
   const format = (values.format as ImportFormat | undefined) ?? (file === '-' ? undefined : formatFromName(file));
-  if (file !== '-' && !fs.existsSync(file)) throw badRequest('file-not-found', `There is no file ${file}.`);
-
   const config = configFrom(values);
+  if (file !== '-' && !fs.existsSync(file)) throw badRequest('file-not-found', `There is no file ${file}.`);
   const rejects = values.rejects ? new RejectsWriter(values.rejects, format ?? 'jsonl') : undefined;
   try {
     const summary = await withDatabase(config, async (db) => {

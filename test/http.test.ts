@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createApiKey, revokeApiKey } from '../src/auth/index.ts';
+import { loadConfig } from '../src/config.ts';
+import { createApp } from '../src/http/app.ts';
+import { createLogger } from '../src/http/logger.ts';
+import { createTestOrg, variants } from './helpers/databases.ts';
+
+for (const variant of variants) {
+  describe(`HTTP API on ${variant.name}`, () => {
+    async function setup() {
+      const db = await variant.db();
+      const org = await createTestOrg(db, { timezone: 'Europe/Vilnius' });
+      const lines: string[] = [];
+      const app = createApp({ db, config: loadConfig({}, {}), logger: createLogger('info', (line) => void lines.push(line)) });
+      const full = (await createApiKey(db.kysely, org.id, { name: 'test', scope: 'full' })).key;
+      const read = (await createApiKey(db.kysely, org.id, { name: 'reader', scope: 'read' })).key;
+      const ingest = (await createApiKey(db.kysely, org.id, { name: 'ingest', scope: 'ingest' })).key;
+      const auth = (key: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${key}`, ...extra });
+      return { db, org, app, full, read, ingest, auth, lines };
+    }
+
+    test('health answers without a key and names the backend', async () => {
+      const { app } = await setup();
+      const response = await app.request('/api/v1/health');
+      assert.equal(response.status, 200);
+      assert.deepEqual(await response.json().then((b: any) => [b.status, b.database.backend]), ['ok', variant.name]);
+    });
+
+    test('import needs a valid key of the right scope; a revoked key stops at once', async () => {
+      const { app, db, org, read, auth, lines } = await setup();
+      const body = 'id,name\nt1,Billing\n';
+      const none = await app.request('/api/v1/import/teams', { method: 'POST', body, headers: { 'content-type': 'text/csv' } });
+      assert.equal(none.status, 401);
+      assert.equal(((await none.json()) as any).error.code, 'unauthorized');
+      const wrongScope = await app.request('/api/v1/import/teams', { method: 'POST', body, headers: auth(read, { 'content-type': 'text/csv' }) });
+      assert.equal(wrongScope.status, 403);
+      const { key, info } = await createApiKey(db.kysely, org.id, { name: 'short-lived', scope: 'ingest' });
+      const ok = await app.request('/api/v1/import/teams', { method: 'POST', body, headers: auth(key, { 'content-type': 'text/csv' }) });
+      assert.equal(ok.status, 200);
+      await revokeApiKey(db.kysely, org.id, info.id);
+      const revoked = await app.request('/api/v1/import/teams', { method: 'POST', body, headers: auth(key, { 'content-type': 'text/csv' }) });
+      assert.equal(revoked.status, 401);
+      assert.ok(!lines.join('').includes(key), 'keys never reach the log');
+    });
+
+    test('CSV, JSON Lines and JSON bodies import through the same code as the CLI', async () => {
+      const { app, ingest, auth } = await setup();
+      const csv = await app.request('/api/v1/import/tickets?map=Opened=created_at&set=channel=email', {
+        method: 'POST',
+        headers: auth(ingest, { 'content-type': 'text/csv' }),
+        body: 'id,Opened\nh1,2026-04-01 09:00\nh2,2026-04-02 09:00\n',
+      });
+      assert.equal(csv.status, 200);
+      assert.deepEqual(await csv.json().then((b: any) => [b.status, b.inserted]), ['succeeded', 2]);
+      const ndjson = await app.request('/api/v1/import/tickets', {
+        method: 'POST',
+        headers: auth(ingest, { 'content-type': 'application/x-ndjson' }),
+        body: '{"id":"h2","created_at":"2026-04-02T06:00:00Z","channel":"email"}\n{"id":"h3","created_at":"2026-04-03T06:00:00Z"}\n',
+      });
+      assert.deepEqual(await ndjson.json().then((b: any) => [b.inserted, b.unchanged]), [1, 1]);
+      const json = await app.request('/api/v1/import/tickets', {
+        method: 'POST',
+        headers: auth(ingest, { 'content-type': 'application/json' }),
+        body: JSON.stringify([{ id: 'h4', created_at: 'soon' }]),
+      });
+      assert.equal(json.status, 400);
+      const rejected = (await json.json()) as any;
+      assert.equal(rejected.error.code, 'records-rejected');
+      assert.deepEqual(rejected.error.details, [{ line: 1, id: 'h4', field: 'created_at', reason: '"soon" is not an ISO 8601 timestamp such as 2026-03-01T09:30:00Z' }]);
+      const unknown = await app.request('/api/v1/import/widgets', { method: 'POST', headers: auth(ingest), body: '[]' });
+      assert.equal(unknown.status, 400);
+      assert.equal(((await unknown.json()) as any).error.code, 'unknown-entity');
+    });
+
+    test('rows: filters, time range, keyset paging and CSV', async () => {
+      const { app, full, read, auth } = await setup();
+      const records = Array.from({ length: 25 }, (_, i) => ({
+        id: `p${String(i).padStart(2, '0')}`,
+        created_at: new Date(Date.UTC(2026, 4, 1 + i, 8)).toISOString(),
+        channel: i % 2 ? 'chat' : 'email',
+        attributes: { region: i % 3 ? 'north' : 'south' },
+      }));
+      await app.request('/api/v1/import/tickets', { method: 'POST', headers: auth(full, { 'content-type': 'application/json' }), body: JSON.stringify(records) });
+
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: any = await (await app.request(`/api/v1/tickets?limit=10${cursor ? `&cursor=${cursor}` : ''}`, { headers: auth(read) })).json();
+        seen.push(...page.rows.map((r: any) => r.id));
+        cursor = page.next_cursor;
+      } while (cursor);
+      assert.deepEqual(seen, records.map((r) => r.id).reverse(), 'newest first, every row once');
+
+      const filtered: any = await (await app.request('/api/v1/tickets?channel=chat&attributes.region=north&from=2026-05-05&to=2026-05-15', { headers: auth(read) })).json();
+      const expected = records.filter((r, i) => i % 2 === 1 && i % 3 !== 0 && r.created_at >= '2026-05-04T21:00:00.000Z' && r.created_at < '2026-05-14T21:00:00.000Z');
+      assert.deepEqual(filtered.rows.map((r: any) => r.id).sort(), expected.map((r) => r.id).sort());
+      assert.ok(expected.length > 0);
+
+      const csv = await app.request('/api/v1/tickets?format=csv&limit=2', { headers: auth(read) });
+      assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
+      const lines = (await csv.text()).replace(/^\ufeff/, '').trim().split('\r\n');
+      assert.equal(lines.length, 3);
+      assert.ok(lines[0]!.startsWith('id,customer_id,agent_id,team_id,channel'));
+      assert.ok(csv.headers.get('x-next-cursor'));
+
+      const badFilter = await app.request('/api/v1/tickets?colour=red', { headers: auth(read) });
+      assert.equal(badFilter.status, 400);
+      assert.match(((await badFilter.json()) as any).error.message, /Cannot filter tickets by "colour"/);
+    });
+
+    test('another organization never sees the rows', async () => {
+      const first = await setup();
+      const second = await setup();
+      await first.app.request('/api/v1/import/teams', { method: 'POST', headers: first.auth(first.full, { 'content-type': 'text/csv' }), body: 'id,name\nsecret,Secret team\n' });
+      const page: any = await (await second.app.request('/api/v1/teams?id=secret', { headers: second.auth(second.read) })).json();
+      assert.deepEqual(page.rows, []);
+    });
+
+    test('OpenAPI document and docs page', async () => {
+      const { app } = await setup();
+      const doc: any = await (await app.request('/api/openapi.json')).json();
+      assert.equal(doc.openapi, '3.1.0');
+      assert.ok(doc.paths['/api/v1/import/tickets'].post);
+      assert.deepEqual(doc.components.schemas.tickets.required, ['id', 'created_at']);
+      const page = await app.request('/api/docs');
+      assert.match(await page.text(), /swagger-ui-bundle\.js/);
+      const asset = await app.request('/api/docs/swagger-ui-bundle.js');
+      assert.equal(asset.status, 200);
+      const missing = await app.request('/api/v2/nothing');
+      assert.equal(missing.status, 404);
+      assert.equal(((await missing.json()) as any).error.code, 'not-found');
+    });
+  });
+}
