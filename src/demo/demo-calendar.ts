@@ -31,22 +31,35 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
 
 /**
  * Offset of `zone` from UTC at an instant, in ms (Vilnius: +2 h in winter, +3 h in summer).
- * Offsets change on whole UTC hours, so one Intl call per UTC hour is enough.
+ * Offsets change on whole UTC hours and at most once a day, so Intl is asked twice per UTC day,
+ * and once per hour only on the days of a change.
  */
 export function zoneOffsetMs(zone: string, utcMs: number): number {
   let cache = offsetCache.get(zone);
   if (!cache) offsetCache.set(zone, (cache = new Map()));
+  // Keys: -(UTC day + 1) for a whole day with one offset, the UTC hour for days with a change.
+  const day = Math.floor(utcMs / DAY_MS);
+  const daily = cache.get(-(day + 1));
+  if (daily !== undefined && !Number.isNaN(daily)) return daily;
+  if (daily === undefined) {
+    const first = offsetAt(zone, day * 24);
+    const last = offsetAt(zone, day * 24 + 23);
+    cache.set(-(day + 1), first === last ? first : NaN);
+    if (first === last) return first;
+  }
   const hour = Math.floor(utcMs / HOUR_MS);
-  const cached = cache.get(hour);
-  if (cached !== undefined) return cached;
+  let hourly = cache.get(hour);
+  if (hourly === undefined) cache.set(hour, (hourly = offsetAt(zone, hour)));
+  return hourly;
+}
+
+function offsetAt(zone: string, utcHour: number): number {
   const parts: Record<string, number> = {};
-  for (const part of formatterFor(zone).formatToParts(new Date(hour * HOUR_MS))) {
+  for (const part of formatterFor(zone).formatToParts(new Date(utcHour * HOUR_MS))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
   }
   const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  const offset = asUtc - hour * HOUR_MS;
-  cache.set(hour, offset);
-  return offset;
+  return asUtc - utcHour * HOUR_MS;
 }
 
 /**
@@ -57,10 +70,8 @@ export function localToUtcMs(zone: string, year: number, month: number, day: num
   const wall = Date.UTC(year, month - 1, day, hour, minute, second);
   const before = zoneOffsetMs(zone, wall - DAY_MS);
   const after = zoneOffsetMs(zone, wall + DAY_MS);
-  for (const offset of [before, after]) {
-    const candidate = wall - offset;
-    if (zoneOffsetMs(zone, candidate) === offset) return candidate;
-  }
+  if (zoneOffsetMs(zone, wall - before) === before) return wall - before;
+  if (zoneOffsetMs(zone, wall - after) === after) return wall - after;
   return wall - before;
 }
 
@@ -84,6 +95,32 @@ export function localParts(zone: string, utcMs: number): LocalParts {
     minute: d.getUTCMinutes(),
     weekday: d.getUTCDay(),
   };
+}
+
+const isoDayPrefix = new Map<number, string>();
+const isoTimeOfDay: (string | undefined)[] = new Array(86_400);
+
+/**
+ * `Date#toISOString` of an instant truncated to the second, with the date part cached per day
+ * (the generator formats several hundred thousand timestamps).
+ */
+export function isoSecond(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  const day = Math.floor(seconds / 86_400);
+  let prefix = isoDayPrefix.get(day);
+  if (prefix === undefined) {
+    prefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    isoDayPrefix.set(day, prefix);
+  }
+  const rest = seconds - day * 86_400;
+  let time = isoTimeOfDay[rest];
+  if (time === undefined) {
+    const h = Math.floor(rest / 3600);
+    const m = Math.floor((rest % 3600) / 60);
+    const s = rest % 60;
+    time = isoTimeOfDay[rest] = `${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}:${s < 10 ? '0' : ''}${s}.000Z`;
+  }
+  return prefix + time;
 }
 
 /** A calendar date (no time, no zone) as days since 1970-01-01. */
@@ -140,6 +177,9 @@ export function isLithuanianHoliday(days: number): boolean {
 
 export interface CalendarDay {
   date: string;
+  year: number;
+  month: number;
+  day: number;
   /** Local midnight as a UTC instant. */
   startMs: number;
   /** 0 = Sunday ... 6 = Saturday. */
@@ -175,6 +215,9 @@ export class BusinessCalendar {
       const working = weekday >= 1 && weekday <= 5 && !holiday;
       this.days.push({
         date,
+        year: y,
+        month: m,
+        day,
         startMs: localToUtcMs(zone, y, m, day),
         weekday,
         holiday,

@@ -88,9 +88,9 @@ export const LEGAL_FORM_BY_COUNTRY: Readonly<Record<string, string>> = {
 
 /** Syllables for invented brand names ("Tervalis", "Norvika"). */
 export const BRAND_SYLLABLES = {
-  start: ['Ter', 'Nor', 'Ar', 'Vel', 'Sol', 'Kal', 'Mer', 'Lin', 'Dor', 'Val', 'Tal', 'Ren', 'Sil', 'Bal', 'Gal', 'Mar', 'Ver', 'Lum', 'Pra', 'Skan'],
-  middle: ['va', 'vi', 'de', 'ri', 'to', 'na', 'me', 'ka', 'li', 'ro', 'sa', 'ne'],
-  end: ['lis', 'ka', 'nta', 'ra', 'tis', 'tex', 'vo', 'nis', 'mo', 'da', 'lon', 'ris'],
+  start: ['Ter', 'Nor', 'Ar', 'Vel', 'Sol', 'Kal', 'Mer', 'Lin', 'Dor', 'Val', 'Tal', 'Ren', 'Sil', 'Bal', 'Gal', 'Mar', 'Ver', 'Lum', 'Pra', 'Skan', 'Bri', 'Kor', 'Del', 'Fal', 'Hel', 'Jur', 'Nem', 'Ost', 'Sta', 'Vil'],
+  middle: ['va', 'vi', 'de', 'ri', 'to', 'na', 'me', 'ka', 'li', 'ro', 'sa', 'ne', 'ta', 'mo', 'le', 'ga'],
+  end: ['lis', 'ka', 'nta', 'ra', 'tis', 'tex', 'vo', 'nis', 'mo', 'da', 'lon', 'ris', 'vik', 'sta', 'nor', 'tra'],
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -468,26 +468,33 @@ export const PRICE_COMPLAINTS: Texts = {
 
 export const REVIEW_TITLES: BucketTexts = {
   en: [
-    ['Avoid', 'Very disappointed', 'Support never answers', 'Price hike, no improvements'],
+    ['Avoid', 'Very disappointed', 'Support never answers', 'Waste of time'],
     ['Could be much better', 'Slow support', 'Too expensive'],
     ['Decent but not perfect', 'Does the job', 'Good, with a few gaps'],
     ['Very good', 'Reliable tool', 'Great for small businesses'],
     ['Excellent!', 'Highly recommended', 'Best invoicing app', 'Amazing support'],
   ],
   ru: [
-    ['Не советую', 'Очень разочарован', 'Поддержка не отвечает', 'Подняли цены без улучшений'],
+    ['Не советую', 'Очень разочарован', 'Поддержка не отвечает', 'Пустая трата времени'],
     ['Могло быть лучше', 'Медленная поддержка', 'Слишком дорого'],
     ['Неплохо, но есть недочёты', 'Свою задачу выполняет', 'В целом нормально'],
     ['Очень хорошо', 'Надёжная программа', 'Отлично подходит для малого бизнеса'],
     ['Отлично!', 'Очень рекомендую', 'Лучшая программа для счетов', 'Потрясающая поддержка'],
   ],
   lt: [
-    ['Nerekomenduoju', 'Labai nusivyliau', 'Pagalba neatsako', 'Pakėlė kainą, o naudos jokios'],
+    ['Nerekomenduoju', 'Labai nusivyliau', 'Pagalba neatsako', 'Tik laiko švaistymas'],
     ['Galėtų būti daug geriau', 'Lėta pagalba', 'Per brangu'],
     ['Neblogai, bet yra trūkumų', 'Savo darbą atlieka', 'Iš esmės gerai'],
     ['Labai gerai', 'Patikimas įrankis', 'Puikiai tinka smulkiam verslui'],
     ['Puiku!', 'Labai rekomenduoju', 'Geriausia sąskaitų programa', 'Nuostabus aptarnavimas'],
   ],
+};
+
+/** Titles of reviews about the Basic price increase. */
+export const PRICE_REVIEW_TITLES: Texts = {
+  en: ['Price hike, no improvements', 'Too expensive now', '20% more for the same product'],
+  ru: ['Подняли цены без улучшений', 'Стало слишком дорого', 'На 20% дороже за то же самое'],
+  lt: ['Pakėlė kainą, o naudos jokios', 'Dabar per brangu', '20 % brangiau už tą patį'],
 };
 
 /** Employee comments for eNPS: 0 = detractor, 1 = passive, 2 = promoter. */

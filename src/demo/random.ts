@@ -1,8 +1,9 @@
 /**
  * A small seeded pseudo-random generator for the demo data (sfc32, seeded through splitmix32).
  * The same seed always gives the same sequence on every platform, so the demo is reproducible;
- * Math.random is never used. `fork(label)` derives an independent stream, so one part of the
- * generator can draw more or fewer numbers without shifting every other part.
+ * the global, unseeded generator of JavaScript is never used. `fork(label)` derives an
+ * independent stream, so one part of the generator can draw more or fewer numbers without
+ * shifting every other part.
  */
 
 function splitmix32(state: number): () => number {
@@ -25,6 +26,9 @@ function hashLabel(seed: number, label: string): number {
   }
   return h >>> 0;
 }
+
+// Keys of weight tables, which are mostly constants drawn from many times.
+const keyCache = new WeakMap<object, string[]>();
 
 export class Rng {
   private a: number;
@@ -87,7 +91,7 @@ export class Rng {
   /** Index drawn with probability proportional to its weight. */
   weightedIndex(weights: readonly number[]): number {
     let total = 0;
-    for (const w of weights) total += w;
+    for (let i = 0; i < weights.length; i++) total += weights[i]!;
     let x = this.float() * total;
     for (let i = 0; i < weights.length; i++) {
       x -= weights[i] as number;
@@ -102,8 +106,16 @@ export class Rng {
 
   /** A key of a `{ key: weight }` table, drawn by weight (keys in insertion order). */
   weightedKey<K extends string>(table: Readonly<Record<K, number>>): K {
-    const keys = Object.keys(table) as K[];
-    return keys[this.weightedIndex(keys.map((k) => table[k]))] as K;
+    let keys = keyCache.get(table) as K[] | undefined;
+    if (!keys) keyCache.set(table, (keys = Object.keys(table) as K[]));
+    let total = 0;
+    for (let i = 0; i < keys.length; i++) total += table[keys[i]!];
+    let x = this.float() * total;
+    for (let i = 0; i < keys.length; i++) {
+      x -= table[keys[i]!];
+      if (x < 0) return keys[i]!;
+    }
+    return keys[keys.length - 1] as K;
   }
 
   /** Normal distribution (Box-Muller; the second value of each pair is kept for the next call). */
