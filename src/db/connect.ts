@@ -1,7 +1,10 @@
 import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import * as m0001 from './migrations/0001-initial.ts';
@@ -20,7 +23,18 @@ export interface Capabilities {
 export interface Db {
   kysely: Kysely<Database>;
   caps: Capabilities;
+  /**
+   * Runs `fn` on one connection held for its whole duration (bulk work that spans statements,
+   * such as an import's transaction with a staging table), with COPY for fast loading.
+   */
+  session<T>(fn: (session: Session) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface Session {
+  kysely: Kysely<Database>;
+  /** Loads COPY text format (tab-separated, \\N for null) into `table (columns)`. */
+  copyIn(table: string, columns: string[], text: string): Promise<void>;
 }
 
 const migrations: Record<string, Migration> = { '0001-initial': m0001 };
@@ -75,6 +89,24 @@ function openServer(url: string, poolSize: number): Db {
   return {
     kysely,
     caps: { multipleConnections: true, name: 'postgresql' },
+    session: async (fn) => {
+      const client = await pool.connect();
+      // A Kysely instance whose "pool" is this one client, so its statements and COPY share it.
+      const single = new Kysely<Database>({
+        dialect: new PostgresDialect({ pool: { connect: async () => ({ query: client.query.bind(client), release: () => {} }), end: async () => {} } as never }),
+      });
+      try {
+        return await fn({
+          kysely: single,
+          copyIn: async (table, columns, text) => {
+            const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
+            await pipeline(Readable.from([text]), stream);
+          },
+        });
+      } finally {
+        client.release();
+      }
+    },
     close: () => kysely.destroy(),
   };
 }
@@ -90,6 +122,17 @@ async function openEmbedded(dataDir: string | undefined): Promise<Db> {
   return {
     kysely,
     caps: { multipleConnections: false, name: 'pglite' },
+    // Holding Kysely's connection holds PGlite's single session, so the direct COPY below runs
+    // inside the same transaction and nobody else's statements interleave.
+    session: (fn) =>
+      kysely.connection().execute((connection) =>
+        fn({
+          kysely: connection,
+          copyIn: async (table, columns, text) => {
+            await pglite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob: new Blob([text]) });
+          },
+        }),
+      ),
     close: () => kysely.destroy(),
   };
 }

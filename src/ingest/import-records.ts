@@ -1,13 +1,13 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { localDate } from '../calendar/zoned-time.ts';
-import type { Db } from '../db/connect.ts';
+import type { Db, Session } from '../db/connect.ts';
 import type { Database } from '../db/schema.ts';
 import { badRequest, toAppError } from '../errors.ts';
 import type { Organization } from '../orgs/index.ts';
 import { getEntity, ENTITY_NAMES, type EntityDef } from './entities.ts';
 import { readRecords, type ImportFormat, type SourceItem } from './read-records.ts';
 import { RecordShaper, type MappingOptions } from './shape-record.ts';
-import { lookupRates, upsertRows } from './upsert-rows.ts';
+import { createStage, lookupRates, upsertRows } from './upsert-rows.ts';
 
 /**
  * The one import path behind `cxkpi import` and `POST /api/v1/import/{entity}`: read, map,
@@ -64,8 +64,6 @@ export interface ImportSummary {
 export const MAX_REPORTED_ERRORS = 1000;
 const DEFAULT_BATCH = 2000;
 
-class RollBack extends Error {}
-
 /** Where records come from: the bytes of a file or request body, or objects built in code. */
 export type ImportSource =
   | { bytes: AsyncIterable<Buffer | string> }
@@ -106,21 +104,26 @@ export async function importRecords(
 
   const state = new ImportState(entity, org, options);
   try {
-    await db.kysely.transaction().execute(async (trx) => {
-      await state.run(trx, shaper, 'bytes' in source ? readRecords(source.bytes, options.format) : objectItems(source));
-      if (state.mustRollBack()) throw new RollBack();
+    await db.session(async (session) => {
+      await sql`begin`.execute(session.kysely);
+      try {
+        await createStage(session, entity);
+        await state.run(session, shaper, 'bytes' in source ? readRecords(source.bytes, options.format) : objectItems(source));
+      } catch (error) {
+        await sql`rollback`.execute(session.kysely);
+        throw error;
+      }
+      await sql.raw(state.mustRollBack() ? 'rollback' : 'commit').execute(session.kysely);
     });
   } catch (error) {
-    if (!(error instanceof RollBack)) {
-      const appError = toAppError(error);
-      await finishRun(db.kysely, org.id, run.id, {
-        status: appError.status < 500 ? 'rejected' : 'failed',
-        message: appError.message,
-        errors: appError.details,
-        state,
-      });
-      throw appError;
-    }
+    const appError = toAppError(error);
+    await finishRun(db.kysely, org.id, run.id, {
+      status: appError.status < 500 ? 'rejected' : 'failed',
+      message: appError.message,
+      errors: appError.details,
+      state,
+    });
+    throw appError;
   }
   const summary = state.summary(run.id);
   await finishRun(db.kysely, org.id, run.id, { status: summary.status, message: summary.message, errors: summary.errors, state });
@@ -190,7 +193,7 @@ class ImportState {
     return this.dryRun || (this.rejected > 0 && !this.skipInvalid);
   }
 
-  async run(trx: Kysely<Database>, shaper: RecordShaper, items: AsyncIterable<SourceItem>) {
+  async run(session: Session, shaper: RecordShaper, items: AsyncIterable<SourceItem>) {
     let batch: PendingRow[] = [];
     // The previous batch is written while the next one is read and validated.
     let writing: Promise<void> = Promise.resolve();
@@ -224,14 +227,14 @@ class ImportState {
       batch.push({ line: item.line, row: shaped.row, values: item.values });
       if (batch.length >= this.batchSize) {
         await writing;
-        writing = this.flush(trx, batch);
+        writing = this.flush(session, batch);
         // Handled when awaited above or after the loop; this only keeps Node from calling it unhandled.
         writing.catch(() => {});
         batch = [];
       }
     }
     await writing;
-    await this.flush(trx, batch);
+    await this.flush(session, batch);
   }
 
   private async reject(record: RejectedRecord) {
@@ -242,12 +245,12 @@ class ImportState {
     await this.options.onReject?.(record);
   }
 
-  private async flush(trx: Kysely<Database>, batch: PendingRow[]) {
+  private async flush(session: Session, batch: PendingRow[]) {
     if (!batch.length) return;
     const unique = this.dedupe(batch);
-    const priced = await this.convertMoney(trx, unique);
+    const priced = await this.convertMoney(session.kysely, unique);
     if (!this.writing || !priced.length) return;
-    const counts = await upsertRows(trx, this.entity, this.org.id, priced.map((p) => p.row));
+    const counts = await upsertRows(session, this.entity, this.org.id, priced.map((p) => p.row));
     this.inserted += counts.inserted;
     this.updated += counts.updated;
     this.unchanged += priced.length - counts.inserted - counts.updated;
