@@ -34,6 +34,7 @@ const STAGE = 'import_stage';
 interface Plan {
   stageColumns: string[];
   createStage: string;
+  locate: string;
   update: string;
   insert: string;
   toCopyLine(row: Record<string, unknown>): string;
@@ -67,17 +68,21 @@ function planFor(entity: EntityDef): Plan {
   const sameKey = entity.key.map((k) => `t.${k} = s.${k}`).join(' and ');
   plan = {
     stageColumns,
-    createStage: `create temporary table ${STAGE} (${stageColumns.map((c, i) => `${c} ${stageTypes[i]}`).join(', ')}) on commit drop`,
-    // Two plain statements instead of INSERT ... ON CONFLICT: PostgreSQL's speculative insertion
-    // costs about twice the index work, and most batches are all new or all known rows.
+    createStage:
+      `create temporary table ${STAGE} (${stageColumns.map((c, i) => `${c} ${stageTypes[i]}`).join(', ')}, _target tid) ` +
+      `on commit drop`,
+    // Each staged row finds its stored twin by a primary-key probe. Joining the tables instead
+    // leaves the plan to statistics, which lag far behind during an import (PGlite never
+    // analyzes on its own) and then pick plans that compare every staged row with every row.
+    locate:
+      `update ${STAGE} s set _target = (select t.ctid from ${entity.table} t where t.org_id = $1 and ${sameKey})`,
     update:
       `update ${entity.table} t set ${updatable.map((column, i) => `${column} = ${updatableValues[i]}`).join(', ')}, updated_at = now() ` +
-      `from ${STAGE} s where t.org_id = $1 and ${sameKey} and ` +
+      `from ${STAGE} s where t.ctid = s._target and t.org_id = $1 and ` +
       `(${updatable.map((column) => `t.${column}`).join(', ')}) is distinct from (${updatableValues.join(', ')})`,
     insert:
       `insert into ${entity.table} (org_id, ${columns.join(', ')}) ` +
-      `select $1::uuid, ${values.join(', ')} from ${STAGE} s ` +
-      `where not exists (select 1 from ${entity.table} t where t.org_id = $1 and ${sameKey})`,
+      `select $1::uuid, ${values.join(', ')} from ${STAGE} s where s._target is null`,
     toCopyLine: (row) => {
       let line = '';
       for (let at = 0; at < names.length; at++) {
@@ -113,10 +118,9 @@ function arrayLiteral(items: string[]): string {
 /** Prepares a session (inside its transaction) to take batches of `entity`. */
 export async function createStage(session: Session, entity: EntityDef): Promise<void> {
   await session.kysely.executeQuery(CompiledQuery.raw(planFor(entity).createStage));
-  // A batch is small and the target large, with statistics that lag behind the import: the
-  // right plan is always an index probe per staged row, never hashing the organization's rows.
-  // JIT compiling each batch's statements costs more than running them.
-  await session.kysely.executeQuery(CompiledQuery.raw('set local enable_hashjoin = off; set local enable_mergejoin = off; set local jit = off'));
+  // JIT compiling each batch's statements costs more than running them; the ctid join must be
+  // a TID probe per staged row, not a scan of the organization's rows.
+  await session.kysely.executeQuery(CompiledQuery.raw('set local jit = off; set local enable_hashjoin = off; set local enable_mergejoin = off'));
 }
 
 /**
@@ -135,8 +139,7 @@ export async function upsertRows(
   for (const row of rows) text += plan.toCopyLine(row);
   await session.kysely.executeQuery(CompiledQuery.raw(`truncate ${STAGE}`));
   await session.copyIn(STAGE, plan.stageColumns, text);
-  // Statistics tell the planner the staging table is the small side.
-  await session.kysely.executeQuery(CompiledQuery.raw(`analyze ${STAGE}`));
+  await session.kysely.executeQuery(CompiledQuery.raw(plan.locate, [orgId]));
   const updated = await session.kysely.executeQuery(CompiledQuery.raw(plan.update, [orgId]));
   // A record another import inserted since our update makes this fail with a unique violation
   // (mapped to a 409 "conflict"); the whole import rolls back and can simply be run again.

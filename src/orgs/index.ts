@@ -69,3 +69,25 @@ export async function ensureDefaultOrganization(
   // Another process created it between our read and our insert.
   return { org: (await findOrganizationBySlug(db, DEFAULT_ORG_SLUG))!, created: false };
 }
+
+/** Tables that hold an organization's imported data (they have no foreign key to it). */
+export const DATA_TABLES = [
+  'team',
+  'agent',
+  'customer',
+  'subscription',
+  'customer_order',
+  'ticket',
+  'survey_response',
+  'review',
+  'cost',
+  'fx_rate',
+] as const;
+
+/** Removes every imported row of an organization, in one transaction; the organization stays. */
+export async function deleteOrganizationData(db: Kysely<Database>, orgId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (const table of DATA_TABLES) await trx.deleteFrom(table).where('org_id', '=', orgId).execute();
+    await trx.deleteFrom('import_run').where('org_id', '=', orgId).execute();
+  });
+}

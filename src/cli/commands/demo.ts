@@ -6,7 +6,7 @@ import { badRequest } from '../../errors.ts';
 import { generateDemo, type DemoData } from '../../demo/index.ts';
 import { localDate } from '../../calendar/zoned-time.ts';
 import { importRecords, type EntityName } from '../../ingest/index.ts';
-import { ensureDefaultOrganization, type Organization } from '../../orgs/index.ts';
+import { deleteOrganizationData, ensureDefaultOrganization, type Organization } from '../../orgs/index.ts';
 import { configFrom, parseCommand, type Io } from '../context.ts';
 import { serveOptions, serveUntilStopped } from './serve.ts';
 
@@ -57,10 +57,13 @@ export async function run(args: string[], io: Io): Promise<number> {
     io.out(loaded ? `Demo data generated and loaded in ${seconds} s.` : `Demo data for seed ${seed} up to ${end} is already loaded (${seconds} s).`);
     const key = await rotateDemoKey(db, org);
     io.out(`Demo API key (read and write, valid until the next \`cxkpi demo\`):\n  ${key}\n`);
-    if (values['no-serve']) return 0;
   } catch (error) {
     await db.close();
     throw error;
+  }
+  if (values['no-serve']) {
+    await db.close();
+    return 0;
   }
   const where = config.databaseUrl ? redactUrl(config.databaseUrl) : path.resolve(dataDir);
   await serveUntilStopped(db, config, io, where);
@@ -82,17 +85,13 @@ export async function loadDemo(db: Db, org: Organization, marker: Omit<DemoMarke
 
   io.out(`Generating the demo organization (seed ${wanted.seed}, 12 months up to ${wanted.end})...`);
   const data: DemoData = generateDemo({ seed: wanted.seed, end: wanted.end });
-  await db.kysely.transaction().execute(async (trx) => {
-    // Older demo data goes first, so that a new seed or end never mixes with the old one.
-    for (const table of ['team', 'agent', 'customer', 'subscription', 'customer_order', 'ticket', 'survey_response', 'review', 'cost', 'fx_rate', 'import_run'] as const) {
-      await trx.deleteFrom(table).where('org_id', '=', org.id).execute();
-    }
-    await trx
-      .updateTable('organization')
-      .set({ name: data.organization.name, timezone: data.organization.timezone, currency: data.organization.currency, language: data.organization.language })
-      .where('id', '=', org.id)
-      .execute();
-  });
+  // Older demo data goes first, so that a new seed or end never mixes with the old one.
+  await deleteOrganizationData(db.kysely, org.id);
+  await db.kysely
+    .updateTable('organization')
+    .set({ name: data.organization.name, timezone: data.organization.timezone, currency: data.organization.currency, language: data.organization.language })
+    .where('id', '=', org.id)
+    .execute();
   const demoOrg = { ...org, ...data.organization };
   for (const entity of LOAD_ORDER) {
     const records = data[entity];
