@@ -18,7 +18,10 @@ import pg from 'pg';
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '1000000' },
-    'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    'database-url': {
+      type: 'string',
+      default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    },
     only: { type: 'string' },
     child: { type: 'string' },
     file: { type: 'string' },
@@ -39,13 +42,27 @@ async function runParent() {
   const started = performance.now();
   await writeTickets(file, rows);
   const size = fs.statSync(file).size;
-  console.log(`Generated ${rows.toLocaleString('en')} tickets, ${(size / 1e6).toFixed(0)} MB CSV in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `Generated ${rows.toLocaleString('en')} tickets, ${(size / 1e6).toFixed(0)} MB CSV in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   console.log(`Machine: ${os.cpus().length} cores, Node ${process.version}\n`);
-  const backends = values.only ? values.only.split(',').filter((b) => b === 'pglite' || b === 'postgresql') : ['postgresql', 'pglite'];
+  const backends = values.only
+    ? values.only.split(',').filter((b) => b === 'pglite' || b === 'postgresql')
+    : ['postgresql', 'pglite'];
   for (const backend of backends) {
     const child = spawnSync(
       process.execPath,
-      ['--import', 'tsx', import.meta.filename, '--child', backend, '--file', file, '--database-url', values['database-url']!],
+      [
+        '--import',
+        'tsx',
+        import.meta.filename,
+        '--child',
+        backend,
+        '--file',
+        file,
+        '--database-url',
+        values['database-url']!,
+      ],
       { stdio: 'inherit' },
     );
     if (child.status !== 0) console.log(`${backend}: failed (exit ${child.status})`);
@@ -57,16 +74,19 @@ async function runParent() {
 /** Realistic tickets: several timestamps, a list, an attribute, quoted subjects with commas. */
 async function writeTickets(file: string, rows: number) {
   const out = fs.createWriteStream(file);
-  const write = (text: string) => (out.write(text) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', () => resolve())));
-  await write('id,customer_id,agent_id,team_id,channel,priority,status,subject,tags,created_at,first_response_at,resolved_at,reopen_count,agent_replies,attributes.region\n');
+  const write = (text: string) =>
+    out.write(text) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  await write(
+    'id,customer_id,agent_id,team_id,channel,priority,status,subject,tags,created_at,first_response_at,resolved_at,reopen_count,agent_replies,attributes.region\n',
+  );
   const channels = ['email', 'chat', 'phone', 'web'];
   const priorities = ['low', 'normal', 'normal', 'high', 'urgent'];
   const start = Date.parse('2025-01-01T00:00:00Z');
   let seed = 1;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   let chunk = '';
   for (let i = 0; i < rows; i++) {
-    const created = start + Math.floor(i * (365 * 86_400_000 / rows));
+    const created = start + Math.floor(i * ((365 * 86_400_000) / rows));
     const first = created + Math.floor(rand() * 8 * 3_600_000);
     const resolved = first + Math.floor(rand() * 48 * 3_600_000);
     chunk +=
@@ -96,22 +116,40 @@ async function runChild(backend: string, file: string, serverUrl: string) {
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   const started = performance.now();
-  const summary = await importRecords(db, org, 'tickets', { bytes: fs.createReadStream(file, { highWaterMark: 1 << 20 }) }, { format: 'csv' });
+  const summary = await importRecords(
+    db,
+    org,
+    'tickets',
+    { bytes: fs.createReadStream(file, { highWaterMark: 1 << 20 }) },
+    { format: 'csv' },
+  );
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   const maxRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
 
   const again = performance.now();
-  const second = await importRecords(db, org, 'tickets', { bytes: fs.createReadStream(file, { highWaterMark: 1 << 20 }) }, { format: 'csv' });
+  const second = await importRecords(
+    db,
+    org,
+    'tickets',
+    { bytes: fs.createReadStream(file, { highWaterMark: 1 << 20 }) },
+    { format: 'csv' },
+  );
   const secondsAgain = (performance.now() - again) / 1000;
   await db.close();
   if (scratch) await scratch.drop();
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 
   const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en');
-  console.log(`${backend.padEnd(10)} first import:  ${summary.inserted.toLocaleString('en')} inserted in ${seconds.toFixed(1)} s = ${rate(summary.records, seconds)} rows/s`);
-  console.log(`${''.padEnd(10)} re-import:     ${second.unchanged.toLocaleString('en')} unchanged in ${secondsAgain.toFixed(1)} s = ${rate(second.records, secondsAgain)} rows/s`);
-  console.log(`${''.padEnd(10)} peak memory:   ${(maxRss / 1024 / 1024).toFixed(0)} MB RSS (whole process, including the embedded database when PGlite)\n`);
+  console.log(
+    `${backend.padEnd(10)} first import:  ${summary.inserted.toLocaleString('en')} inserted in ${seconds.toFixed(1)} s = ${rate(summary.records, seconds)} rows/s`,
+  );
+  console.log(
+    `${''.padEnd(10)} re-import:     ${second.unchanged.toLocaleString('en')} unchanged in ${secondsAgain.toFixed(1)} s = ${rate(second.records, secondsAgain)} rows/s`,
+  );
+  console.log(
+    `${''.padEnd(10)} peak memory:   ${(maxRss / 1024 / 1024).toFixed(0)} MB RSS (whole process, including the embedded database when PGlite)\n`,
+  );
 }
 
 async function scratchDatabase(serverUrl: string) {

@@ -17,7 +17,11 @@ export const ZConfig = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   logLevel: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
   /** Largest request body the HTTP server accepts for imports, in bytes. */
-  maxImportBytes: z.coerce.number().int().positive().default(512 * 1024 * 1024),
+  maxImportBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(512 * 1024 * 1024),
   /** Settings of the organization created on first start. */
   defaultTimezone: z.string().default('UTC').refine(isTimeZone, 'is not an IANA time zone'),
   defaultCurrency: z

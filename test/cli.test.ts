@@ -21,7 +21,10 @@ test('cxkpi import on the embedded database: all-or-nothing, --skip-invalid with
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-cli-'));
   try {
     const file = path.join(dir, 'responses.csv');
-    fs.writeFileSync(file, 'Response,Type,Score,When\nr1,nps,10,2026-01-01T10:00:00Z\nr2,nps,-1,2026-01-01T10:00:00Z\nr3,csat,5,2026-01-02T10:00:00Z\n');
+    fs.writeFileSync(
+      file,
+      'Response,Type,Score,When\nr1,nps,10,2026-01-01T10:00:00Z\nr2,nps,-1,2026-01-01T10:00:00Z\nr3,csat,5,2026-01-02T10:00:00Z\n',
+    );
     const db = ['--data-dir', path.join(dir, 'data')];
     const map = ['--map', 'Response=id', '--map', 'Type=kind', '--map', 'Score=score', '--map', 'When=submitted_at'];
 
@@ -32,10 +35,16 @@ test('cxkpi import on the embedded database: all-or-nothing, --skip-invalid with
 
     io = capture();
     const rejects = path.join(dir, 'rejects.csv');
-    assert.equal(await main(['import', 'survey_responses', file, ...db, ...map, '--skip-invalid', '--rejects', rejects], io), 0);
+    assert.equal(
+      await main(['import', 'survey_responses', file, ...db, ...map, '--skip-invalid', '--rejects', rejects], io),
+      0,
+    );
     assert.match(io.stdout, /3 records: 2 inserted, 0 updated, 0 unchanged, 1 rejected/);
     const lines = fs.readFileSync(rejects, 'utf8').trim().split('\r\n');
-    assert.deepEqual(lines, ['_line,_errors,Response,Type,Score,When', '3,score: -1 is outside the nps scale 0-10,r2,nps,-1,2026-01-01T10:00:00Z']);
+    assert.deepEqual(lines, [
+      '_line,_errors,Response,Type,Score,When',
+      '3,score: -1 is outside the nps scale 0-10,r2,nps,-1,2026-01-01T10:00:00Z',
+    ]);
 
     io = capture();
     assert.equal(await main(['import', 'survey_responses', file, ...db, ...map, '--skip-invalid', '--json'], io), 0);

@@ -12,7 +12,11 @@ for (const variant of variants) {
       const db = await variant.db();
       const org = await createTestOrg(db, { timezone: 'Europe/Vilnius' });
       const lines: string[] = [];
-      const app = createApp({ db, config: loadConfig({}, {}), logger: createLogger('info', (line) => void lines.push(line)) });
+      const app = createApp({
+        db,
+        config: loadConfig({}, {}),
+        logger: createLogger('info', (line) => void lines.push(line)),
+      });
       const full = (await createApiKey(db.kysely, org.id, { name: 'test', scope: 'full' })).key;
       const read = (await createApiKey(db.kysely, org.id, { name: 'reader', scope: 'read' })).key;
       const ingest = (await createApiKey(db.kysely, org.id, { name: 'ingest', scope: 'ingest' })).key;
@@ -30,16 +34,32 @@ for (const variant of variants) {
     test('import needs a valid key of the right scope; a revoked key stops at once', async () => {
       const { app, db, org, read, auth, lines } = await setup();
       const body = 'id,name\nt1,Billing\n';
-      const none = await app.request('/api/v1/import/teams', { method: 'POST', body, headers: { 'content-type': 'text/csv' } });
+      const none = await app.request('/api/v1/import/teams', {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'text/csv' },
+      });
       assert.equal(none.status, 401);
       assert.equal(((await none.json()) as any).error.code, 'unauthorized');
-      const wrongScope = await app.request('/api/v1/import/teams', { method: 'POST', body, headers: auth(read, { 'content-type': 'text/csv' }) });
+      const wrongScope = await app.request('/api/v1/import/teams', {
+        method: 'POST',
+        body,
+        headers: auth(read, { 'content-type': 'text/csv' }),
+      });
       assert.equal(wrongScope.status, 403);
       const { key, info } = await createApiKey(db.kysely, org.id, { name: 'short-lived', scope: 'ingest' });
-      const ok = await app.request('/api/v1/import/teams', { method: 'POST', body, headers: auth(key, { 'content-type': 'text/csv' }) });
+      const ok = await app.request('/api/v1/import/teams', {
+        method: 'POST',
+        body,
+        headers: auth(key, { 'content-type': 'text/csv' }),
+      });
       assert.equal(ok.status, 200);
       await revokeApiKey(db.kysely, org.id, info.id);
-      const revoked = await app.request('/api/v1/import/teams', { method: 'POST', body, headers: auth(key, { 'content-type': 'text/csv' }) });
+      const revoked = await app.request('/api/v1/import/teams', {
+        method: 'POST',
+        body,
+        headers: auth(key, { 'content-type': 'text/csv' }),
+      });
       assert.equal(revoked.status, 401);
       assert.ok(!lines.join('').includes(key), 'keys never reach the log');
     });
@@ -67,8 +87,19 @@ for (const variant of variants) {
       assert.equal(json.status, 400);
       const rejected = (await json.json()) as any;
       assert.equal(rejected.error.code, 'records-rejected');
-      assert.deepEqual(rejected.error.details, [{ line: 1, id: 'h4', field: 'created_at', reason: '"soon" is not an ISO 8601 timestamp such as 2026-03-01T09:30:00Z' }]);
-      const unknown = await app.request('/api/v1/import/widgets', { method: 'POST', headers: auth(ingest), body: '[]' });
+      assert.deepEqual(rejected.error.details, [
+        {
+          line: 1,
+          id: 'h4',
+          field: 'created_at',
+          reason: '"soon" is not an ISO 8601 timestamp such as 2026-03-01T09:30:00Z',
+        },
+      ]);
+      const unknown = await app.request('/api/v1/import/widgets', {
+        method: 'POST',
+        headers: auth(ingest),
+        body: '[]',
+      });
       assert.equal(unknown.status, 400);
       assert.equal(((await unknown.json()) as any).error.code, 'unknown-entity');
     });
@@ -81,25 +112,44 @@ for (const variant of variants) {
         channel: i % 2 ? 'chat' : 'email',
         attributes: { region: i % 3 ? 'north' : 'south' },
       }));
-      await app.request('/api/v1/import/tickets', { method: 'POST', headers: auth(full, { 'content-type': 'application/json' }), body: JSON.stringify(records) });
+      await app.request('/api/v1/import/tickets', {
+        method: 'POST',
+        headers: auth(full, { 'content-type': 'application/json' }),
+        body: JSON.stringify(records),
+      });
 
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: any = await (await app.request(`/api/v1/tickets?limit=10${cursor ? `&cursor=${cursor}` : ''}`, { headers: auth(read) })).json();
+        const page: any = await (
+          await app.request(`/api/v1/tickets?limit=10${cursor ? `&cursor=${cursor}` : ''}`, { headers: auth(read) })
+        ).json();
         seen.push(...page.rows.map((r: any) => r.id));
         cursor = page.next_cursor;
       } while (cursor);
       assert.deepEqual(seen, records.map((r) => r.id).reverse(), 'newest first, every row once');
 
-      const filtered: any = await (await app.request('/api/v1/tickets?channel=chat&attributes.region=north&from=2026-05-05&to=2026-05-15', { headers: auth(read) })).json();
-      const expected = records.filter((r, i) => i % 2 === 1 && i % 3 !== 0 && r.created_at >= '2026-05-04T21:00:00.000Z' && r.created_at < '2026-05-14T21:00:00.000Z');
+      const filtered: any = await (
+        await app.request('/api/v1/tickets?channel=chat&attributes.region=north&from=2026-05-05&to=2026-05-15', {
+          headers: auth(read),
+        })
+      ).json();
+      const expected = records.filter(
+        (r, i) =>
+          i % 2 === 1 &&
+          i % 3 !== 0 &&
+          r.created_at >= '2026-05-04T21:00:00.000Z' &&
+          r.created_at < '2026-05-14T21:00:00.000Z',
+      );
       assert.deepEqual(filtered.rows.map((r: any) => r.id).sort(), expected.map((r) => r.id).sort());
       assert.ok(expected.length > 0);
 
       const csv = await app.request('/api/v1/tickets?format=csv&limit=2', { headers: auth(read) });
       assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
-      const lines = (await csv.text()).replace(/^\ufeff/, '').trim().split('\r\n');
+      const lines = (await csv.text())
+        .replace(/^\ufeff/, '')
+        .trim()
+        .split('\r\n');
       assert.equal(lines.length, 3);
       assert.ok(lines[0]!.startsWith('id,customer_id,agent_id,team_id,channel'));
       assert.ok(csv.headers.get('x-next-cursor'));
@@ -112,8 +162,14 @@ for (const variant of variants) {
     test('another organization never sees the rows', async () => {
       const first = await setup();
       const second = await setup();
-      await first.app.request('/api/v1/import/teams', { method: 'POST', headers: first.auth(first.full, { 'content-type': 'text/csv' }), body: 'id,name\nsecret,Secret team\n' });
-      const page: any = await (await second.app.request('/api/v1/teams?id=secret', { headers: second.auth(second.read) })).json();
+      await first.app.request('/api/v1/import/teams', {
+        method: 'POST',
+        headers: first.auth(first.full, { 'content-type': 'text/csv' }),
+        body: 'id,name\nsecret,Secret team\n',
+      });
+      const page: any = await (
+        await second.app.request('/api/v1/teams?id=secret', { headers: second.auth(second.read) })
+      ).json();
       assert.deepEqual(page.rows, []);
     });
 

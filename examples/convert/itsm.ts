@@ -47,9 +47,20 @@ interface SourceRow {
 
 const { input, outDir } = readArgs('examples/convert/itsm.ts <incident_event_log.csv> <output dir>');
 
-const PRIORITY: Record<string, string> = { '1 - Critical': 'urgent', '2 - High': 'high', '3 - Moderate': 'normal', '4 - Low': 'low' };
+const PRIORITY: Record<string, string> = {
+  '1 - Critical': 'urgent',
+  '2 - High': 'high',
+  '3 - Moderate': 'normal',
+  '4 - Low': 'low',
+};
 const BOOLEAN: Record<string, boolean> = { TRUE: true, FALSE: false };
-const CHANNEL: Record<string, string> = { Phone: 'phone', IVR: 'phone', Email: 'email', 'Self service': 'web', 'Direct opt-in': 'other' };
+const CHANNEL: Record<string, string> = {
+  Phone: 'phone',
+  IVR: 'phone',
+  Email: 'email',
+  'Self service': 'web',
+  'Direct opt-in': 'other',
+};
 
 function status(state: string): string | undefined {
   if (state === 'New' || state === 'Active') return 'open';
@@ -90,7 +101,8 @@ for await (const row of parser as AsyncIterable<SourceRow>) {
   incident.events++;
   const [at, mods] = incident.finalKey;
   if (key[0] > at || (key[0] === at && key[1] >= mods)) Object.assign(incident, { final: row, finalKey: key });
-  if (resolvedEvent && (!incident.firstResolvedAt || resolvedEvent < incident.firstResolvedAt)) incident.firstResolvedAt = resolvedEvent;
+  if (resolvedEvent && (!incident.firstResolvedAt || resolvedEvent < incident.firstResolvedAt))
+    incident.firstResolvedAt = resolvedEvent;
 }
 
 const tickets = new CsvWriter(join(outDir, 'tickets.csv'), [
@@ -131,7 +143,8 @@ for (const [number, { final: row, firstResolvedAt }] of incidents) {
   if (closedAt && resolvedAt && closedAt < resolvedAt) notes.add('closed_at before resolved_at');
   if (value(row.resolved_at) === undefined) notes.add('no resolved_at (`?`)');
   let firstResolved = reopens > 0 ? firstResolvedAt : undefined;
-  if (reopens > 0 && !firstResolved) notes.add('reopened, but no Resolved event in the log: first_resolved_at left empty');
+  if (reopens > 0 && !firstResolved)
+    notes.add('reopened, but no Resolved event in the log: first_resolved_at left empty');
   if (firstResolved && (firstResolved < createdAt || (resolvedAt && firstResolved > resolvedAt))) {
     notes.add('first Resolved event outside opened_at..resolved_at: first_resolved_at left empty');
     firstResolved = undefined;

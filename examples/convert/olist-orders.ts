@@ -67,7 +67,8 @@ function centavos(raw: string): number {
 
 const fromCentavos = (n: number) => `${Math.floor(n / 100)}.${String(n % 100).padStart(2, '0')}`;
 /** `2017-10-02 10:56:33` -> `2017-10-02T10:56:33`; undefined if it is not that shape. */
-const localTime = (raw: string) => (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(raw.trim()) ? raw.trim().replace(' ', 'T') : undefined);
+const localTime = (raw: string) =>
+  /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(raw.trim()) ? raw.trim().replace(' ', 'T') : undefined;
 
 // Payments first: an order's amount is the sum of its payments (NaN if one is unreadable).
 const paid = new Map<string, number>();
@@ -141,7 +142,9 @@ for await (const customer of rows<CustomerRow>(join(sourceDir, 'olist_customers_
 await customers.close();
 
 console.log(`read ${orderRows} orders, ${payments} payments of ${paid.size} orders`);
-console.log(`wrote ${orders.written} orders -> ${orders.path} (${paid.size - matched} paid orders are not in the orders file)`);
+console.log(
+  `wrote ${orders.written} orders -> ${orders.path} (${paid.size - matched} paid orders are not in the orders file)`,
+);
 statuses.print('  by status');
 skipped.print('skipped orders');
 console.log(`wrote ${customers.written} customers -> ${customers.path}`);

@@ -130,10 +130,16 @@ for (const [id, invoice] of invoices) {
   });
 
   const known = customers.get(customer);
-  if (!known) customers.set(customer, { country: invoice.country, latestAt: invoice.orderedAt, countries: new Set([invoice.country]) });
+  if (!known)
+    customers.set(customer, {
+      country: invoice.country,
+      latestAt: invoice.orderedAt,
+      countries: new Set([invoice.country]),
+    });
   else {
     known.countries.add(invoice.country);
-    if (invoice.orderedAt >= known.latestAt) Object.assign(known, { country: invoice.country, latestAt: invoice.orderedAt });
+    if (invoice.orderedAt >= known.latestAt)
+      Object.assign(known, { country: invoice.country, latestAt: invoice.orderedAt });
   }
 }
 await orders.close();
@@ -149,6 +155,10 @@ await customerFile.close();
 console.log(`read ${lines} lines, ${invoices.size} invoices (${linesWithoutCustomer} lines without CustomerID)`);
 console.log(`wrote ${orders.written} orders -> ${orders.path}`);
 statuses.print('  by status');
-console.log(`wrote ${customerFile.written} customers -> ${customerFile.path} (${multiCountry} seen in more than one country: latest kept)`);
+console.log(
+  `wrote ${customerFile.written} customers -> ${customerFile.path} (${multiCountry} seen in more than one country: latest kept)`,
+);
 skipped.print('skipped invoices');
-console.log(`note: ${spanningInvoices.size} invoices have lines with different InvoiceDates; ordered_at is the earliest`);
+console.log(
+  `note: ${spanningInvoices.size} invoices have lines with different InvoiceDates; ordered_at is the earliest`,
+);

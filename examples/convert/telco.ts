@@ -41,7 +41,9 @@ const usage = 'examples/convert/telco.ts <Telco-Customer-Churn.csv> <output dir>
 const { input, outDir, options } = readArgs(usage, ['as-of']);
 
 const asOfMatch = /^(\d{4})-(\d{2})-(\d{2})$/.exec(options['as-of']);
-const asOf = asOfMatch ? new Date(Date.UTC(Number(asOfMatch[1]), Number(asOfMatch[2]) - 1, Number(asOfMatch[3]))) : undefined;
+const asOf = asOfMatch
+  ? new Date(Date.UTC(Number(asOfMatch[1]), Number(asOfMatch[2]) - 1, Number(asOfMatch[3])))
+  : undefined;
 if (!asOf || asOf.toISOString().slice(0, 10) !== options['as-of']) {
   console.error(`--as-of ${options['as-of']} is not a date such as 2018-03-31\nusage: node --import tsx ${usage}`);
   process.exit(2);

@@ -98,7 +98,10 @@ for await (const row of parser as AsyncIterable<SourceRow>) {
     inbound: row.inbound.trim() === 'True',
     at: twitterTime(row.created_at),
     parent,
-    responses: row.response_tweet_id.split(',').map(tweetId).filter((r): r is string => r !== undefined),
+    responses: row.response_tweet_id
+      .split(',')
+      .map(tweetId)
+      .filter((r): r is string => r !== undefined),
     // Only an opening tweet's text is used (as the subject); replies drop theirs to save memory.
     text: parent ? '' : row.text,
   };
@@ -199,10 +202,14 @@ for (const tweet of tweets.values()) {
 const answered = delays.length;
 console.log(`read ${tweets.size} tweets; ${inTickets} of them form the conversations below`);
 console.log(`wrote ${tickets.written} tickets -> ${tickets.path}`);
-console.log(`  ${answered} with a first response, median ${median(delays)} s; ${tickets.written - answered} without one`);
+console.log(
+  `  ${answered} with a first response, median ${median(delays)} s; ${tickets.written - answered} without one`,
+);
 console.log(`  ${othersTweets} customer-side tweets by someone other than the opener are in neither reply count`);
 console.log(`  ${incomplete} marked attributes.incomplete (they link to tweets missing from the file)`);
-console.log(`  for comparison: ${replyDelays.length} company replies to in-sample customer tweets, median ${median(replyDelays)} s`);
+console.log(
+  `  for comparison: ${replyDelays.length} company replies to in-sample customer tweets, median ${median(replyDelays)} s`,
+);
 console.log(`wrote ${teamFile.written} teams -> ${teamFile.path} (the companies that answered)`);
 skipped.print('skipped conversations');
 notTickets.print('tweets outside any ticket');

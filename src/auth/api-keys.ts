@@ -40,7 +40,14 @@ export async function createApiKey(
   const key = `cxk_${prefix}_${randomBytes(24).toString('base64url')}`;
   const info = await db
     .insertInto('api_key')
-    .values({ org_id: orgId, name: input.name, prefix, key_hash: hashApiKey(key), scope: input.scope, user_id: input.userId ?? null })
+    .values({
+      org_id: orgId,
+      name: input.name,
+      prefix,
+      key_hash: hashApiKey(key),
+      scope: input.scope,
+      user_id: input.userId ?? null,
+    })
     .returning(['id', 'name', 'prefix', 'scope', 'created_at', 'last_used_at', 'revoked_at'])
     .executeTakeFirstOrThrow();
   return { key, info };
@@ -79,7 +86,12 @@ export async function verifyApiKey(db: Kysely<Database>, key: string): Promise<V
   if (!row) return undefined;
   // Recording every use would turn each read into a write; a minute's precision is enough.
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
-    await db.updateTable('api_key').set({ last_used_at: new Date() }).where('org_id', '=', row.org_id).where('id', '=', row.id).execute();
+    await db
+      .updateTable('api_key')
+      .set({ last_used_at: new Date() })
+      .where('org_id', '=', row.org_id)
+      .where('id', '=', row.id)
+      .execute();
   }
   return { orgId: row.org_id, keyId: row.id, scope: row.scope };
 }

@@ -8,10 +8,16 @@ import { processIo, type Io } from './context.ts';
 type Command = { summary: string; load: () => Promise<{ run(args: string[], io: Io): Promise<number> }> };
 
 const commands: Record<string, Command> = {
-  demo: { summary: 'generate a realistic 12-month demo organization, then serve it', load: () => import('./commands/demo.ts') },
+  demo: {
+    summary: 'generate a realistic 12-month demo organization, then serve it',
+    load: () => import('./commands/demo.ts'),
+  },
   serve: { summary: 'start the HTTP API', load: () => import('./commands/serve.ts') },
   migrate: { summary: 'apply pending database migrations', load: () => import('./commands/migrate.ts') },
-  import: { summary: 'import a CSV, JSON Lines or JSON file into an entity', load: () => import('./commands/import.ts') },
+  import: {
+    summary: 'import a CSV, JSON Lines or JSON file into an entity',
+    load: () => import('./commands/import.ts'),
+  },
   entities: { summary: 'list the importable entities and their fields', load: () => import('./commands/entities.ts') },
   keys: { summary: 'create, list and revoke API keys', load: () => import('./commands/keys.ts') },
 };

@@ -68,7 +68,11 @@ export async function openDatabase(
     await db.close().catch(() => {});
     if (error instanceof AppError) throw error;
     const where = config.databaseUrl ? redactUrl(config.databaseUrl) : config.dataDir;
-    throw new AppError(503, 'database-unavailable', `Cannot open the database at ${where}: ${(error as Error).message}`);
+    throw new AppError(
+      503,
+      'database-unavailable',
+      `Cannot open the database at ${where}: ${(error as Error).message}`,
+    );
   }
   return db;
 }
@@ -93,7 +97,12 @@ function openServer(url: string, poolSize: number): Db {
       const client = await pool.connect();
       // A Kysely instance whose "pool" is this one client, so its statements and COPY share it.
       const single = new Kysely<Database>({
-        dialect: new PostgresDialect({ pool: { connect: async () => ({ query: client.query.bind(client), release: () => {} }), end: async () => {} } as never }),
+        dialect: new PostgresDialect({
+          pool: {
+            connect: async () => ({ query: client.query.bind(client), release: () => {} }),
+            end: async () => {},
+          } as never,
+        }),
       });
       try {
         return await fn({
@@ -129,7 +138,9 @@ async function openEmbedded(dataDir: string | undefined): Promise<Db> {
         fn({
           kysely: connection,
           copyIn: async (table, columns, text) => {
-            await pglite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob: new Blob([text]) });
+            await pglite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], {
+              blob: new Blob([text]),
+            });
           },
         }),
       ),

@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BusinessCalendar, addMonths, isLithuanianHoliday, dateToDays, isoSecond, localParts, localToUtcMs, zoneOffsetMs } from './demo-calendar.ts';
+import {
+  BusinessCalendar,
+  addMonths,
+  isLithuanianHoliday,
+  dateToDays,
+  isoSecond,
+  localParts,
+  localToUtcMs,
+  zoneOffsetMs,
+} from './demo-calendar.ts';
 
 const ZONE = 'Europe/Vilnius';
 
@@ -27,7 +36,14 @@ test('local wall-clock times map to the right instants, also around DST changes'
   for (const [[y, m, d, h, mi], expected] of cases) {
     assert.equal(new Date(localToUtcMs(ZONE, y!, m!, d!, h, mi)).toISOString(), expected, `${y}-${m}-${d} ${h}:${mi}`);
   }
-  assert.deepEqual(localParts(ZONE, Date.parse('2026-07-03T21:30:00Z')), { year: 2026, month: 7, day: 4, hour: 0, minute: 30, weekday: 6 });
+  assert.deepEqual(localParts(ZONE, Date.parse('2026-07-03T21:30:00Z')), {
+    year: 2026,
+    month: 7,
+    day: 4,
+    hour: 0,
+    minute: 30,
+    weekday: 6,
+  });
 });
 
 test('isoSecond formats like toISOString, truncated to the second', () => {

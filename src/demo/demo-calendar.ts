@@ -66,7 +66,15 @@ function offsetAt(zone: string, utcHour: number): number {
  * The instant of a wall-clock time in `zone`. A time skipped by the spring DST change moves
  * forward by the gap; a repeated autumn time resolves to its first occurrence.
  */
-export function localToUtcMs(zone: string, year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+export function localToUtcMs(
+  zone: string,
+  year: number,
+  month: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+): number {
   const wall = Date.UTC(year, month - 1, day, hour, minute, second);
   const before = zoneOffsetMs(zone, wall - DAY_MS);
   const after = zoneOffsetMs(zone, wall + DAY_MS);
@@ -166,7 +174,20 @@ function easterDays(year: number): number {
   return Date.UTC(year, month - 1, day) / DAY_MS;
 }
 
-const LT_FIXED_HOLIDAYS = ['01-01', '02-16', '03-11', '05-01', '06-24', '07-06', '08-15', '11-01', '11-02', '12-24', '12-25', '12-26'];
+const LT_FIXED_HOLIDAYS = [
+  '01-01',
+  '02-16',
+  '03-11',
+  '05-01',
+  '06-24',
+  '07-06',
+  '08-15',
+  '11-01',
+  '11-02',
+  '12-24',
+  '12-25',
+  '12-26',
+];
 
 /** Lithuanian public holidays that can fall on a working day (the Sunday ones do not matter). */
 export function isLithuanianHoliday(days: number): boolean {

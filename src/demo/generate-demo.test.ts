@@ -60,7 +60,8 @@ const addMonths = (date: string, n: number) => {
   d.setUTCMonth(d.getUTCMonth() + n);
   return d.toISOString().slice(0, 10);
 };
-const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const addDays = (date: string, n: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const monthStarts = Array.from({ length: 13 }, (_, m) => vilniusTime(addMonths(END, m - 12)));
 const START_MS = monthStarts[0]!;
 const END_MS = monthStarts[12]!;
@@ -122,8 +123,10 @@ test('same options give byte-identical output; another seed gives other data', (
   assert.notEqual(JSON.stringify(other.tickets), JSON.stringify(data.tickets));
   assert.notEqual(JSON.stringify(other.customers), JSON.stringify(data.customers));
   // The default seed is 42.
-  assert.equal(JSON.stringify(generateDemo({ end: END, seed: 42, months: 2, customers: 200, ticketsPerMonth: 300 })),
-    JSON.stringify(generateDemo({ end: END, months: 2, customers: 200, ticketsPerMonth: 300 })));
+  assert.equal(
+    JSON.stringify(generateDemo({ end: END, seed: 42, months: 2, customers: 200, ticketsPerMonth: 300 })),
+    JSON.stringify(generateDemo({ end: END, months: 2, customers: 200, ticketsPerMonth: 300 })),
+  );
 });
 
 test('the generator never uses Math.random', () => {
@@ -135,7 +138,12 @@ test('the generator never uses Math.random', () => {
 });
 
 test('organization and record counts are in the expected ranges', () => {
-  assert.deepEqual(data.organization, { name: 'Balta Ledger UAB', timezone: 'Europe/Vilnius', currency: 'EUR', language: 'en' });
+  assert.deepEqual(data.organization, {
+    name: 'Balta Ledger UAB',
+    timezone: 'Europe/Vilnius',
+    currency: 'EUR',
+    language: 'en',
+  });
   assert.equal(teams.length, 4);
   assert.ok(agents.length >= 18 && agents.length <= 22, `agents ${agents.length}`);
   assert.equal(agents.filter((a) => a.active === false).length, 1);
@@ -168,24 +176,95 @@ test('ids are unique per entity and fields are the public ones', () => {
     teams: { all: ['id', 'name', 'attributes'], required: ['id', 'name'] },
     agents: { all: ['id', 'name', 'email', 'team_id', 'active', 'hired_at', 'attributes'], required: ['id', 'name'] },
     customers: {
-      all: ['id', 'name', 'email', 'segment', 'plan', 'country', 'language', 'signed_up_at', 'acquisition_channel', 'acquisition_cost', 'currency', 'attributes'],
+      all: [
+        'id',
+        'name',
+        'email',
+        'segment',
+        'plan',
+        'country',
+        'language',
+        'signed_up_at',
+        'acquisition_channel',
+        'acquisition_cost',
+        'currency',
+        'attributes',
+      ],
       required: ['id'],
     },
     subscriptions: {
       all: ['id', 'customer_id', 'plan', 'mrr', 'currency', 'started_at', 'ended_at', 'cancel_reason', 'attributes'],
       required: ['id', 'customer_id', 'mrr', 'started_at'],
     },
-    orders: { all: ['id', 'customer_id', 'amount', 'currency', 'ordered_at', 'status', 'channel', 'attributes'], required: ['id', 'customer_id', 'amount', 'ordered_at'] },
+    orders: {
+      all: ['id', 'customer_id', 'amount', 'currency', 'ordered_at', 'status', 'channel', 'attributes'],
+      required: ['id', 'customer_id', 'amount', 'ordered_at'],
+    },
     tickets: {
-      all: ['id', 'customer_id', 'agent_id', 'team_id', 'channel', 'priority', 'status', 'subject', 'tags', 'created_at', 'first_response_at', 'first_resolved_at', 'resolved_at', 'closed_at', 'reopen_count', 'agent_replies', 'customer_replies', 'handle_time_seconds', 'first_response_by_bot', 'attributes'],
+      all: [
+        'id',
+        'customer_id',
+        'agent_id',
+        'team_id',
+        'channel',
+        'priority',
+        'status',
+        'subject',
+        'tags',
+        'created_at',
+        'first_response_at',
+        'first_resolved_at',
+        'resolved_at',
+        'closed_at',
+        'reopen_count',
+        'agent_replies',
+        'customer_replies',
+        'handle_time_seconds',
+        'first_response_by_bot',
+        'attributes',
+      ],
       required: ['id', 'created_at'],
     },
     survey_responses: {
-      all: ['id', 'kind', 'score', 'submitted_at', 'survey', 'comment', 'language', 'customer_id', 'ticket_id', 'agent_id', 'team_id', 'channel', 'ratings', 'attributes'],
+      all: [
+        'id',
+        'kind',
+        'score',
+        'submitted_at',
+        'survey',
+        'comment',
+        'language',
+        'customer_id',
+        'ticket_id',
+        'agent_id',
+        'team_id',
+        'channel',
+        'ratings',
+        'attributes',
+      ],
       required: ['id', 'kind', 'score', 'submitted_at'],
     },
-    reviews: { all: ['id', 'source', 'published_at', 'rating', 'rating_max', 'title', 'text', 'language', 'author', 'customer_id', 'url', 'attributes'], required: ['id', 'source', 'published_at'] },
-    costs: { all: ['id', 'category', 'amount', 'currency', 'period_start', 'period_end', 'team_id', 'description'], required: ['id', 'category', 'amount', 'period_start', 'period_end'] },
+    reviews: {
+      all: [
+        'id',
+        'source',
+        'published_at',
+        'rating',
+        'rating_max',
+        'title',
+        'text',
+        'language',
+        'author',
+        'customer_id',
+        'url',
+        'attributes',
+      ],
+      required: ['id', 'source', 'published_at'],
+    },
+    costs: {
+      all: ['id', 'category', 'amount', 'currency', 'period_start', 'period_end', 'team_id', 'description'],
+      required: ['id', 'category', 'amount', 'period_start', 'period_end'],
+    },
     fx_rates: { all: ['currency', 'date', 'rate'], required: ['currency', 'date', 'rate'] },
   };
   for (const [entity, spec] of Object.entries(fields)) {
@@ -198,7 +277,8 @@ test('ids are unique per entity and fields are the public ones', () => {
       }
       for (const key of spec.required) assert.ok(key in row, `${entity} ${row.id}: missing ${key}`);
       if (row.attributes !== undefined) {
-        for (const v of Object.values(row.attributes as Row)) assert.ok(['string', 'number', 'boolean'].includes(typeof v));
+        for (const v of Object.values(row.attributes as Row))
+          assert.ok(['string', 'number', 'boolean'].includes(typeof v));
       }
     }
     const keys = rows.map((r) => (entity === 'fx_rates' ? `${r.currency}:${r.date}` : r.id));
@@ -243,7 +323,9 @@ test('timestamps are UTC ISO strings inside the window, dates are YYYY-MM-DD', (
   const before = customers.filter((c) => ms(c.signed_up_at) < START_MS);
   assert.ok(before.length > 2000 && before.length < 4000);
   for (let m = 0; m < 12; m++) {
-    const n = customers.filter((c) => ms(c.signed_up_at) >= monthStarts[m]! && ms(c.signed_up_at) < monthStarts[m + 1]!).length;
+    const n = customers.filter(
+      (c) => ms(c.signed_up_at) >= monthStarts[m]! && ms(c.signed_up_at) < monthStarts[m + 1]!,
+    ).length;
     assert.ok(n > 80, `month ${m + 1}: ${n} sign-ups`);
   }
   for (const c of customers) assert.equal(c.acquisition_cost !== undefined, ms(c.signed_up_at) >= START_MS);
@@ -271,9 +353,11 @@ test('ticket invariants hold', () => {
     assert.ok(Number.isInteger(t.agent_replies) && t.agent_replies >= 0 && t.agent_replies <= 6);
     if (t.resolved_at) assert.ok(t.agent_replies >= 1, `${t.id}: resolved without a reply`);
     assert.ok(Number.isInteger(t.customer_replies) && t.customer_replies >= 0);
-    if (t.reopen_count > 0 && t.resolved_at) assert.ok(t.resolved_at > t.first_resolved_at, `${t.id}: reopened but resolved_at not later`);
+    if (t.reopen_count > 0 && t.resolved_at)
+      assert.ok(t.resolved_at > t.first_resolved_at, `${t.id}: reopened but resolved_at not later`);
     if (t.reopen_count === 0 && t.resolved_at) assert.equal(t.resolved_at, t.first_resolved_at, t.id);
-    if (t.handle_time_seconds !== undefined) assert.ok(Number.isInteger(t.handle_time_seconds) && t.handle_time_seconds > 0);
+    if (t.handle_time_seconds !== undefined)
+      assert.ok(Number.isInteger(t.handle_time_seconds) && t.handle_time_seconds > 0);
     if (t.first_response_by_bot) {
       assert.equal(t.channel, 'chat');
       assert.ok(ms(t.first_response_at) - ms(t.created_at) <= 60_000, `${t.id}: slow bot`);
@@ -321,7 +405,8 @@ test('tickets follow the working week and old tickets are solved', () => {
   assert.ok(tickets.some((t) => t.status === 'pending') && tickets.some((t) => t.status === 'open'));
   // Repeat contacts: the same customer opens another ticket within 7 days.
   const byCustomer = new Map<string, number[]>();
-  for (const t of tickets) if (t.customer_id) byCustomer.set(t.customer_id, [...(byCustomer.get(t.customer_id) ?? []), ms(t.created_at)]);
+  for (const t of tickets)
+    if (t.customer_id) byCustomer.set(t.customer_id, [...(byCustomer.get(t.customer_id) ?? []), ms(t.created_at)]);
   let repeats = 0;
   let known = 0;
   for (const times of byCustomer.values()) {
@@ -380,7 +465,10 @@ test('subscriptions: one or more rows per customer, continuous plan changes, chu
       else assert.equal(next.started_at, s.ended_at, `${s.id}: plan change with a gap`);
     }
   }
-  const changes = count(subscriptions.filter((s) => s.attributes?.change), (s) => s.attributes.change);
+  const changes = count(
+    subscriptions.filter((s) => s.attributes?.change),
+    (s) => s.attributes.change,
+  );
   for (const kind of ['upgrade', 'downgrade', 'reactivation', 'price_increase']) assert.ok(changes[kind]! > 0, kind);
   const churn = monthlyChurn().map((r) => r.churned / r.start);
   for (const rate of churn.filter((_, m) => m !== 6)) assert.ok(rate > 0.015 && rate < 0.04, `monthly churn ${rate}`);
@@ -392,7 +480,12 @@ test('subscriptions: one or more rows per customer, continuous plan changes, chu
 
 test('surveys: scores on their scales, ratings, comments in the respondent language', () => {
   const scales: Record<string, [number, number]> = { nps: [0, 10], csat: [1, 5], ces: [1, 7], enps: [0, 10] };
-  const surveyName: Record<string, string> = { nps: 'nps-relationship', csat: 'csat-after-ticket', ces: 'ces-after-ticket', enps: 'enps-quarterly' };
+  const surveyName: Record<string, string> = {
+    nps: 'nps-relationship',
+    csat: 'csat-after-ticket',
+    ces: 'ces-after-ticket',
+    enps: 'enps-quarterly',
+  };
   for (const s of surveys) {
     const [lo, hi] = scales[s.kind]!;
     assert.ok(Number.isInteger(s.score) && s.score >= lo && s.score <= hi, `${s.id}: ${s.kind} ${s.score}`);
@@ -457,7 +550,9 @@ test('reviews, orders, fx rates and costs', () => {
     assert.ok(rates.has(new Date(day).toISOString().slice(0, 10)), `no USD rate near ${new Date(day).toISOString()}`);
     assert.ok(rates.has(local(day).date));
   }
-  for (const o of orders) if (o.currency === 'USD') assert.ok(rates.has(o.ordered_at.slice(0, 10)) && rates.has(local(ms(o.ordered_at)).date));
+  for (const o of orders)
+    if (o.currency === 'USD')
+      assert.ok(rates.has(o.ordered_at.slice(0, 10)) && rates.has(local(ms(o.ordered_at)).date));
   for (const f of fxRates) assert.ok(f.currency === 'USD' && f.rate >= 0.9 && f.rate <= 0.95);
 
   for (const c of costs) {
@@ -468,7 +563,12 @@ test('reviews, orders, fx rates and costs', () => {
   // Support costs follow the agents employed: 2,000-4,500 EUR per agent and month.
   for (const c of costs.filter((c) => c.category === 'support')) {
     const from = vilniusTime(c.period_start);
-    const staff = agents.filter((a) => a.team_id === c.team_id && ms(a.hired_at) < from + 15 * DAY && (!a.attributes.left_on || a.attributes.left_on > c.period_start));
+    const staff = agents.filter(
+      (a) =>
+        a.team_id === c.team_id &&
+        ms(a.hired_at) < from + 15 * DAY &&
+        (!a.attributes.left_on || a.attributes.left_on > c.period_start),
+    );
     const perAgent = c.amount / staff.length;
     assert.ok(perAgent > 2000 && perAgent < 4500, `${c.id}: ${perAgent} per agent`);
   }
@@ -476,9 +576,16 @@ test('reviews, orders, fx rates and costs', () => {
   // Acquisition costs add up to the new customers' acquisition_cost, month by month.
   for (let m = 0; m < 12; m++) {
     const key = addMonths(END, m - 12).slice(0, 7);
-    const spent = costs.filter((c) => c.category === 'acquisition' && c.period_start.startsWith(key)).reduce((a, c) => a + c.amount, 0);
+    const spent = costs
+      .filter((c) => c.category === 'acquisition' && c.period_start.startsWith(key))
+      .reduce((a, c) => a + c.amount, 0);
     const perCustomer = customers
-      .filter((c) => c.acquisition_cost !== undefined && ms(c.signed_up_at) >= monthStarts[m]! && ms(c.signed_up_at) < monthStarts[m + 1]!)
+      .filter(
+        (c) =>
+          c.acquisition_cost !== undefined &&
+          ms(c.signed_up_at) >= monthStarts[m]! &&
+          ms(c.signed_up_at) < monthStarts[m + 1]!,
+      )
       .reduce((a, c) => a + c.acquisition_cost, 0);
     assert.ok(Math.abs(spent - perCustomer) < 0.05, `${key}: costs ${spent} vs customers ${perCustomer}`);
   }
@@ -504,7 +611,9 @@ test('story 1: Technical Support answers slowly and its CSAT is lower', (t) => {
   };
   const techCsat = csat((id) => id === 'team-technical');
   const otherCsat = csat((id) => id !== 'team-technical');
-  t.diagnostic(`median first response: technical ${tech.toFixed(0)} min, others ${others.toFixed(0)} min (${(tech / others).toFixed(2)}x)`);
+  t.diagnostic(
+    `median first response: technical ${tech.toFixed(0)} min, others ${others.toFixed(0)} min (${(tech / others).toFixed(2)}x)`,
+  );
   t.diagnostic(`CSAT top-2-box: technical ${(techCsat * 100).toFixed(1)} %, others ${(otherCsat * 100).toFixed(1)} %`);
   assert.ok(tech >= 1.8 * others);
   for (const [team, values] of frt) if (team !== 'team-technical') assert.ok(tech > 1.5 * median(values), team);
@@ -515,9 +624,14 @@ test('story 1: Technical Support answers slowly and its CSAT is lower', (t) => {
 
 test('story 2: detractors churn about three times as often as promoters', (t) => {
   const nps = new Map<string, { at: number; score: number }[]>();
-  for (const s of surveys) if (s.kind === 'nps') nps.set(s.customer_id, [...(nps.get(s.customer_id) ?? []), { at: ms(s.submitted_at), score: s.score }]);
+  for (const s of surveys)
+    if (s.kind === 'nps')
+      nps.set(s.customer_id, [...(nps.get(s.customer_id) ?? []), { at: ms(s.submitted_at), score: s.score }]);
   const group = (customerId: string, monthStart: number) => {
-    const latest = (nps.get(customerId) ?? []).filter((r) => r.at < monthStart).sort((a, b) => a.at - b.at).at(-1);
+    const latest = (nps.get(customerId) ?? [])
+      .filter((r) => r.at < monthStart)
+      .sort((a, b) => a.at - b.at)
+      .at(-1);
     if (!latest) return undefined;
     return latest.score >= 9 ? 'promoter' : latest.score >= 7 ? 'passive' : 'detractor';
   };
@@ -528,13 +642,17 @@ test('story 2: detractors churn about three times as often as promoters', (t) =>
     c[1] += r.churned;
   }
   const rate = (g: string) => totals[g]![1] / totals[g]![0];
-  t.diagnostic(`monthly churn by latest NPS group: promoters ${(rate('promoter') * 100).toFixed(2)} %, passives ${(rate('passive') * 100).toFixed(2)} %, detractors ${(rate('detractor') * 100).toFixed(2)} % (${(rate('detractor') / rate('promoter')).toFixed(2)}x)`);
+  t.diagnostic(
+    `monthly churn by latest NPS group: promoters ${(rate('promoter') * 100).toFixed(2)} %, passives ${(rate('passive') * 100).toFixed(2)} %, detractors ${(rate('detractor') * 100).toFixed(2)} % (${(rate('detractor') / rate('promoter')).toFixed(2)}x)`,
+  );
   assert.ok(rate('detractor') > 2 * rate('promoter'));
   assert.ok(rate('passive') > rate('promoter') && rate('passive') < rate('detractor'));
 
   // A low CSAT in the previous 90 days also raises churn.
   const csat = new Map<string, { at: number; score: number }[]>();
-  for (const s of surveys) if (s.kind === 'csat') csat.set(s.customer_id, [...(csat.get(s.customer_id) ?? []), { at: ms(s.submitted_at), score: s.score }]);
+  for (const s of surveys)
+    if (s.kind === 'csat')
+      csat.set(s.customer_id, [...(csat.get(s.customer_id) ?? []), { at: ms(s.submitted_at), score: s.score }]);
   const csatGroup = (customerId: string, monthStart: number) => {
     const recent = (csat.get(customerId) ?? []).filter((r) => r.at < monthStart && r.at >= monthStart - 90 * DAY);
     if (recent.length === 0) return undefined;
@@ -548,7 +666,9 @@ test('story 2: detractors churn about three times as often as promoters', (t) =>
   }
   const low = byCsat.low![1] / byCsat.low![0];
   const fine = byCsat.fine![1] / byCsat.fine![0];
-  t.diagnostic(`monthly churn after a CSAT of 1-2: ${(low * 100).toFixed(2)} %, otherwise ${(fine * 100).toFixed(2)} %`);
+  t.diagnostic(
+    `monthly churn after a CSAT of 1-2: ${(low * 100).toFixed(2)} %, otherwise ${(fine * 100).toFixed(2)} %`,
+  );
   assert.ok(low > 1.3 * fine);
 });
 
@@ -556,11 +676,16 @@ test('story 3: the Basic price increase in month 7 causes a churn spike and rais
   const rates = monthlyChurn().map((r) => r.churned / r.start);
   const others = rates.filter((_, m) => m !== 6);
   const average = others.reduce((a, b) => a + b, 0) / others.length;
-  t.diagnostic(`monthly churn: ${rates.map((r) => (r * 100).toFixed(2) + ' %').join(', ')}; month 7 = ${(rates[6]! / average).toFixed(2)}x the others' average`);
+  t.diagnostic(
+    `monthly churn: ${rates.map((r) => (r * 100).toFixed(2) + ' %').join(', ')}; month 7 = ${(rates[6]! / average).toFixed(2)}x the others' average`,
+  );
   assert.ok(rates[6]! > 1.8 * average);
   assert.equal(rates.indexOf(Math.max(...rates)), 6);
 
-  const endedIn = (m: number) => subscriptions.filter((s) => s.cancel_reason && ms(s.ended_at) >= monthStarts[m]! && ms(s.ended_at) < monthStarts[m + 1]!);
+  const endedIn = (m: number) =>
+    subscriptions.filter(
+      (s) => s.cancel_reason && ms(s.ended_at) >= monthStarts[m]! && ms(s.ended_at) < monthStarts[m + 1]!,
+    );
   const m7 = endedIn(6);
   const price = m7.filter((s) => s.cancel_reason === 'price');
   assert.ok(price.length > m7.length / 2, `price churn ${price.length} of ${m7.length}`);
@@ -569,7 +694,9 @@ test('story 3: the Basic price increase in month 7 causes a churn spike and rais
 
   // Basic MRR per subscriber: 29 before, 35 after (new subscription rows, attributes.change).
   const basicMrr = (at: number) => {
-    const active = subscriptions.filter((s) => s.plan === 'basic' && ms(s.started_at) <= at && (!s.ended_at || at < ms(s.ended_at)));
+    const active = subscriptions.filter(
+      (s) => s.plan === 'basic' && ms(s.started_at) <= at && (!s.ended_at || at < ms(s.ended_at)),
+    );
     return active.reduce((a, s) => a + s.mrr, 0) / active.length;
   };
   const before = basicMrr(monthStarts[6]! - 1);
@@ -579,7 +706,8 @@ test('story 3: the Basic price increase in month 7 causes a churn spike and rais
   assert.equal(after, 35);
   const raised = subscriptions.filter((s) => s.attributes?.change === 'price_increase');
   assert.ok(raised.length > 1000);
-  for (const s of raised) assert.ok(ms(s.started_at) >= monthStarts[6]! && ms(s.started_at) < monthStarts[7]! && s.mrr === 35);
+  for (const s of raised)
+    assert.ok(ms(s.started_at) >= monthStarts[6]! && ms(s.started_at) < monthStarts[7]! && s.mrr === 35);
 });
 
 test('story 4: tickets pile up over the weekend', (t) => {
@@ -604,7 +732,9 @@ test('story 4: tickets pile up over the weekend', (t) => {
     if (s > f) higher++;
     ratios.push(s / f);
   }
-  t.diagnostic(`backlog Sunday 23:59 > Friday 09:00 in ${higher} of ${weeks} weeks; median ratio ${median(ratios).toFixed(2)}`);
+  t.diagnostic(
+    `backlog Sunday 23:59 > Friday 09:00 in ${higher} of ${weeks} weeks; median ratio ${median(ratios).toFixed(2)}`,
+  );
   assert.ok(higher >= 0.8 * weeks);
   assert.ok(median(ratios) > 1.3);
 });

@@ -165,10 +165,54 @@ interface TeamSpec {
 }
 
 const TEAMS: readonly TeamSpec[] = [
-  { key: 'billing', id: 'team-billing', name: 'Billing', firstResponseFactor: 1, followUpFactor: 1, handleFactor: 1, reopenRate: 0.05, replies: [0.72, 0.16, 0.07, 0.03, 0.015, 0.005], satisfaction: 0, cost: 0 },
-  { key: 'technical', id: 'team-technical', name: 'Technical Support', firstResponseFactor: 1.7, followUpFactor: 1.7, handleFactor: 1.35, reopenRate: 0.085, replies: [0.6, 0.2, 0.1, 0.055, 0.03, 0.015], satisfaction: -0.95, cost: 200 },
-  { key: 'onboarding', id: 'team-onboarding', name: 'Onboarding', firstResponseFactor: 0.9, followUpFactor: 0.9, handleFactor: 1.2, reopenRate: 0.045, replies: [0.66, 0.18, 0.09, 0.04, 0.02, 0.01], satisfaction: 0.05, cost: 0 },
-  { key: 'vip', id: 'team-vip', name: 'VIP Accounts', firstResponseFactor: 0.45, followUpFactor: 0.6, handleFactor: 1.25, reopenRate: 0.04, replies: [0.66, 0.18, 0.09, 0.04, 0.02, 0.01], satisfaction: 0.25, cost: 450 },
+  {
+    key: 'billing',
+    id: 'team-billing',
+    name: 'Billing',
+    firstResponseFactor: 1,
+    followUpFactor: 1,
+    handleFactor: 1,
+    reopenRate: 0.05,
+    replies: [0.72, 0.16, 0.07, 0.03, 0.015, 0.005],
+    satisfaction: 0,
+    cost: 0,
+  },
+  {
+    key: 'technical',
+    id: 'team-technical',
+    name: 'Technical Support',
+    firstResponseFactor: 1.7,
+    followUpFactor: 1.7,
+    handleFactor: 1.35,
+    reopenRate: 0.085,
+    replies: [0.6, 0.2, 0.1, 0.055, 0.03, 0.015],
+    satisfaction: -0.95,
+    cost: 200,
+  },
+  {
+    key: 'onboarding',
+    id: 'team-onboarding',
+    name: 'Onboarding',
+    firstResponseFactor: 0.9,
+    followUpFactor: 0.9,
+    handleFactor: 1.2,
+    reopenRate: 0.045,
+    replies: [0.66, 0.18, 0.09, 0.04, 0.02, 0.01],
+    satisfaction: 0.05,
+    cost: 0,
+  },
+  {
+    key: 'vip',
+    id: 'team-vip',
+    name: 'VIP Accounts',
+    firstResponseFactor: 0.45,
+    followUpFactor: 0.6,
+    handleFactor: 1.25,
+    reopenRate: 0.04,
+    replies: [0.66, 0.18, 0.09, 0.04, 0.02, 0.01],
+    satisfaction: 0.25,
+    cost: 450,
+  },
 ];
 const TEAM_BY_KEY = new Map(TEAMS.map((t) => [t.key, t]));
 
@@ -229,7 +273,13 @@ const LANGUAGE_BY_COUNTRY: Record<string, Record<Lang, number>> = {
 };
 const ACQUISITION_CHANNELS = { organic: 35, paid_search: 25, referral: 15, partner: 12, social: 13 };
 type AcquisitionChannel = keyof typeof ACQUISITION_CHANNELS;
-const ACQUISITION_COST: Record<AcquisitionChannel, number> = { organic: 60, paid_search: 320, referral: 110, partner: 450, social: 210 };
+const ACQUISITION_COST: Record<AcquisitionChannel, number> = {
+  organic: 60,
+  paid_search: 320,
+  referral: 110,
+  partner: 450,
+  social: 210,
+};
 const ACQUISITION_DESCRIPTION: Record<AcquisitionChannel, string> = {
   organic: 'Content, SEO and webinars',
   paid_search: 'Google Ads and Bing campaigns',
@@ -238,14 +288,32 @@ const ACQUISITION_DESCRIPTION: Record<AcquisitionChannel, string> = {
   social: 'LinkedIn and Facebook campaigns',
 };
 const SEGMENT_COST_FACTOR: Record<Segment, number> = { smb: 1, mid_market: 2.2, enterprise: 5 };
-const INDUSTRIES = ['retail', 'logistics', 'construction', 'professional_services', 'hospitality', 'manufacturing', 'it', 'healthcare', 'ecommerce'];
+const INDUSTRIES = [
+  'retail',
+  'logistics',
+  'construction',
+  'professional_services',
+  'hospitality',
+  'manufacturing',
+  'it',
+  'healthcare',
+  'ecommerce',
+];
 
 /** Base monthly churn hazard by segment (before the NPS, CSAT and tenure multipliers). */
 const CHURN_HAZARD: Record<Segment, number> = { smb: 0.027, mid_market: 0.016, enterprise: 0.007 };
 /** Extra churn hazard of Basic customers in the month of the price increase. */
 const PRICE_CHURN_HAZARD = 0.075;
 const NPS_CHURN_MULTIPLIER = { promoter: 0.6, passive: 1, detractor: 1.8 };
-const CANCEL_REASONS = { no_longer_needed: 25, business_closed: 12, switched_competitor: 18, missing_features: 20, price: 12, poor_support: 8, other: 5 };
+const CANCEL_REASONS = {
+  no_longer_needed: 25,
+  business_closed: 12,
+  switched_competitor: 18,
+  missing_features: 20,
+  price: 12,
+  poor_support: 8,
+  other: 5,
+};
 /** Reasons of customers with a recent low CSAT or a detractor NPS. */
 const CANCEL_REASONS_UNHAPPY = { ...CANCEL_REASONS, poor_support: 40 };
 const ANONYMOUS_LANGUAGES: Record<Lang, number> = { en: 0.6, lt: 0.28, ru: 0.12 };
@@ -264,18 +332,34 @@ const TOPIC_WEIGHTS: Record<Segment | 'anonymous', Record<Topic, number>> = {
 };
 /** New customers (first 60 days) ask onboarding questions three times as often. */
 const NEWCOMER_TOPIC_WEIGHTS = Object.fromEntries(
-  (['smb', 'mid_market', 'enterprise'] as const).map((s) => [s, { ...TOPIC_WEIGHTS[s], onboarding: TOPIC_WEIGHTS[s].onboarding * 3 }]),
+  (['smb', 'mid_market', 'enterprise'] as const).map((s) => [
+    s,
+    { ...TOPIC_WEIGHTS[s], onboarding: TOPIC_WEIGHTS[s].onboarding * 3 },
+  ]),
 ) as Record<Segment, Record<Topic, number>>;
 const TOPIC_OF_SUBTOPIC = new Map<string, Topic>([['price_increase', 'billing']]);
 for (const topic of Object.keys(SUBTOPICS) as Topic[]) {
   for (const sub of Object.keys(SUBTOPICS[topic])) TOPIC_OF_SUBTOPIC.set(sub, topic);
 }
-const TEAM_OF_TOPIC: Record<Topic, TeamKey> = { billing: 'billing', technical: 'technical', onboarding: 'onboarding', account: 'vip' };
+const TEAM_OF_TOPIC: Record<Topic, TeamKey> = {
+  billing: 'billing',
+  technical: 'technical',
+  onboarding: 'onboarding',
+  account: 'vip',
+};
 
-const hourSampler = (weights: readonly number[]) => new WeightedSampler(weights.map((_, h) => h), weights);
+const hourSampler = (weights: readonly number[]) =>
+  new WeightedSampler(
+    weights.map((_, h) => h),
+    weights,
+  );
 /** Ticket arrivals by local hour (weekday and weekend shapes). */
-const HOURS_WEEKDAY = hourSampler([0.2, 0.1, 0.1, 0.1, 0.2, 0.4, 1, 2.5, 5.5, 8, 8.5, 8, 6.5, 7, 7.5, 7, 6, 4.5, 3, 2.2, 1.8, 1.4, 0.9, 0.5]);
-const HOURS_WEEKEND = hourSampler([0.4, 0.25, 0.15, 0.1, 0.1, 0.2, 0.4, 0.8, 1.5, 2.5, 3, 3.2, 3, 3, 2.8, 2.6, 2.4, 2.2, 2, 2, 1.8, 1.4, 1, 0.6]);
+const HOURS_WEEKDAY = hourSampler([
+  0.2, 0.1, 0.1, 0.1, 0.2, 0.4, 1, 2.5, 5.5, 8, 8.5, 8, 6.5, 7, 7.5, 7, 6, 4.5, 3, 2.2, 1.8, 1.4, 0.9, 0.5,
+]);
+const HOURS_WEEKEND = hourSampler([
+  0.4, 0.25, 0.15, 0.1, 0.1, 0.2, 0.4, 0.8, 1.5, 2.5, 3, 3.2, 3, 3, 2.8, 2.6, 2.4, 2.2, 2, 2, 1.8, 1.4, 1, 0.6,
+]);
 const HOURS_OFFICE = hourSampler([0, 0, 0, 0, 0, 0, 0, 0.3, 2, 5, 6, 5, 3, 5, 6, 5, 4, 2, 0.5, 0, 0, 0, 0, 0]);
 /** Sunday..Saturday. */
 const DAY_WEIGHTS = [0.26, 1.3, 1.2, 1.15, 1.1, 0.95, 0.3];
@@ -285,7 +369,12 @@ const CHANNELS_OPEN: Record<Channel, number> = { email: 0.36, chat: 0.28, web: 0
 const CHANNELS_OPEN_VIP: Record<Channel, number> = { ...CHANNELS_OPEN, phone: 0.28 };
 const CHANNELS_OPEN_ANONYMOUS: Record<Channel, number> = { ...CHANNELS_OPEN, phone: 0 };
 const CHANNELS_CLOSED: Record<Channel, number> = { email: 0.45, chat: 0.22, web: 0.25, phone: 0, social: 0.08 };
-const priorityTable = (low: number, normal: number, high: number, urgent: number): Record<Topic, Record<Priority, number>> => ({
+const priorityTable = (
+  low: number,
+  normal: number,
+  high: number,
+  urgent: number,
+): Record<Topic, Record<Priority, number>> => ({
   billing: { low, normal, high, urgent },
   technical: { low, normal, high, urgent: urgent * 1.5 },
   onboarding: { low, normal, high, urgent: urgent * 0.3 },
@@ -413,7 +502,10 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const iso = isoSecond;
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
-const ascii = (s: string) => toAscii(s).toLowerCase().replace(/[^a-z0-9]+/g, '');
+const ascii = (s: string) =>
+  toAscii(s)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '');
 
 function npsGroup(score: number): 'promoter' | 'passive' | 'detractor' {
   return score >= 9 ? 'promoter' : score >= 7 ? 'passive' : 'detractor';
@@ -444,7 +536,8 @@ export function generateDemo(options: DemoOptions): DemoData {
   const customerCount = options.customers ?? 5000;
   const ticketsPerMonth = options.ticketsPerMonth ?? 50000 / 12;
   if (!Number.isInteger(months) || months < 1) throw new Error(`months must be a positive integer, got ${months}`);
-  if (!Number.isInteger(customerCount) || customerCount < 1) throw new Error(`customers must be a positive integer, got ${customerCount}`);
+  if (!Number.isInteger(customerCount) || customerCount < 1)
+    throw new Error(`customers must be a positive integer, got ${customerCount}`);
   if (!(ticketsPerMonth >= 0)) throw new Error(`ticketsPerMonth must be >= 0, got ${ticketsPerMonth}`);
   dateToDays(options.end); // validates the date
 
@@ -467,7 +560,13 @@ export function generateDemo(options: DemoOptions): DemoData {
     return m;
   };
 
-  const calendar = new BusinessCalendar(zone, daysToDate(dateToDays(startDate) - 40), daysToDate(dateToDays(endDate) + 120), 8, 18);
+  const calendar = new BusinessCalendar(
+    zone,
+    daysToDate(dateToDays(startDate) - 40),
+    daysToDate(dateToDays(endDate) + 120),
+    8,
+    18,
+  );
   const dayRange = (from: number, to: number) => {
     const first = calendar.dayIndex(from);
     const last = calendar.dayIndex(to - 1);
@@ -547,12 +646,16 @@ export function generateDemo(options: DemoOptions): DemoData {
     const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
     const weekday = new Date(Date.UTC(y, mo - 1, d)).getUTCDay();
     const hours = weekday === 0 || weekday === 6 ? HOURS_WEEKEND : HOURS_WEEKDAY;
-    signupMs.push({ ms: localToUtcMs(zone, y, mo, d, hours.draw(custRng), custRng.int(0, 59), custRng.int(0, 59)), inWindow: false });
+    signupMs.push({
+      ms: localToUtcMs(zone, y, mo, d, hours.draw(custRng), custRng.int(0, 59), custRng.int(0, 59)),
+      inWindow: false,
+    });
   }
   // New customers per month: growth, a summer and December dip, a January boost.
   const monthWeights = periodDates.slice(0, months).map((date, m) => {
     const calendarMonth = Number(date.slice(5, 7));
-    const season = calendarMonth === 1 ? 1.2 : calendarMonth === 7 || calendarMonth === 8 ? 0.8 : calendarMonth === 12 ? 0.75 : 1;
+    const season =
+      calendarMonth === 1 ? 1.2 : calendarMonth === 7 || calendarMonth === 8 ? 0.8 : calendarMonth === 12 ? 0.75 : 1;
     return (1 + 0.05 * m) * season;
   });
   const weightSum = monthWeights.reduce((a, b) => a + b, 0);
@@ -606,14 +709,20 @@ export function generateDemo(options: DemoOptions): DemoData {
     const country = custRng.weightedKey(COUNTRY_WEIGHTS);
     const language = custRng.weightedKey(LANGUAGE_BY_COUNTRY[country] ?? LANGUAGE_BY_COUNTRY.default!);
     const channelTable =
-      segment === 'enterprise' ? { organic: 15, paid_search: 15, referral: 25, partner: 40, social: 5 } : ACQUISITION_CHANNELS;
+      segment === 'enterprise'
+        ? { organic: 15, paid_search: 15, referral: 25, partner: 40, social: 5 }
+        : ACQUISITION_CHANNELS;
     const channel = custRng.weightedKey(channelTable);
     const { name, slug } = companyName(country);
     const tld = country === 'GB' ? 'co.uk' : country === 'US' ? 'com' : country.toLowerCase();
     const contact = ascii(custRng.pick(FIRST_NAMES[language]));
     const mailbox = custRng.weighted([contact, 'info', 'billing', 'accounting'], [0.55, 0.2, 0.15, 0.1]);
     const employees =
-      segment === 'smb' ? custRng.int(1, 49) : segment === 'mid_market' ? custRng.int(50, 249) : Math.round(custRng.lognormalMedian(700, 0.7)) + 250;
+      segment === 'smb'
+        ? custRng.int(1, 49)
+        : segment === 'mid_market'
+          ? custRng.int(50, 249)
+          : Math.round(custRng.lognormalMedian(700, 0.7)) + 250;
     const plan = custRng.weightedKey(PLAN_BY_SEGMENT[segment]);
     const customer: Customer = {
       id: `c-${num}`,
@@ -632,13 +741,17 @@ export function generateDemo(options: DemoOptions): DemoData {
       ticketWeight: { smb: 1, mid_market: 2, enterprise: 3 }[segment] * custRng.lognormalMedian(1, 0.6),
       baseMood: custRng.normal(0, 0.5),
       recentMood: 0,
-      buyerRate: custRng.chance({ smb: 0.3, mid_market: 0.45, enterprise: 0.6 }[segment]) ? clamp(custRng.lognormalMedian(1.8, 0.45), 0.7, 4) : 0,
+      buyerRate: custRng.chance({ smb: 0.3, mid_market: 0.45, enterprise: 0.6 }[segment])
+        ? clamp(custRng.lognormalMedian(1.8, 0.45), 0.7, 4)
+        : 0,
       subs: [],
       nps: [],
       csat: [],
     };
     if (inWindow) {
-      customer.acquisitionCost = round2(ACQUISITION_COST[channel] * SEGMENT_COST_FACTOR[segment] * custRng.lognormalMedian(1, 0.35));
+      customer.acquisitionCost = round2(
+        ACQUISITION_COST[channel] * SEGMENT_COST_FACTOR[segment] * custRng.lognormalMedian(1, 0.35),
+      );
     }
     customer.subs.push({ id: `sub-${num}-1`, plan, mrr: mrrFor(custRng, plan, ms), startMs: ms });
     return customer;
@@ -664,7 +777,8 @@ export function generateDemo(options: DemoOptions): DemoData {
   const orderRng = root.fork('orders');
 
   const rating = (x: number) => clamp(Math.round(x), 1, 5);
-  const pickComment = (bank: readonly (readonly string[])[], bucket: number) => surveyRng.pick(bank[clamp(bucket, 0, bank.length - 1)]!);
+  const pickComment = (bank: readonly (readonly string[])[], bucket: number) =>
+    surveyRng.pick(bank[clamp(bucket, 0, bank.length - 1)]!);
 
   const tickets: Rec[] = [];
   const surveys: SurveySim[] = [];
@@ -677,7 +791,9 @@ export function generateDemo(options: DemoOptions): DemoData {
   const dayWeight = (d: number) => {
     const day = calendar.days[d]!;
     const base = DAY_WEIGHTS[day.weekday]!;
-    return (day.holiday && day.weekday >= 1 && day.weekday <= 5 ? HOLIDAY_WEIGHT : base) * growth(periodOf(day.startMs));
+    return (
+      (day.holiday && day.weekday >= 1 && day.weekday <= 5 ? HOLIDAY_WEIGHT : base) * growth(periodOf(day.startMs))
+    );
   };
   const totalDayWeight = windowDays.reduce((sum, d) => sum + dayWeight(d), 0);
   // Follow-ups, cancellation and price tickets come on top of the primary arrivals.
@@ -759,13 +875,31 @@ export function generateDemo(options: DemoOptions): DemoData {
         const down = sub.plan === 'pro' ? 0.0035 : sub.plan === 'enterprise' ? 0.002 : 0;
         const x = lifeRng.float();
         if (x < up) {
-          addSubscription(c, sub.plan === 'basic' ? 'pro' : 'enterprise', officeTimeIn(lifeRng, from, to), 'upgrade', lifeRng);
+          addSubscription(
+            c,
+            sub.plan === 'basic' ? 'pro' : 'enterprise',
+            officeTimeIn(lifeRng, from, to),
+            'upgrade',
+            lifeRng,
+          );
         } else if (x < up + down) {
-          addSubscription(c, sub.plan === 'pro' ? 'basic' : 'pro', officeTimeIn(lifeRng, from, to), 'downgrade', lifeRng);
+          addSubscription(
+            c,
+            sub.plan === 'pro' ? 'basic' : 'pro',
+            officeTimeIn(lifeRng, from, to),
+            'downgrade',
+            lifeRng,
+          );
         }
       } else if (sub.endMs !== undefined && sub.endMs < from - 45 * DAY_MS) {
         if (lifeRng.chance(0.012)) {
-          addSubscription(c, sub.plan === 'enterprise' ? 'pro' : sub.plan, officeTimeIn(lifeRng, from, to), 'reactivation', lifeRng);
+          addSubscription(
+            c,
+            sub.plan === 'enterprise' ? 'pro' : sub.plan,
+            officeTimeIn(lifeRng, from, to),
+            'reactivation',
+            lifeRng,
+          );
         }
       }
     }
@@ -854,11 +988,15 @@ export function generateDemo(options: DemoOptions): DemoData {
     const team = TEAM_BY_KEY.get(teamKey)!;
 
     const open = calendar.isOpen(created);
-    const channel = rng.weightedKey(open ? (customer ? (vip ? CHANNELS_OPEN_VIP : CHANNELS_OPEN) : CHANNELS_OPEN_ANONYMOUS) : CHANNELS_CLOSED);
+    const channel = rng.weightedKey(
+      open ? (customer ? (vip ? CHANNELS_OPEN_VIP : CHANNELS_OPEN) : CHANNELS_OPEN_ANONYMOUS) : CHANNELS_CLOSED,
+    );
     const priority = rng.weightedKey(PRIORITIES[vip ? 'vip' : 'regular'][topic]);
 
     // Nobody is given new tickets in their last days before leaving.
-    const teamAgents = agentsByTeam.get(teamKey)!.filter((a) => a.hiredMs <= created && created < a.leftMs - 3 * DAY_MS);
+    const teamAgents = agentsByTeam
+      .get(teamKey)!
+      .filter((a) => a.hiredMs <= created && created < a.leftMs - 3 * DAY_MS);
     const pool = teamAgents.length > 0 ? teamAgents : agentsByTeam.get(teamKey)!;
     const agent = rng.weighted(
       pool,
@@ -868,10 +1006,15 @@ export function generateDemo(options: DemoOptions): DemoData {
     // First response: a delay in business time (or clock time for on-call answers).
     const bot = channel === 'chat' && rng.chance(0.05);
     const sigma = channel === 'chat' || channel === 'phone' ? 0.8 : 1;
-    const delay = rng.lognormalMedian(FIRST_RESPONSE_MINUTES[channel] * team.firstResponseFactor * PRIORITY_FACTOR[priority] * agent.speed, sigma);
+    const delay = rng.lognormalMedian(
+      FIRST_RESPONSE_MINUTES[channel] * team.firstResponseFactor * PRIORITY_FACTOR[priority] * agent.speed,
+      sigma,
+    );
     const onCall = !open && rng.chance(ON_CALL[priority] + (teamKey === 'vip' ? 0.15 : 0));
     const botReply = created + rng.int(2, 20) * 1000;
-    let humanFirst = onCall ? created + Math.max(1, delay * 2) * MINUTE_MS : calendar.addBusinessMinutes(created, Math.max(0.2, delay));
+    let humanFirst = onCall
+      ? created + Math.max(1, delay * 2) * MINUTE_MS
+      : calendar.addBusinessMinutes(created, Math.max(0.2, delay));
     // After a bot's answer an agent takes over, never before it.
     if (bot) humanFirst = Math.max(humanFirst, botReply + rng.int(30, 180) * 1000);
     const firstResponse = bot ? botReply : humanFirst;
@@ -888,7 +1031,11 @@ export function generateDemo(options: DemoOptions): DemoData {
     const customerReplyMs: number[] = [];
     let cursor = humanFirst;
     for (let r = 2; r <= replies; r++) {
-      let customerAt = cursor + (live && r <= 3 ? rng.lognormalMedian(3, 0.6) * MINUTE_MS : clamp(rng.lognormalMedian(150, 1.2), 3, 5 * 24 * 60) * MINUTE_MS);
+      let customerAt =
+        cursor +
+        (live && r <= 3
+          ? rng.lognormalMedian(3, 0.6) * MINUTE_MS
+          : clamp(rng.lognormalMedian(150, 1.2), 3, 5 * 24 * 60) * MINUTE_MS);
       // A long wait is either the customer taking days to answer (pending) or an internal
       // escalation after the customer's answer (open).
       const waitingOnCustomer = r === longWaitAt && rng.chance(0.5);
@@ -910,14 +1057,24 @@ export function generateDemo(options: DemoOptions): DemoData {
         const reopenAt = resolved + clamp(rng.lognormalMedian(18 * 60, 0.9), 10, 3.5 * 24 * 60) * MINUTE_MS;
         reopenMs.push(reopenAt);
         customerReplyMs.push(reopenAt);
-        resolved = calendar.addBusinessMinutes(reopenAt, rng.lognormalMedian(60 * team.followUpFactor * agent.speed, 1));
+        resolved = calendar.addBusinessMinutes(
+          reopenAt,
+          rng.lognormalMedian(60 * team.followUpFactor * agent.speed, 1),
+        );
         agentReplyMs.push(resolved);
       }
     }
     const closed =
-      resolved + (rng.chance(0.3) ? clamp(rng.lognormalMedian(8 * 60, 1), 10, 3.5 * 24 * 60) * MINUTE_MS : 96 * HOUR_MS);
+      resolved +
+      (rng.chance(0.3) ? clamp(rng.lognormalMedian(8 * 60, 1), 10, 3.5 * 24 * 60) * MINUTE_MS : 96 * HOUR_MS);
     const handleSeconds = agentReplyMs.map((_, i) =>
-      Math.round(clamp(rng.lognormalMedian(HANDLE_MINUTES[channel] * team.handleFactor * (i === 0 ? 1.2 : 0.8) * 60, 0.55), 30, 7200)),
+      Math.round(
+        clamp(
+          rng.lognormalMedian(HANDLE_MINUTES[channel] * team.handleFactor * (i === 0 ? 1.2 : 0.8) * 60, 0.55),
+          30,
+          7200,
+        ),
+      ),
     );
 
     // How likely the customer is satisfied: speed, reopens, back-and-forth, team, agent, mood.
@@ -968,7 +1125,11 @@ export function generateDemo(options: DemoOptions): DemoData {
   function followUpOf(t: TicketSim, arrival: Arrival): Arrival | undefined {
     const rng = ticketRng;
     if (!t.customer || t.firstResolvedMs >= endMs) return undefined;
-    let p = 0.06 + (t.agentReplyMs.length >= 3 ? 0.06 : 0) + (t.reopenMs.length > 0 ? 0.08 : 0) + (t.satisfaction < 0.6 ? 0.05 : 0);
+    let p =
+      0.06 +
+      (t.agentReplyMs.length >= 3 ? 0.06 : 0) +
+      (t.reopenMs.length > 0 ? 0.08 : 0) +
+      (t.satisfaction < 0.6 ? 0.05 : 0);
     if (arrival.followUp) p *= 0.5;
     if (!rng.chance(p)) return undefined;
     const dayIndex = calendar.dayIndex(t.resolvedMs + rng.range(0.05, 6.5) * DAY_MS);
@@ -987,7 +1148,9 @@ export function generateDemo(options: DemoOptions): DemoData {
     c.recentMood += 0.5 * (t.satisfaction - 0.82);
     const rng = surveyRng;
     const hoursToFirstAnswer = (t.humanFirstMs - t.createdMs) / HOUR_MS;
-    const afterPrice = c.subs.some((s) => s.plan === 'basic' && s.startMs <= t.resolvedMs && (s.endMs ?? Infinity) > t.resolvedMs) && t.resolvedMs >= priceAnnouncedMs;
+    const afterPrice =
+      c.subs.some((s) => s.plan === 'basic' && s.startMs <= t.resolvedMs && (s.endMs ?? Infinity) > t.resolvedMs) &&
+      t.resolvedMs >= priceAnnouncedMs;
     const base: Rec = {
       language: c.language,
       customer_id: c.id,
@@ -1000,7 +1163,11 @@ export function generateDemo(options: DemoOptions): DemoData {
     if (rng.chance(t.reopenMs.length > 0 ? 0.31 : 0.25)) {
       const submitted = t.resolvedMs + clamp(rng.lognormalMedian(5, 1), 1, 47) * HOUR_MS;
       if (submitted < endMs) {
-        const score = rng.chance(t.satisfaction) ? (rng.chance(0.68) ? 5 : 4) : rng.weighted([3, 2, 1], [0.45, 0.25, 0.3]);
+        const score = rng.chance(t.satisfaction)
+          ? rng.chance(0.68)
+            ? 5
+            : 4
+          : rng.weighted([3, 2, 1], [0.45, 0.25, 0.3]);
         const rec: Rec = { id: '', kind: 'csat', score, submitted_at: iso(submitted), survey: 'csat-after-ticket' };
         if (rng.chance([0.75, 0.65, 0.5, 0.36, 0.38][score - 1]!)) {
           rec.comment =
@@ -1030,9 +1197,16 @@ export function generateDemo(options: DemoOptions): DemoData {
       const submitted = t.resolvedMs + clamp(rng.lognormalMedian(6, 1), 1, 47) * HOUR_MS;
       if (submitted < endMs) {
         const replies = t.agentReplyMs.length;
-        const score = clamp(Math.round(2.2 + 4.4 * t.satisfaction - 0.35 * (replies - 1) - (t.reopenMs.length > 0 ? 0.8 : 0) + rng.normal(0, 0.9)), 1, 7);
+        const score = clamp(
+          Math.round(
+            2.2 + 4.4 * t.satisfaction - 0.35 * (replies - 1) - (t.reopenMs.length > 0 ? 0.8 : 0) + rng.normal(0, 0.9),
+          ),
+          1,
+          7,
+        );
         const rec: Rec = { id: '', kind: 'ces', score, submitted_at: iso(submitted), survey: 'ces-after-ticket' };
-        if (rng.chance(score <= 3 ? 0.55 : 0.35)) rec.comment = pickComment(TICKET_COMMENTS[c.language], [0, 0, 1, 2, 3, 3, 4][score - 1]!);
+        if (rng.chance(score <= 3 ? 0.55 : 0.35))
+          rec.comment = pickComment(TICKET_COMMENTS[c.language], [0, 0, 1, 2, 3, 3, 4][score - 1]!);
         Object.assign(rec, base);
         surveys.push({ ms: submitted, rec });
       }
@@ -1058,7 +1232,8 @@ export function generateDemo(options: DemoOptions): DemoData {
       const submitted = sentMs + Math.min(rng.exponential(1.5), 14) * DAY_MS + rng.int(0, 3600) * 1000;
       if (submitted >= endMs) continue;
       const basicNow = currentSubAt(c, submitted)?.plan === 'basic';
-      const priceShock = basicNow && submitted >= priceAnnouncedMs && submitted < priceChangeMs + 150 * DAY_MS ? 0.9 : 0;
+      const priceShock =
+        basicNow && submitted >= priceAnnouncedMs && submitted < priceChangeMs + 150 * DAY_MS ? 0.9 : 0;
       const segmentLift = c.segment === 'enterprise' ? 0.3 : c.segment === 'mid_market' ? 0.1 : 0;
       const mood = c.baseMood + c.recentMood;
       const score = clamp(Math.round(8.05 + 1.5 * mood + segmentLift - priceShock + rng.normal(0, 1.45)), 0, 10);
@@ -1068,7 +1243,10 @@ export function generateDemo(options: DemoOptions): DemoData {
         rec.comment =
           priceShock > 0 && score <= 6 && rng.chance(0.5)
             ? rng.pick(PRICE_COMPLAINTS[c.language])
-            : pickComment(RELATIONSHIP_COMMENTS[c.language], score <= 3 ? 0 : score <= 6 ? 1 : score <= 8 ? 2 : score === 9 ? 3 : 4);
+            : pickComment(
+                RELATIONSHIP_COMMENTS[c.language],
+                score <= 3 ? 0 : score <= 6 ? 1 : score <= 8 ? 2 : score === 9 ? 3 : 4,
+              );
       }
       rec.language = c.language;
       rec.customer_id = c.id;
@@ -1114,7 +1292,10 @@ export function generateDemo(options: DemoOptions): DemoData {
       for (let i = 0; i < n && orderFrom < to; i++) {
         const ms = officeTimeIn(rng, orderFrom, to);
         if (!isActiveAt(c, ms)) continue;
-        const product = rng.weighted(PRODUCTS, PRODUCTS.map((p) => p.weights[c.segment]));
+        const product = rng.weighted(
+          PRODUCTS,
+          PRODUCTS.map((p) => p.weights[c.segment]),
+        );
         const quantity = rng.int(1, product.maxQuantity);
         const eur = product.key === 'api_overage' ? round2(rng.lognormalMedian(85, 0.6)) : product.eur * quantity;
         const usd = c.country === 'US' && rng.chance(0.85);
@@ -1194,7 +1375,6 @@ export function generateDemo(options: DemoOptions): DemoData {
     return rec;
   }
 
-
   // ----- output: customers and subscriptions -------------------------------------------------
   const customerRecs: Rec[] = customers.map((c) => {
     const rec: Rec = {
@@ -1219,7 +1399,14 @@ export function generateDemo(options: DemoOptions): DemoData {
   for (let ci = 0; ci < customers.length; ci++) {
     const c = customers[ci]!;
     for (const s of c.subs) {
-      const rec: Rec = { id: s.id, customer_id: c.id, plan: s.plan, mrr: s.mrr, currency: 'EUR', started_at: iso(s.startMs) };
+      const rec: Rec = {
+        id: s.id,
+        customer_id: c.id,
+        plan: s.plan,
+        mrr: s.mrr,
+        currency: 'EUR',
+        started_at: iso(s.startMs),
+      };
       if (s.endMs !== undefined) rec.ended_at = iso(s.endMs);
       if (s.cancelReason) rec.cancel_reason = s.cancelReason;
       if (s.change) rec.attributes = { change: s.change };
@@ -1249,7 +1436,11 @@ export function generateDemo(options: DemoOptions): DemoData {
       const customer = active.length > 0 && reviewRng.chance(0.35) ? reviewRng.pick(active) : undefined;
       const language: Lang = customer ? customer.language : reviewRng.weightedKey(REVIEW_LANGUAGES);
       const aboutPrice = priceEcho > 1 && ms >= priceAnnouncedMs && reviewRng.chance(0.45);
-      const stars = aboutPrice ? (reviewRng.chance(0.6) ? 1 : 2) : reviewRng.weighted([1, 2, 3, 4, 5], [0.1, 0.07, 0.1, 0.23, 0.5]);
+      const stars = aboutPrice
+        ? reviewRng.chance(0.6)
+          ? 1
+          : 2
+        : reviewRng.weighted([1, 2, 3, 4, 5], [0.1, 0.07, 0.1, 0.23, 0.5]);
       let text: string;
       if (aboutPrice) text = reviewRng.pick(PRICE_COMPLAINTS[language]);
       else {
@@ -1264,7 +1455,9 @@ export function generateDemo(options: DemoOptions): DemoData {
         published_at: iso(ms),
         rating: stars,
         rating_max: 5,
-        title: aboutPrice ? reviewRng.pick(PRICE_REVIEW_TITLES[language]) : reviewRng.pick(REVIEW_TITLES[language][stars - 1]!),
+        title: aboutPrice
+          ? reviewRng.pick(PRICE_REVIEW_TITLES[language])
+          : reviewRng.pick(REVIEW_TITLES[language][stars - 1]!),
         text,
         language,
         author: reviewRng.pick(AUTHOR_NAMES[language]),

@@ -6,8 +6,14 @@ test('the same seed gives the same sequence; forks are stable and independent', 
   const a = new Rng(42);
   const b = new Rng(42);
   const xs = Array.from({ length: 100 }, () => a.float());
-  assert.deepEqual(xs, Array.from({ length: 100 }, () => b.float()));
-  assert.notDeepEqual(xs, Array.from({ length: 100 }, () => new Rng(43).float()));
+  assert.deepEqual(
+    xs,
+    Array.from({ length: 100 }, () => b.float()),
+  );
+  assert.notDeepEqual(
+    xs,
+    Array.from({ length: 100 }, () => new Rng(43).float()),
+  );
   assert.equal(new Rng(42).fork('tickets').float(), new Rng(42).fork('tickets').float());
   assert.notEqual(new Rng(42).fork('tickets').float(), new Rng(42).fork('surveys').float());
   for (const x of xs) assert.ok(x >= 0 && x < 1);

@@ -47,9 +47,19 @@ export function createApp(deps: AppDeps) {
 
   app.onError((error, c) => {
     const appError = toAppError(error);
-    if (appError.status >= 500) deps.logger.error('request failed', { request_id: c.get('requestId'), error: (error as Error).stack ?? String(error) });
+    if (appError.status >= 500)
+      deps.logger.error('request failed', {
+        request_id: c.get('requestId'),
+        error: (error as Error).stack ?? String(error),
+      });
     return c.json(
-      { error: { code: appError.code, message: appError.message, ...(appError.details !== undefined ? { details: appError.details } : {}) } },
+      {
+        error: {
+          code: appError.code,
+          message: appError.message,
+          ...(appError.details !== undefined ? { details: appError.details } : {}),
+        },
+      },
       appError.status as 400,
     );
   });
@@ -70,11 +80,20 @@ export function requireKey(deps: AppDeps, scopes: ApiKeyScope[]) {
   return async (c: import('hono').Context<AppEnv>, next: () => Promise<void>) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new AppError(401, 'unauthorized', 'Send an API key: Authorization: Bearer <key> (create one with `cxkpi keys create`).');
+    if (!match)
+      throw new AppError(
+        401,
+        'unauthorized',
+        'Send an API key: Authorization: Bearer <key> (create one with `cxkpi keys create`).',
+      );
     const verified = await verifyApiKey(deps.db.kysely, match[1]!);
     if (!verified) throw new AppError(401, 'unauthorized', 'The API key is unknown or revoked.');
     if (!scopes.includes(verified.scope)) {
-      throw new AppError(403, 'forbidden', `This ${verified.scope} key cannot do this; it needs a ${scopes.join(' or ')} key.`);
+      throw new AppError(
+        403,
+        'forbidden',
+        `This ${verified.scope} key cannot do this; it needs a ${scopes.join(' or ')} key.`,
+      );
     }
     c.set('auth', verified);
     c.set('org', await getOrganization(deps.db.kysely, verified.orgId));

@@ -8,7 +8,10 @@ export interface Logger {
 
 const levels = { silent: 0, error: 1, info: 2, debug: 3 } as const;
 
-export function createLogger(level: Config['logLevel'], write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+export function createLogger(
+  level: Config['logLevel'],
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): Logger {
   const at = levels[level];
   const log = (severity: 'info' | 'error', message: string, fields?: Record<string, unknown>) => {
     if (levels[severity] > at) return;

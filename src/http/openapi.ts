@@ -36,7 +36,12 @@ export function buildOpenApi(): Record<string, unknown> {
           type: 'array',
           items: {
             type: 'object',
-            properties: { line: { type: 'integer' }, id: { type: 'string' }, field: { type: ['string', 'null'] }, reason: { type: 'string' } },
+            properties: {
+              line: { type: 'integer' },
+              id: { type: 'string' },
+              field: { type: ['string', 'null'] },
+              reason: { type: 'string' },
+            },
           },
         },
         errors_truncated: { type: 'boolean' },
@@ -48,7 +53,11 @@ export function buildOpenApi(): Record<string, unknown> {
 
   const paths: Record<string, unknown> = {
     '/api/v1/health': {
-      get: { summary: 'Liveness and database status', security: [], responses: { 200: { description: 'Healthy' }, 503: { description: 'Database unavailable' } } },
+      get: {
+        summary: 'Liveness and database status',
+        security: [],
+        responses: { 200: { description: 'Healthy' }, 503: { description: 'Database unavailable' } },
+      },
     },
   };
   for (const entity of entities) {
@@ -58,9 +67,24 @@ export function buildOpenApi(): Record<string, unknown> {
         description: `${entity.description} Upsert by ${entity.key.join(' + ')}; all-or-nothing unless skip_invalid=true.`,
         tags: ['import'],
         parameters: [
-          { name: 'format', in: 'query', schema: { enum: ['csv', 'jsonl', 'json'] }, description: 'Overrides the Content-Type.' },
-          { name: 'map', in: 'query', schema: { type: 'array', items: { type: 'string' } }, description: '`Source Column=field`, `=attributes.name` or `=-`' },
-          { name: 'set', in: 'query', schema: { type: 'array', items: { type: 'string' } }, description: '`field=value` for every record' },
+          {
+            name: 'format',
+            in: 'query',
+            schema: { enum: ['csv', 'jsonl', 'json'] },
+            description: 'Overrides the Content-Type.',
+          },
+          {
+            name: 'map',
+            in: 'query',
+            schema: { type: 'array', items: { type: 'string' } },
+            description: '`Source Column=field`, `=attributes.name` or `=-`',
+          },
+          {
+            name: 'set',
+            in: 'query',
+            schema: { type: 'array', items: { type: 'string' } },
+            description: '`field=value` for every record',
+          },
           { name: 'skip_invalid', in: 'query', schema: { type: 'boolean' } },
           { name: 'dry_run', in: 'query', schema: { type: 'boolean' } },
         ],
@@ -73,8 +97,14 @@ export function buildOpenApi(): Record<string, unknown> {
           },
         },
         responses: {
-          200: { description: 'Imported', content: { 'application/json': { schema: { $ref: '#/components/schemas/ImportSummary' } } } },
-          400: { description: 'Records rejected; nothing stored', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+          200: {
+            description: 'Imported',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/ImportSummary' } } },
+          },
+          400: {
+            description: 'Records rejected; nothing stored',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
           401: { description: 'No or unknown API key' },
           413: { description: 'Body too large' },
         },
@@ -84,7 +114,8 @@ export function buildOpenApi(): Record<string, unknown> {
       get: {
         summary: `List ${entity.name}`,
         tags: ['rows'],
-        description: 'Equality filters on fields (comma = any of), attributes.<name>=value, from/to on the time field, keyset paging.',
+        description:
+          'Equality filters on fields (comma = any of), attributes.<name>=value, from/to on the time field, keyset paging.',
         parameters: [
           ...(entity.timeField
             ? [
@@ -104,7 +135,10 @@ export function buildOpenApi(): Record<string, unknown> {
                 schema: {
                   type: 'object',
                   properties: {
-                    rows: { type: 'array', items: { type: 'object', properties: Object.fromEntries(rowColumns(entity).map((c) => [c, {}])) } },
+                    rows: {
+                      type: 'array',
+                      items: { type: 'object', properties: Object.fromEntries(rowColumns(entity).map((c) => [c, {}])) },
+                    },
                     next_cursor: { type: ['string', 'null'] },
                   },
                 },
@@ -118,10 +152,19 @@ export function buildOpenApi(): Record<string, unknown> {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'cxkpi API', version, description: 'Customer experience KPIs: import data, list rows. Field reference: docs/data-model.md.' },
+    info: {
+      title: 'cxkpi API',
+      version,
+      description: 'Customer experience KPIs: import data, list rows. Field reference: docs/data-model.md.',
+    },
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],
-    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from `cxkpi keys create`' } }, schemas },
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from `cxkpi keys create`' },
+      },
+      schemas,
+    },
     paths,
   };
 }
@@ -148,13 +191,23 @@ function fieldSchema(field: FieldDef): Record<string, unknown> {
     case 'enum':
       return { enum: [...type.values], ...extra };
     case 'int':
-      return { type: 'integer', ...(type.min !== undefined ? { minimum: type.min } : {}), ...(type.max !== undefined ? { maximum: type.max } : {}), ...extra };
+      return {
+        type: 'integer',
+        ...(type.min !== undefined ? { minimum: type.min } : {}),
+        ...(type.max !== undefined ? { maximum: type.max } : {}),
+        ...extra,
+      };
     case 'decimal':
       return { type: ['number', 'string'], ...extra };
     case 'bool':
       return { type: 'boolean', ...extra };
     case 'timestamp':
-      return { type: 'string', format: 'date-time', description: 'ISO 8601; without an offset it is read in the organization time zone', ...extra };
+      return {
+        type: 'string',
+        format: 'date-time',
+        description: 'ISO 8601; without an offset it is read in the organization time zone',
+        ...extra,
+      };
     case 'date':
       return { type: 'string', format: 'date', ...extra };
     case 'currency':

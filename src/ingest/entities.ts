@@ -203,7 +203,12 @@ const entities: EntityDef[] = [
         ...notBefore(row, 'first_response_at', 'created_at'),
         ...notBefore(row, 'first_resolved_at', 'created_at'),
         ...notBefore(row, 'resolved_at', 'created_at'),
-        ...notBefore(row, 'resolved_at', 'first_resolved_at', 'the latest resolution is earlier than first_resolved_at'),
+        ...notBefore(
+          row,
+          'resolved_at',
+          'first_resolved_at',
+          'the latest resolution is earlier than first_resolved_at',
+        ),
         ...notBefore(row, 'closed_at', 'created_at'),
       ];
     },
@@ -217,7 +222,12 @@ const entities: EntityDef[] = [
     fields: [
       id,
       { name: 'kind', type: { kind: 'enum', values: SURVEY_KINDS }, required: true },
-      { name: 'score', type: { kind: 'int' }, required: true, description: 'On the scale of its kind: nps and enps 0-10, csat and rating 1-5, ces 1-7.' },
+      {
+        name: 'score',
+        type: { kind: 'int' },
+        required: true,
+        description: 'On the scale of its kind: nps and enps 0-10, csat and rating 1-5, ces 1-7.',
+      },
       timestamp('submitted_at', true),
       text('survey', 200),
       text('comment'),

@@ -7,7 +7,10 @@ const ok = (kind: FieldKind, raw: unknown, expected: unknown) =>
   assert.deepEqual(parseValue(kind, raw, ctx), expected, `${kind.kind} ${JSON.stringify(raw)}`);
 const bad = (kind: FieldKind, raw: unknown, reason: RegExp) => {
   const value = parseValue(kind, raw, ctx);
-  assert.ok(value instanceof Invalid, `${kind.kind} ${JSON.stringify(raw)} should be invalid, got ${JSON.stringify(value)}`);
+  assert.ok(
+    value instanceof Invalid,
+    `${kind.kind} ${JSON.stringify(raw)} should be invalid, got ${JSON.stringify(value)}`,
+  );
   assert.match(value.reason, reason);
 };
 
@@ -59,7 +62,11 @@ test('ratings and attributes', () => {
   ok({ kind: 'ratings' }, '{"Speed": 4, "friendliness": "5"}', { speed: 4, friendliness: 5 });
   bad({ kind: 'ratings' }, { speed: 6 }, /speed: 6 is above the maximum 5/);
   bad({ kind: 'ratings' }, '[1,2]', /not a JSON object/);
-  ok({ kind: 'attributes' }, { region: 'north', vip: true, seats: 12, empty: null }, { region: 'north', vip: true, seats: 12 });
+  ok(
+    { kind: 'attributes' },
+    { region: 'north', vip: true, seats: 12, empty: null },
+    { region: 'north', vip: true, seats: 12 },
+  );
   bad({ kind: 'attributes' }, { nested: { a: 1 } }, /text, numbers or true\/false/);
   bad({ kind: 'attributes' }, { 'bad name!': 1 }, /not an attribute name/);
 });

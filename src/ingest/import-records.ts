@@ -108,7 +108,11 @@ export async function importRecords(
       await sql`begin`.execute(session.kysely);
       try {
         await createStage(session, entity);
-        await state.run(session, shaper, 'bytes' in source ? readRecords(source.bytes, options.format) : objectItems(source));
+        await state.run(
+          session,
+          shaper,
+          'bytes' in source ? readRecords(source.bytes, options.format) : objectItems(source),
+        );
       } catch (error) {
         await sql`rollback`.execute(session.kysely);
         throw error;
@@ -126,7 +130,12 @@ export async function importRecords(
     throw appError;
   }
   const summary = state.summary(run.id);
-  await finishRun(db.kysely, org.id, run.id, { status: summary.status, message: summary.message, errors: summary.errors, state });
+  await finishRun(db.kysely, org.id, run.id, {
+    status: summary.status,
+    message: summary.message,
+    errors: summary.errors,
+    state,
+  });
   return summary;
 }
 
@@ -211,7 +220,12 @@ class ImportState {
       }
       this.records++;
       if (item.type === 'broken') {
-        await this.reject({ line: item.line, values: null, raw: item.raw, errors: [{ line: item.line, field: null, reason: `the record ${item.reason}` }] });
+        await this.reject({
+          line: item.line,
+          values: null,
+          raw: item.raw,
+          errors: [{ line: item.line, field: null, reason: `the record ${item.reason}` }],
+        });
         continue;
       }
       const shaped = shaper.shape(item.values);
@@ -220,7 +234,12 @@ class ImportState {
         await this.reject({
           line: item.line,
           values: item.values,
-          errors: shaped.errors.map((e) => ({ line: item.line, ...(id ? { id } : {}), field: e.field, reason: e.reason })),
+          errors: shaped.errors.map((e) => ({
+            line: item.line,
+            ...(id ? { id } : {}),
+            field: e.field,
+            reason: e.reason,
+          })),
         });
         continue;
       }
@@ -250,7 +269,12 @@ class ImportState {
     const unique = this.dedupe(batch);
     const priced = await this.convertMoney(session.kysely, unique);
     if (!this.writing || !priced.length) return;
-    const counts = await upsertRows(session, this.entity, this.org.id, priced.map((p) => p.row));
+    const counts = await upsertRows(
+      session,
+      this.entity,
+      this.org.id,
+      priced.map((p) => p.row),
+    );
     this.inserted += counts.inserted;
     this.updated += counts.updated;
     this.unchanged += priced.length - counts.inserted - counts.updated;
@@ -281,7 +305,8 @@ class ImportState {
         continue;
       }
       const at = row[money.dateField];
-      const date = typeof at === 'string' ? (at.length === 10 ? at : localDate(this.org.timezone, Date.parse(at))) : today;
+      const date =
+        typeof at === 'string' ? (at.length === 10 ? at : localDate(this.org.timezone, Date.parse(at))) : today;
       foreign.push({ pending, currency: row.currency as string, date });
     }
     if (!foreign.length) return batch;
@@ -354,4 +379,3 @@ export function describeSummary(s: ImportSummary): string {
   if (s.dry_run) return `Dry run, nothing was stored. ${counts}${dupes}.`;
   return `Imported ${s.entity}. ${counts}${dupes}.`;
 }
-

@@ -51,7 +51,10 @@ export async function listRows(db: Db, org: Organization, entity: EntityDef, que
     const field = entity.fields.find((f) => f.name === name);
     if (!field || !FILTERABLE.has(field.type.kind)) {
       const allowed = entity.fields.filter((f) => FILTERABLE.has(f.type.kind)).map((f) => f.name);
-      throw badRequest('invalid-filter', `Cannot filter ${entity.name} by "${name}"; use one of ${allowed.join(', ')}, attributes.<name>, from, to.`);
+      throw badRequest(
+        'invalid-filter',
+        `Cannot filter ${entity.name} by "${name}"; use one of ${allowed.join(', ')}, attributes.<name>, from, to.`,
+      );
     }
     const values = raw.split(',').map((text) => {
       const value = parseValue(field.type, text, ctx);
@@ -65,7 +68,10 @@ export async function listRows(db: Db, org: Organization, entity: EntityDef, que
     throw badRequest('invalid-filter', `${entity.name} have no time field to filter by from/to.`);
   }
   const timeField = entity.fields.find((f) => f.name === entity.timeField);
-  for (const [bound, op] of [['from', '>='], ['to', '<']] as const) {
+  for (const [bound, op] of [
+    ['from', '>='],
+    ['to', '<'],
+  ] as const) {
     const raw = query[bound];
     if (!raw || !timeField) continue;
     const value = parseValue(timeField.type, raw, ctx);
@@ -97,7 +103,11 @@ export async function listRows(db: Db, org: Organization, entity: EntityDef, que
   const last = rows.at(-1);
   const next =
     result.rows.length > query.limit && last
-      ? Buffer.from(JSON.stringify(order.columns.map((c) => (last[c] instanceof Date ? (last[c] as Date).toISOString() : last[c])))).toString('base64url')
+      ? Buffer.from(
+          JSON.stringify(
+            order.columns.map((c) => (last[c] instanceof Date ? (last[c] as Date).toISOString() : last[c])),
+          ),
+        ).toString('base64url')
       : null;
   return { rows, next_cursor: next };
 }

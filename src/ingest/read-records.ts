@@ -31,12 +31,16 @@ export function formatFromName(name: string): ImportFormat | undefined {
 export function formatFromContentType(type: string | undefined): ImportFormat | undefined {
   const mime = (type ?? '').split(';')[0]!.trim().toLowerCase();
   if (mime === 'text/csv' || mime === 'text/tab-separated-values' || mime === 'application/csv') return 'csv';
-  if (mime === 'application/x-ndjson' || mime === 'application/jsonl' || mime === 'application/x-jsonlines') return 'jsonl';
+  if (mime === 'application/x-ndjson' || mime === 'application/jsonl' || mime === 'application/x-jsonlines')
+    return 'jsonl';
   if (mime === 'application/json') return 'json';
   return undefined;
 }
 
-export async function* readRecords(input: AsyncIterable<Buffer | string>, format?: ImportFormat): AsyncGenerator<SourceItem> {
+export async function* readRecords(
+  input: AsyncIterable<Buffer | string>,
+  format?: ImportFormat,
+): AsyncGenerator<SourceItem> {
   const { head, rest } = await peek(input);
   const text = head.replace(/^\ufeff/, '');
   const chosen = format ?? sniffFormat(text);
@@ -200,7 +204,9 @@ async function* readJsonArray(text: AsyncIterable<string>): AsyncGenerator<Sourc
   let inString = false;
   let escaped = false;
   const fail = (reason: string) =>
-    badRequest('invalid-file', `Line ${line}: the JSON array cannot be read: ${reason}`, [{ line, field: null, reason }]);
+    badRequest('invalid-file', `Line ${line}: the JSON array cannot be read: ${reason}`, [
+      { line, field: null, reason },
+    ]);
 
   for await (const chunk of text) {
     let from = 0;

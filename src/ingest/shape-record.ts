@@ -20,7 +20,10 @@ export interface MappingOptions {
   set?: Record<string, string>;
 }
 
-type Target = { kind: 'field'; name: string } | { kind: 'nested'; object: 'attributes' | 'ratings'; key: string } | { kind: 'drop' };
+type Target =
+  | { kind: 'field'; name: string }
+  | { kind: 'nested'; object: 'attributes' | 'ratings'; key: string }
+  | { kind: 'drop' };
 
 export interface ShapedRecord {
   row?: Record<string, unknown>;
@@ -97,10 +100,12 @@ export class RecordShaper {
         problems.push(target);
         continue;
       }
-      const name = target.kind === 'field' ? target.name : target.kind === 'nested' ? `${target.object}.${target.key}` : '';
+      const name =
+        target.kind === 'field' ? target.name : target.kind === 'nested' ? `${target.object}.${target.key}` : '';
       if (!name) continue;
       const other = seen.get(name);
-      if (other !== undefined) problems.push({ field: column, reason: `columns "${other}" and "${column}" both map to ${name}` });
+      if (other !== undefined)
+        problems.push({ field: column, reason: `columns "${other}" and "${column}" both map to ${name}` });
       seen.set(name, column);
     }
     return problems;

@@ -74,8 +74,7 @@ function planFor(entity: EntityDef): Plan {
     // Each staged row finds its stored twin by a primary-key probe. Joining the tables instead
     // leaves the plan to statistics, which lag far behind during an import (PGlite never
     // analyzes on its own) and then pick plans that compare every staged row with every row.
-    locate:
-      `update ${STAGE} s set _target = (select t.ctid from ${entity.table} t where t.org_id = $1 and ${sameKey})`,
+    locate: `update ${STAGE} s set _target = (select t.ctid from ${entity.table} t where t.org_id = $1 and ${sameKey})`,
     update:
       `update ${entity.table} t set ${updatable.map((column, i) => `${column} = ${updatableValues[i]}`).join(', ')}, updated_at = now() ` +
       `from ${STAGE} s where t.ctid = s._target and t.org_id = $1 and ` +
@@ -120,7 +119,9 @@ export async function createStage(session: Session, entity: EntityDef): Promise<
   await session.kysely.executeQuery(CompiledQuery.raw(planFor(entity).createStage));
   // JIT compiling each batch's statements costs more than running them; the ctid join must be
   // a TID probe per staged row, not a scan of the organization's rows.
-  await session.kysely.executeQuery(CompiledQuery.raw('set local jit = off; set local enable_hashjoin = off; set local enable_mergejoin = off'));
+  await session.kysely.executeQuery(
+    CompiledQuery.raw('set local jit = off; set local enable_hashjoin = off; set local enable_mergejoin = off'),
+  );
 }
 
 /**

@@ -61,7 +61,12 @@ export async function ensureDefaultOrganization(
   if (existing) return { org: existing, created: false };
   const org = await db
     .insertInto('organization')
-    .values({ slug: DEFAULT_ORG_SLUG, name: 'Default organization', timezone: config.defaultTimezone, currency: config.defaultCurrency })
+    .values({
+      slug: DEFAULT_ORG_SLUG,
+      name: 'Default organization',
+      timezone: config.defaultTimezone,
+      currency: config.defaultCurrency,
+    })
     .onConflict((oc) => oc.column('slug').doNothing())
     .returning(columns)
     .executeTakeFirst();

@@ -13,7 +13,10 @@ export interface Variant {
   db(): Promise<Db>;
 }
 
-const only = (process.env.TEST_DATABASES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const only = (process.env.TEST_DATABASES ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const url = process.env.TEST_DATABASE_URL;
 
 const opened: Array<Promise<Db>> = [];

@@ -40,12 +40,16 @@ export async function run(args: string[], io: Io): Promise<number> {
     end: { type: 'string' },
     'no-serve': { type: 'boolean' },
   });
-  if (values.help) return io.out(help), 0;
+  if (values.help) return (io.out(help), 0);
   const seed = Number(values.seed ?? 42);
   if (!Number.isSafeInteger(seed)) throw badRequest('invalid-arguments', '--seed must be a whole number.');
-  if (values.end && !/^\d{4}-\d{2}-\d{2}$/.test(values.end)) throw badRequest('invalid-arguments', '--end must be a date such as 2026-11-01.');
+  if (values.end && !/^\d{4}-\d{2}-\d{2}$/.test(values.end))
+    throw badRequest('invalid-arguments', '--end must be a date such as 2026-11-01.');
   const dataDir = values['data-dir'] ?? process.env.CXKPI_DEMO_DATA_DIR ?? './cxkpi-demo-data';
-  const config = configFrom({ ...values, 'data-dir': dataDir }, { port: values.port, host: values.host, defaultTimezone: 'Europe/Vilnius', defaultCurrency: 'EUR' });
+  const config = configFrom(
+    { ...values, 'data-dir': dataDir },
+    { port: values.port, host: values.host, defaultTimezone: 'Europe/Vilnius', defaultCurrency: 'EUR' },
+  );
   const end = values.end ?? localDate('Europe/Vilnius', Date.now());
 
   const started = performance.now();
@@ -54,7 +58,11 @@ export async function run(args: string[], io: Io): Promise<number> {
     const { org } = await ensureDefaultOrganization(db.kysely, config);
     const loaded = await loadDemo(db, org, { seed, end }, io);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    io.out(loaded ? `Demo data generated and loaded in ${seconds} s.` : `Demo data for seed ${seed} up to ${end} is already loaded (${seconds} s).`);
+    io.out(
+      loaded
+        ? `Demo data generated and loaded in ${seconds} s.`
+        : `Demo data for seed ${seed} up to ${end} is already loaded (${seconds} s).`,
+    );
     const key = await rotateDemoKey(db, org);
     io.out(`Demo API key (read and write, valid until the next \`cxkpi demo\`):\n  ${key}\n`);
   } catch (error) {
@@ -77,11 +85,21 @@ interface DemoMarker {
 }
 
 /** Generates and imports the demo unless the same demo is already stored. Returns whether it loaded. */
-export async function loadDemo(db: Db, org: Organization, marker: Omit<DemoMarker, 'version'>, io: Io): Promise<boolean> {
+export async function loadDemo(
+  db: Db,
+  org: Organization,
+  marker: Omit<DemoMarker, 'version'>,
+  io: Io,
+): Promise<boolean> {
   const wanted: DemoMarker = { version: DEMO_VERSION, ...marker };
-  const row = await db.kysely.selectFrom('organization').select('settings').where('id', '=', org.id).executeTakeFirstOrThrow();
+  const row = await db.kysely
+    .selectFrom('organization')
+    .select('settings')
+    .where('id', '=', org.id)
+    .executeTakeFirstOrThrow();
   const stored = (row.settings as { demo?: DemoMarker }).demo;
-  if (stored && stored.version === wanted.version && stored.seed === wanted.seed && stored.end === wanted.end) return false;
+  if (stored && stored.version === wanted.version && stored.seed === wanted.seed && stored.end === wanted.end)
+    return false;
 
   io.out(`Generating the demo organization (seed ${wanted.seed}, 12 months up to ${wanted.end})...`);
   const data: DemoData = generateDemo({ seed: wanted.seed, end: wanted.end });
@@ -89,19 +107,32 @@ export async function loadDemo(db: Db, org: Organization, marker: Omit<DemoMarke
   await deleteOrganizationData(db.kysely, org.id);
   await db.kysely
     .updateTable('organization')
-    .set({ name: data.organization.name, timezone: data.organization.timezone, currency: data.organization.currency, language: data.organization.language })
+    .set({
+      name: data.organization.name,
+      timezone: data.organization.timezone,
+      currency: data.organization.currency,
+      language: data.organization.language,
+    })
     .where('id', '=', org.id)
     .execute();
   const demoOrg = { ...org, ...data.organization };
   for (const entity of LOAD_ORDER) {
     const records = data[entity];
-    const summary = await importRecords(db, demoOrg, entity, { objects: records as Array<Record<string, unknown>> }, { source: 'demo', batchSize: 5000 });
+    const summary = await importRecords(
+      db,
+      demoOrg,
+      entity,
+      { objects: records as Array<Record<string, unknown>> },
+      { source: 'demo', batchSize: 5000 },
+    );
     if (summary.status !== 'succeeded' || summary.rejected) {
       throw new Error(`The demo generator produced invalid ${entity}: ${JSON.stringify(summary.errors.slice(0, 3))}`);
     }
     io.out(`  ${entity.padEnd(16)} ${String(summary.inserted + summary.updated + summary.unchanged).padStart(7)}`);
   }
-  await sql`update organization set settings = jsonb_set(settings, '{demo}', ${JSON.stringify(wanted)}::jsonb) where id = ${org.id}::uuid`.execute(db.kysely);
+  await sql`update organization set settings = jsonb_set(settings, '{demo}', ${JSON.stringify(wanted)}::jsonb) where id = ${org.id}::uuid`.execute(
+    db.kysely,
+  );
   return true;
 }
 

@@ -3,10 +3,16 @@ import { parseCommand, type Io } from '../context.ts';
 
 export async function run(args: string[], io: Io): Promise<number> {
   const { values } = parseCommand(args, { format: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
-  if (values.help) return io.out('Usage: cxkpi entities [--format table|json]'), 0;
+  if (values.help) return (io.out('Usage: cxkpi entities [--format table|json]'), 0);
   const entities = listEntities();
   if (values.format === 'json') {
-    io.out(JSON.stringify(entities.map((e) => ({ name: e.name, description: e.description, key: e.key, fields: e.fields })), null, 2));
+    io.out(
+      JSON.stringify(
+        entities.map((e) => ({ name: e.name, description: e.description, key: e.key, fields: e.fields })),
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   for (const entity of entities) {

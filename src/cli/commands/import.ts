@@ -5,6 +5,7 @@ import { badRequest } from '../../errors.ts';
 import {
   ENTITY_NAMES,
   formatFromName,
+  getEntity,
   IMPORT_FORMATS,
   importRecords,
   type ImportFormat,
@@ -23,7 +24,9 @@ Options:
   --map "Column=field"      read a source column as a field; =attributes.name keeps it as a custom
                             attribute, =- drops it (repeatable)
   --set field=value         give a field one value for every record (repeatable)
-  --preset NAME             a ready mapping for a known export (${listPresets().map((p) => p.name).join(', ')})
+  --preset NAME             a ready mapping for a known export (${listPresets()
+    .map((p) => p.name)
+    .join(', ')})
   --skip-invalid            store the valid records, reject the others (default: store nothing
                             when any record is invalid)
   --rejects FILE            write rejected records with their line and reasons to FILE
@@ -43,7 +46,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     'dry-run': { type: 'boolean' },
     json: { type: 'boolean' },
   });
-  if (values.help) return io.out(help), 0;
+  if (values.help) return (io.out(help), 0);
   const [entity, file] = positionals;
   if (!entity || !file || positionals.length > 2) {
     io.err(help);
@@ -54,7 +57,12 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
   const preset = values.preset ? getPreset(values.preset) : undefined;
   if (values.preset && !preset) {
-    throw badRequest('invalid-arguments', `There is no preset ${values.preset}; use one of ${listPresets().map((p) => p.name).join(', ')}.`);
+    throw badRequest(
+      'invalid-arguments',
+      `There is no preset ${values.preset}; use one of ${listPresets()
+        .map((p) => p.name)
+        .join(', ')}.`,
+    );
   }
   if (preset && preset.entity !== entity) {
     throw badRequest('invalid-arguments', `Preset ${preset.name} is for ${preset.entity}, not ${entity}.`);
@@ -62,6 +70,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   const map = { ...preset?.map, ...pairs(values.map ?? [], '--map') };
   const set = { ...preset?.set, ...pairs(values.set ?? [], '--set') };
   const format = (values.format as ImportFormat | undefined) ?? (file === '-' ? undefined : formatFromName(file));
+  if (!getEntity(entity))
+    throw badRequest('unknown-entity', `There is no entity "${entity}"; use one of ${ENTITY_NAMES.join(', ')}.`);
   const config = configFrom(values);
   if (file !== '-' && !fs.existsSync(file)) throw badRequest('file-not-found', `There is no file ${file}.`);
   const rejects = values.rejects ? new RejectsWriter(values.rejects, format ?? 'jsonl') : undefined;
@@ -69,15 +79,26 @@ export async function run(args: string[], io: Io): Promise<number> {
     const summary = await withDatabase(config, async (db) => {
       const org = await resolveOrganization(db, config, values.org);
       const input = file === '-' ? io.stdin : fs.createReadStream(file, { highWaterMark: 1 << 20 });
-      return importRecords(db, org, entity, { bytes: input as AsyncIterable<Buffer> }, {
-        map,
-        set,
-        ...(format ? { format } : {}),
-        skipInvalid: values['skip-invalid'] ?? false,
-        dryRun: values['dry-run'] ?? false,
-        source: file === '-' ? 'stdin' : path.basename(file),
-        ...(rejects ? { onReject: (record: RejectedRecord) => rejects.write(record) } : {}),
-      });
+      try {
+        return await importRecords(
+          db,
+          org,
+          entity,
+          { bytes: input as AsyncIterable<Buffer> },
+          {
+            map,
+            set,
+            ...(format ? { format } : {}),
+            skipInvalid: values['skip-invalid'] ?? false,
+            dryRun: values['dry-run'] ?? false,
+            source: file === '-' ? 'stdin' : path.basename(file),
+            ...(rejects ? { onReject: (record: RejectedRecord) => rejects.write(record) } : {}),
+          },
+        );
+      } finally {
+        // An import that stops early (a bad header, an unknown entity) leaves the file unread.
+        if (input instanceof fs.ReadStream) input.destroy();
+      }
     });
     await rejects?.close();
     if (values.json) io.out(JSON.stringify(summary, null, 2));
@@ -112,9 +133,10 @@ function printSummary(summary: ImportSummary, io: Io, rejectsFile: string | unde
   const hidden = summary.errors.length - shown.length;
   if (hidden > 0 || summary.errors_truncated) {
     const count = summary.errors_truncated ? 'more' : String(hidden);
-    io.err(`  ... and ${count} more problems${rejectsFile ? `; all are in ${rejectsFile}` : '; write them all with --rejects FILE'}.`);
-  }
-  else if (rejectsFile && summary.rejected) io.err(`  Rejected records were written to ${rejectsFile}.`);
+    io.err(
+      `  ... and ${count} more problems${rejectsFile ? `; all are in ${rejectsFile}` : '; write them all with --rejects FILE'}.`,
+    );
+  } else if (rejectsFile && summary.rejected) io.err(`  Rejected records were written to ${rejectsFile}.`);
 }
 
 /**
@@ -141,7 +163,11 @@ class RejectsWriter {
         this.stream.write(csvRow(['_line', '_errors', ...this.columns]));
       }
       const values = record.values ?? {};
-      text = csvRow([record.line, record.raw !== undefined ? `${reasons}: ${record.raw}` : reasons, ...this.columns.map((c) => values[c])]);
+      text = csvRow([
+        record.line,
+        record.raw !== undefined ? `${reasons}: ${record.raw}` : reasons,
+        ...this.columns.map((c) => values[c]),
+      ]);
     } else {
       text = `${JSON.stringify({ line: record.line, errors: record.errors, record: record.values ?? record.raw })}\n`;
     }
@@ -149,6 +175,8 @@ class RejectsWriter {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
   }
 }

@@ -14,20 +14,23 @@ export async function run(args: string[], io: Io): Promise<number> {
     scope: { type: 'string' },
   });
   const [action, target] = positionals;
-  if (values.help || !action) return io.out(help), values.help ? 0 : 2;
+  if (values.help || !action) return (io.out(help), values.help ? 0 : 2);
   const config = configFrom(values);
   return withDatabase(config, async (db) => {
     const org = await resolveOrganization(db, config, values.org);
     if (action === 'create') {
       const scope = (values.scope ?? 'full') as ApiKeyScope;
-      if (!API_KEY_SCOPES.includes(scope)) throw badRequest('invalid-scope', `--scope must be one of ${API_KEY_SCOPES.join(', ')}.`);
+      if (!API_KEY_SCOPES.includes(scope))
+        throw badRequest('invalid-scope', `--scope must be one of ${API_KEY_SCOPES.join(', ')}.`);
       const { key, info } = await createApiKey(db.kysely, org.id, { name: values.name ?? 'cli', scope });
       io.out(`Created ${info.scope} key ${info.prefix} (${info.name}). It is shown only now:\n${key}`);
       return 0;
     }
     if (action === 'list') {
       for (const key of await listApiKeys(db.kysely, org.id)) {
-        const state = key.revoked_at ? `revoked ${key.revoked_at.toISOString()}` : `last used ${key.last_used_at?.toISOString() ?? 'never'}`;
+        const state = key.revoked_at
+          ? `revoked ${key.revoked_at.toISOString()}`
+          : `last used ${key.last_used_at?.toISOString() ?? 'never'}`;
         io.out(`${key.prefix}  ${key.scope.padEnd(6)}  ${key.name}  (${state})  ${key.id}`);
       }
       return 0;

@@ -7,7 +7,7 @@ Applies pending database migrations under a lock (the server also does this on s
 
 export async function run(args: string[], io: Io): Promise<number> {
   const { values } = parseCommand(args, databaseOptions);
-  if (values.help) return io.out(help), 0;
+  if (values.help) return (io.out(help), 0);
   const config = configFrom(values);
   const db = await openDatabase(config, { migrate: false });
   try {

@@ -19,7 +19,7 @@ export const serveOptions = {
 
 export async function run(args: string[], io: Io): Promise<number> {
   const { values } = parseCommand(args, serveOptions);
-  if (values.help) return io.out(help), 0;
+  if (values.help) return (io.out(help), 0);
   const config = configFrom(values, { port: values.port, host: values.host });
   const db = await openDatabase(config);
   const { org } = await ensureDefaultOrganization(db.kysely, config);
@@ -39,7 +39,9 @@ export async function printFirstKey(db: Db, org: Organization, io: Io): Promise<
 export async function serveUntilStopped(db: Db, config: Config, io: Io, where: string): Promise<void> {
   const logger = createLogger(config.logLevel);
   const server = await startServer({ db, config, logger });
-  io.out(`cxkpi is listening on ${server.url} (API docs: ${server.url}/api/docs), data: ${where} [${db.caps.name}]. Ctrl+C stops it.`);
+  io.out(
+    `cxkpi is listening on ${server.url} (API docs: ${server.url}/api/docs), data: ${where} [${db.caps.name}]. Ctrl+C stops it.`,
+  );
   await closeOnSignals(async () => {
     await server.close();
     await db.close();

@@ -34,6 +34,9 @@ export function docsRoutes() {
       const asset = c.req.param('asset');
       const type = assets[asset];
       if (!type) return c.notFound();
-      return c.body(fs.readFileSync(path.join(uiDir, asset)), 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
+      return c.body(fs.readFileSync(path.join(uiDir, asset)), 200, {
+        'content-type': type,
+        'cache-control': 'public, max-age=86400',
+      });
     });
 }

@@ -7,9 +7,18 @@ export function healthRoutes(deps: AppDeps) {
     const started = performance.now();
     try {
       await sql`select 1`.execute(deps.db.kysely);
-      return c.json({ status: 'ok', database: { backend: deps.db.caps.name, status: 'ok', ms: Math.round(performance.now() - started) } });
+      return c.json({
+        status: 'ok',
+        database: { backend: deps.db.caps.name, status: 'ok', ms: Math.round(performance.now() - started) },
+      });
     } catch (error) {
-      return c.json({ status: 'unavailable', database: { backend: deps.db.caps.name, status: 'error', message: (error as Error).message } }, 503);
+      return c.json(
+        {
+          status: 'unavailable',
+          database: { backend: deps.db.caps.name, status: 'error', message: (error as Error).message },
+        },
+        503,
+      );
     }
   });
 }

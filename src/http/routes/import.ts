@@ -14,7 +14,8 @@ export function importRoutes(deps: AppDeps) {
     const query = c.req.queries();
     const one = (name: string) => query[name]?.at(-1);
     const format = (one('format') ?? formatFromContentType(c.req.header('content-type'))) as ImportFormat | undefined;
-    if (format && !IMPORT_FORMATS.includes(format)) throw badRequest('invalid-arguments', `format must be one of ${IMPORT_FORMATS.join(', ')}.`);
+    if (format && !IMPORT_FORMATS.includes(format))
+      throw badRequest('invalid-arguments', `format must be one of ${IMPORT_FORMATS.join(', ')}.`);
     const preset = one('preset') ? getPreset(one('preset')!) : undefined;
     if (one('preset') && !preset) throw badRequest('invalid-arguments', `There is no preset ${one('preset')}.`);
     const body = c.req.raw.body;
@@ -22,17 +23,26 @@ export function importRoutes(deps: AppDeps) {
     const declared = Number(c.req.header('content-length') ?? 0);
     if (declared > deps.config.maxImportBytes) throw tooLarge(deps.config.maxImportBytes);
 
-    const summary = await importRecords(deps.db, c.get('org'), c.req.param('entity')!, { bytes: limitBytes(body, deps.config.maxImportBytes) }, {
-      map: { ...preset?.map, ...pairs(query.map ?? [], 'map') },
-      set: { ...preset?.set, ...pairs(query.set ?? [], 'set') },
-      ...(format ? { format } : {}),
-      skipInvalid: flag(one('skip_invalid')),
-      dryRun: flag(one('dry_run')),
-      source: 'http',
-      apiKeyId: c.get('auth').keyId,
-    });
+    const summary = await importRecords(
+      deps.db,
+      c.get('org'),
+      c.req.param('entity')!,
+      { bytes: limitBytes(body, deps.config.maxImportBytes) },
+      {
+        map: { ...preset?.map, ...pairs(query.map ?? [], 'map') },
+        set: { ...preset?.set, ...pairs(query.set ?? [], 'set') },
+        ...(format ? { format } : {}),
+        skipInvalid: flag(one('skip_invalid')),
+        dryRun: flag(one('dry_run')),
+        source: 'http',
+        apiKeyId: c.get('auth').keyId,
+      },
+    );
     if (summary.status === 'rejected') {
-      return c.json({ error: { code: 'records-rejected', message: summary.message, details: summary.errors }, summary }, 400);
+      return c.json(
+        { error: { code: 'records-rejected', message: summary.message, details: summary.errors }, summary },
+        400,
+      );
     }
     return c.json(summary);
   });
@@ -53,7 +63,11 @@ function pairs(items: string[], name: string): Record<string, string> {
 }
 
 const tooLarge = (max: number) =>
-  new AppError(413, 'body-too-large', `The body is larger than ${max} bytes (CXKPI_MAX_IMPORT_BYTES); split the file or use cxkpi import.`);
+  new AppError(
+    413,
+    'body-too-large',
+    `The body is larger than ${max} bytes (CXKPI_MAX_IMPORT_BYTES); split the file or use cxkpi import.`,
+  );
 
 async function* limitBytes(body: ReadableStream<Uint8Array>, max: number): AsyncGenerator<Buffer> {
   let total = 0;

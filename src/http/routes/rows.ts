@@ -15,7 +15,11 @@ import { requireKey, type AppDeps, type AppEnv } from '../app.ts';
 export function rowsRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().get('/api/v1/:entity', requireKey(deps, ['full', 'read']), async (c) => {
     const entity = getEntity(c.req.param('entity')!);
-    if (!entity) throw notFound('unknown-entity', `There is no entity "${c.req.param('entity')!}"; use one of ${ENTITY_NAMES.join(', ')}.`);
+    if (!entity)
+      throw notFound(
+        'unknown-entity',
+        `There is no entity "${c.req.param('entity')!}"; use one of ${ENTITY_NAMES.join(', ')}.`,
+      );
     const params: Record<string, string> = {};
     const filters: Record<string, string> = {};
     for (const [name, value] of Object.entries(c.req.query())) {
