@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under src/ and test/ with Node's test runner (TypeScript through tsx).
-// Arguments narrow the run: `npm test -- test/ingest` runs the files whose path contains it.
+// Arguments narrow the run: `npm test -- test/ingest` runs the files whose path contains it;
+// `--database-tests` runs only the files that loop over database variants (test/helpers/databases.ts).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const filters = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
-const flags = process.argv.slice(2).filter((arg) => arg.startsWith('--'));
+const databaseOnly = process.argv.includes('--database-tests');
+const flags = process.argv.slice(2).filter((arg) => arg.startsWith('--') && arg !== '--database-tests');
 
 function find(dir) {
   if (!fs.existsSync(dir)) return [];
@@ -21,6 +23,7 @@ function find(dir) {
 const files = [...find(path.join(root, 'src')), ...find(path.join(root, 'test'))]
   .map((file) => path.relative(root, file))
   .filter((file) => !filters.length || filters.some((filter) => file.includes(filter)))
+  .filter((file) => !databaseOnly || fs.readFileSync(path.join(root, file), 'utf8').includes('helpers/databases.ts'))
   .sort();
 if (!files.length) {
   console.error(`No test files match ${filters.join(' ')}`);

@@ -76,3 +76,44 @@ test('help and unknown commands', async () => {
   assert.equal(await main(['frobnicate'], io), 2);
   assert.match(io.stderr, /unknown command "frobnicate"/);
 });
+
+test('cxkpi orgs create gives an organization its own time zone and currency for --org', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-cli-'));
+  try {
+    const db = ['--data-dir', path.join(dir, 'data')];
+    let io = capture();
+    assert.equal(
+      await main(['orgs', 'create', 'retail', '--timezone', 'Europe/London', '--currency', 'gbp', ...db], io),
+      0,
+    );
+    assert.match(io.stdout, /Created organization retail \(Europe\/London, GBP\)/);
+    io = capture();
+    assert.equal(await main(['orgs', 'create', 'retail', ...db], io), 2);
+    assert.match(io.stderr, /exists/);
+    const file = path.join(dir, 'orders.jsonl');
+    fs.writeFileSync(
+      file,
+      '{"id":"536365","customer_id":"17850","amount":"15.30","ordered_at":"2011-07-01 08:26:00"}\n',
+    );
+    io = capture();
+    assert.equal(await main(['import', 'orders', file, '--org', 'retail', '--json', ...db], io), 0);
+    assert.equal(JSON.parse(io.stdout).inserted, 1);
+    const { openDatabase } = await import('../src/db/connect.ts');
+    const database = await openDatabase({ dataDir: path.join(dir, 'data'), databaseUrl: undefined, poolSize: 1 });
+    try {
+      const row = await database.kysely
+        .selectFrom('customer_order')
+        .select(['ordered_at', 'currency', 'amount_reporting'])
+        .executeTakeFirstOrThrow();
+      assert.equal(row.ordered_at.toISOString(), '2011-07-01T07:26:00.000Z', 'London summer time, UTC+1');
+      assert.deepEqual([row.currency, row.amount_reporting], ['GBP', 15.3]);
+    } finally {
+      await database.close();
+    }
+    io = capture();
+    assert.equal(await main(['import', 'orders', file, '--org', 'nowhere', ...db], io), 2);
+    assert.match(io.stderr, /No organization "nowhere"/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

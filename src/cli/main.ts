@@ -19,6 +19,10 @@ const commands: Record<string, Command> = {
     load: () => import('./commands/import.ts'),
   },
   entities: { summary: 'list the importable entities and their fields', load: () => import('./commands/entities.ts') },
+  orgs: {
+    summary: 'create and list organizations',
+    load: () => import('./commands/orgs.ts'),
+  },
   keys: { summary: 'create, list and revoke API keys', load: () => import('./commands/keys.ts') },
 };
 

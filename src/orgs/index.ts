@@ -25,6 +25,10 @@ export async function findOrganizationBySlug(db: Kysely<Database>, slug: string)
   return db.selectFrom('organization').select(columns).where('slug', '=', slug).executeTakeFirst();
 }
 
+export async function listOrganizations(db: Kysely<Database>): Promise<Organization[]> {
+  return db.selectFrom('organization').select(columns).orderBy('slug').execute();
+}
+
 export interface NewOrganization {
   slug: string;
   name: string;

@@ -28,6 +28,8 @@ export function docsRoutes() {
       openApi ??= JSON.stringify(buildOpenApi());
       return c.body(openApi, 200, { 'content-type': 'application/json; charset=utf-8' });
     })
+    // The dashboard will live at the root; until then the root leads to the API documentation.
+    .get('/', (c) => c.redirect('/api/docs'))
     .get('/api/docs', (c) => c.html(page))
     .get('/api/docs/init.js', (c) => c.body(init, 200, { 'content-type': 'text/javascript; charset=utf-8' }))
     .get('/api/docs/:asset', (c) => {

@@ -1,0 +1,56 @@
+import { isTimeZone } from '../../config.ts';
+import { badRequest } from '../../errors.ts';
+import { createOrganization, findOrganizationBySlug, listOrganizations } from '../../orgs/index.ts';
+import { configFrom, databaseOptions, parseCommand, withDatabase, type Io } from '../context.ts';
+
+const help = `Usage:
+  cxkpi orgs create <slug> [--name NAME] [--timezone Europe/Vilnius] [--currency EUR] [--language en|ru|lt]
+  cxkpi orgs list
+
+Organizations keep their data apart; commands choose one with --org SLUG. The time zone reads
+timestamps without an offset and places records in days and months; the currency is the one all
+amounts are reported in.`;
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommand(args, {
+    ...databaseOptions,
+    name: { type: 'string' },
+    timezone: { type: 'string' },
+    currency: { type: 'string' },
+    language: { type: 'string' },
+  });
+  const [action, slug] = positionals;
+  if (values.help || !action) return (io.out(help), values.help ? 0 : 2);
+  const config = configFrom(values);
+  return withDatabase(config, async (db) => {
+    if (action === 'list') {
+      for (const org of await listOrganizations(db.kysely)) {
+        io.out(`${org.slug.padEnd(20)} ${org.timezone.padEnd(20)} ${org.currency}  ${org.language}  ${org.name}`);
+      }
+      return 0;
+    }
+    if (action === 'create' && slug) {
+      if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) {
+        throw badRequest('invalid-slug', 'A slug is lowercase letters, digits and dashes, such as acme-eu.');
+      }
+      const timezone = values.timezone ?? config.defaultTimezone;
+      if (!isTimeZone(timezone)) throw badRequest('invalid-timezone', `${timezone} is not an IANA time zone.`);
+      const currency = (values.currency ?? config.defaultCurrency).toUpperCase();
+      if (!/^[A-Z]{3}$/.test(currency)) throw badRequest('invalid-currency', `${currency} is not an ISO 4217 code.`);
+      const language = values.language ?? 'en';
+      if (!['en', 'ru', 'lt'].includes(language)) throw badRequest('invalid-language', '--language is en, ru or lt.');
+      if (await findOrganizationBySlug(db.kysely, slug)) throw badRequest('org-exists', `Organization ${slug} exists.`);
+      const org = await createOrganization(db.kysely, {
+        slug,
+        name: values.name ?? slug,
+        timezone,
+        currency,
+        language: language as 'en' | 'ru' | 'lt',
+      });
+      io.out(`Created organization ${org.slug} (${org.timezone}, ${org.currency}). Use it with --org ${org.slug}.`);
+      return 0;
+    }
+    io.err(help);
+    return 2;
+  });
+}
