@@ -6,7 +6,7 @@
  *
  * Stories the data is built to show (also exported as DEMO_STORIES for the docs):
  * 1. Slow Technical Support: the team is understaffed for its ticket mix. Its first responses
- *    are drawn ~2.8x slower (business time), so its median first response is 2-3x the other
+ *    are drawn 3x slower (business time), so its median first response is 2-3x the other
  *    teams'; slow answers and reopens lower CSAT, giving ~70 % top-2-box against ~88 %.
  * 2. Detractors churn: each month a customer's churn hazard is multiplied by the group of its
  *    latest NPS answer (promoter 0.6, passive 1, detractor 1.8: ~3x) and by a recent low CSAT
@@ -181,7 +181,7 @@ const TEAMS: readonly TeamSpec[] = [
     key: 'technical',
     id: 'team-technical',
     name: 'Technical Support',
-    firstResponseFactor: 1.7,
+    firstResponseFactor: 3,
     followUpFactor: 1.7,
     handleFactor: 1.35,
     reopenRate: 0.085,

@@ -17,7 +17,7 @@ same data) in its own embedded database (default ./cxkpi-demo-data), then serves
 start with the same seed and end reuses the data.`;
 
 /** Bump when the generator changes, so that stored demo data is regenerated. */
-const DEMO_VERSION = 1;
+const DEMO_VERSION = 2;
 
 /** Load order: what a record refers to (an agent's team, an order's currency rate) comes first. */
 const LOAD_ORDER: EntityName[] = [
