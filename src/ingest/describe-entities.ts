@@ -5,7 +5,9 @@ export function describeEntities(): string {
   const parts: string[] = [];
   for (const entity of listEntities()) {
     parts.push(`### \`${entity.name}\``, '', entity.description, '');
-    parts.push(`Key: ${entity.key.map((k) => `\`${k}\``).join(' + ')}${entity.timeField ? `; time field: \`${entity.timeField}\`` : ''}.`);
+    parts.push(
+      `Key: ${entity.key.map((k) => `\`${k}\``).join(' + ')}${entity.timeField ? `; time field: \`${entity.timeField}\`` : ''}.`,
+    );
     if (entity.money) {
       parts.push(
         `\`${entity.money.amount}\` is converted to the reporting currency (stored as \`${entity.money.reporting}\`) with the rate of the local date of \`${entity.money.dateField}\`.`,

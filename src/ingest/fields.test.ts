@@ -79,3 +79,13 @@ test('text and ids', () => {
   bad({ kind: 'text' }, 'nul\u0000byte', /NUL/);
   ok({ kind: 'text' }, 'Спасибо, ačiū! <script>alert(1)</script>', 'Спасибо, ačiū! <script>alert(1)</script>');
 });
+
+test('timestamps come out in one shape, so that they compare as strings', () => {
+  const ts: FieldKind = { kind: 'timestamp' };
+  ok(ts, '2026-03-01T09:30:00Z', '2026-03-01T09:30:00.000Z');
+  ok(ts, '2026-03-01T09:30:00.5Z', '2026-03-01T09:30:00.500Z');
+  ok(ts, '2026-03-01T09:30:00.123456Z', '2026-03-01T09:30:00.123Z');
+  bad(ts, '2026-02-29T09:30:00Z', /valid date/);
+  ok(ts, '2028-02-29T09:30:00Z', '2028-02-29T09:30:00.000Z');
+  bad(ts, '1850-01-01T00:00:00Z', /1900-2200/);
+});

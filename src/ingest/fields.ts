@@ -153,8 +153,22 @@ function parseBool(raw: unknown): boolean | Invalid {
 const TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 
+// The form cxkpi and most systems write (UTC with Z): checked without building a Date.
+const CANONICAL_UTC = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?Z$/;
+
 export function parseTimestamp(raw: unknown, timezone: string): string | Invalid {
   if (typeof raw !== 'string') return new Invalid(`${describe(raw)} is not an ISO 8601 timestamp`);
+  const canonical = CANONICAL_UTC.exec(raw);
+  if (canonical) {
+    const year = Number(canonical[1]);
+    const day = Number(canonical[3]);
+    if (year >= 1900 && year <= 2200 && (day <= 28 || isCalendarDate(year, Number(canonical[2]), day))) {
+      // One shape for every timestamp (milliseconds, Z), so that they compare as strings.
+      const fraction = canonical[5];
+      if (fraction?.length === 4) return raw;
+      return `${raw.slice(0, 19)}${`${fraction ?? '.'}000`.slice(0, 4)}Z`;
+    }
+  }
   const match = TIMESTAMP.exec(raw.trim());
   if (!match) {
     return new Invalid(`${describe(raw)} is not an ISO 8601 timestamp such as 2026-03-01T09:30:00Z`);

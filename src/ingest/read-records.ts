@@ -1,7 +1,6 @@
-import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { parse } from 'csv-parse';
 import { badRequest } from '../errors.ts';
+import { readCsvRecords } from './csv-reader.ts';
 
 /**
  * Streaming readers for the import formats. Each yields source records with the line where they
@@ -110,17 +109,11 @@ export function detectDelimiter(head: string): string {
 }
 
 async function* readCsv(text: AsyncIterable<string>, delimiter: string): AsyncGenerator<SourceItem> {
-  const parser = Readable.from(text).pipe(
-    parse({ bom: true, delimiter, info: true, relax_column_count: true, skip_empty_lines: true }),
-  );
   let columns: string[] | undefined;
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      let breaks = 0;
-      for (const field of record) for (let i = field.indexOf('\n'); i !== -1; i = field.indexOf('\n', i + 1)) breaks++;
-      const line = info.lines - breaks;
+  for await (const records of readCsvRecords(text, delimiter)) {
+    for (const { line, cells } of records) {
       if (!columns) {
-        columns = record.map((name) => name.trim());
+        columns = cells.map((name) => name.trim());
         const empty = columns.findIndex((name) => name === '');
         if (empty !== -1) {
           throw badRequest('invalid-file', `Line ${line}: column ${empty + 1} of the header has no name.`, [
@@ -130,27 +123,19 @@ async function* readCsv(text: AsyncIterable<string>, delimiter: string): AsyncGe
         yield { type: 'columns', line, columns };
         continue;
       }
-      if (record.length !== columns.length) {
+      if (cells.length !== columns.length) {
         yield {
           type: 'broken',
           line,
-          reason: `has ${record.length} fields but the header has ${columns.length}`,
-          raw: record.join(delimiter),
+          reason: `has ${cells.length} fields but the header has ${columns.length}`,
+          raw: cells.join(delimiter),
         };
         continue;
       }
       const values: Record<string, unknown> = {};
-      for (let i = 0; i < columns.length; i++) values[columns[i]!] = record[i];
+      for (let i = 0; i < columns.length; i++) values[columns[i]!] = cells[i];
       yield { type: 'record', line, values };
     }
-  } catch (error) {
-    const e = error as { code?: string; lines?: number; message: string };
-    if (e.code?.startsWith('CSV_')) {
-      throw badRequest('invalid-file', `Line ${e.lines ?? '?'}: the CSV cannot be read: ${e.message}`, [
-        { line: e.lines, field: null, reason: e.message },
-      ]);
-    }
-    throw error;
   }
   if (!columns) throw badRequest('invalid-file', 'The file is empty: a CSV needs a header row.');
 }
