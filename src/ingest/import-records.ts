@@ -7,7 +7,7 @@ import type { Organization } from '../orgs/index.ts';
 import { getEntity, ENTITY_NAMES, type EntityDef } from './entities.ts';
 import { readRecords, type ImportFormat, type SourceItem } from './read-records.ts';
 import { RecordShaper, type MappingOptions } from './shape-record.ts';
-import { createStage, lookupRates, upsertRows } from './upsert-rows.ts';
+import { createStage, loadAgentTeams, lookupRates, upsertRows } from './upsert-rows.ts';
 
 /**
  * The one import path behind `cxkpi import` and `POST /api/v1/import/{entity}`: read, map,
@@ -181,6 +181,7 @@ class ImportState {
   readonly errors: RecordError[] = [];
   readonly dryRun: boolean;
   private readonly skipInvalid: boolean;
+  private agentTeams: Map<string, string | null> | undefined;
   private readonly batchSize: number;
 
   constructor(
@@ -269,11 +270,18 @@ class ImportState {
     const unique = this.dedupe(batch);
     const priced = await this.convertMoney(session.kysely, unique);
     if (!this.writing || !priced.length) return;
+    this.agentTeams ??= this.entity.fields.some((f) => f.name === 'agent_id')
+      ? await loadAgentTeams(session, this.org.id)
+      : new Map();
+    this.agentTeams ??= this.entity.fields.some((f) => f.name === 'agent_id')
+      ? await loadAgentTeams(session, this.org.id)
+      : new Map();
     const counts = await upsertRows(
       session,
       this.entity,
       this.org.id,
       priced.map((p) => p.row),
+      this.agentTeams,
     );
     this.inserted += counts.inserted;
     this.updated += counts.updated;

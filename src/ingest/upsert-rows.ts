@@ -32,6 +32,11 @@ const SQL_TYPES: Record<FieldDef['type']['kind'], string> = {
 const STAGE = 'import_stage';
 
 interface Plan {
+  /** New rows are copied straight into the table (entities keyed by id, without money). */
+  direct: boolean;
+  probe: string;
+  directColumns: string[];
+  toDirectLine(row: Record<string, unknown>, orgId: string, agentTeams: ReadonlyMap<string, string | null>): string;
   stageColumns: string[];
   createStage: string;
   locate: string;
@@ -66,7 +71,26 @@ function planFor(entity: EntityDef): Plan {
   const updatable = columns.filter((column) => !entity.key.includes(column));
   const updatableValues = updatable.map((column) => values[columns.indexOf(column)]!);
   const sameKey = entity.key.map((k) => `t.${k} = s.${k}`).join(' and ');
+  const agentAt = names.indexOf('agent_id');
+  const teamAt = agentAt === -1 ? -1 : names.indexOf('team_id');
+  const emptyObject = kinds.map((kind) =>
+    kind === 'ratings' || kind === 'attributes' ? '{}' : kind === 'list' ? '{}' : null,
+  );
   plan = {
+    direct: !entity.money && entity.key.length === 1 && entity.key[0] === 'id',
+    probe: `select id from ${entity.table} where org_id = $1 and id = any(array(select json_array_elements_text($2::json)))`,
+    directColumns: ['org_id', ...names],
+    toDirectLine: (row, orgId, agentTeams) => {
+      let line = orgId;
+      for (let at = 0; at < names.length; at++) {
+        let value = row[names[at]!];
+        // The agent's team at import time stands in for a missing team.
+        if (at === teamAt && value === undefined && row.agent_id !== undefined)
+          value = agentTeams.get(row.agent_id as string);
+        line += `\t${value === undefined || value === null ? (emptyObject[at] ?? '\\N') : copyValue(value, kinds[at]!)}`;
+      }
+      return `${line}\n`;
+    },
     stageColumns,
     createStage:
       `create temporary table ${STAGE} (${stageColumns.map((c, i) => `${c} ${stageTypes[i]}`).join(', ')}, _target tid) ` +
@@ -124,28 +148,61 @@ export async function createStage(session: Session, entity: EntityDef): Promise<
   );
 }
 
+/** The stored team of every agent, for records that name an agent but no team. */
+export async function loadAgentTeams(session: Session, orgId: string): Promise<Map<string, string | null>> {
+  const result = await session.kysely.executeQuery<{ id: string; team_id: string | null }>(
+    CompiledQuery.raw('select id, team_id from agent where org_id = $1', [orgId]),
+  );
+  return new Map(result.rows.map((row) => [row.id, row.team_id]));
+}
+
 /**
- * Writes one batch: COPY into the session's staging table (the fastest way into PostgreSQL),
- * then update and insert from it.
+ * Writes one batch. For entities keyed by id, one probe of the primary key splits the batch:
+ * new rows are copied straight into the table (COPY is the fastest way into PostgreSQL), known
+ * rows go through the staging table and an UPDATE of those that differ. Other entities stage
+ * everything, then update and insert from the stage.
  */
 export async function upsertRows(
   session: Session,
   entity: EntityDef,
   orgId: string,
   rows: Array<Record<string, unknown>>,
+  agentTeams: ReadonlyMap<string, string | null> = new Map(),
 ): Promise<UpsertCounts> {
   if (!rows.length) return { inserted: 0, updated: 0 };
   const plan = planFor(entity);
+  let inserted = 0;
+  let known = rows;
+  if (plan.direct) {
+    const found = await session.kysely.executeQuery<{ id: string }>(
+      CompiledQuery.raw(plan.probe, [orgId, JSON.stringify(rows.map((row) => row.id))]),
+    );
+    const stored = new Set(found.rows.map((row) => row.id));
+    known = [];
+    let text = '';
+    for (const row of rows) {
+      if (stored.has(row.id as string)) known.push(row);
+      else {
+        text += plan.toDirectLine(row, orgId, agentTeams);
+        inserted++;
+      }
+    }
+    // A record another import inserted since the probe makes this fail with a unique violation
+    // (mapped to a 409 "conflict"); the whole import rolls back and can simply be run again.
+    if (inserted) await session.copyIn(entity.table, plan.directColumns, text);
+    if (!known.length) return { inserted, updated: 0 };
+  }
   let text = '';
-  for (const row of rows) text += plan.toCopyLine(row);
+  for (const row of known) text += plan.toCopyLine(row);
   await session.kysely.executeQuery(CompiledQuery.raw(`truncate ${STAGE}`));
   await session.copyIn(STAGE, plan.stageColumns, text);
   await session.kysely.executeQuery(CompiledQuery.raw(plan.locate, [orgId]));
   const updated = await session.kysely.executeQuery(CompiledQuery.raw(plan.update, [orgId]));
-  // A record another import inserted since our update makes this fail with a unique violation
-  // (mapped to a 409 "conflict"); the whole import rolls back and can simply be run again.
-  const inserted = await session.kysely.executeQuery(CompiledQuery.raw(plan.insert, [orgId]));
-  return { inserted: Number(inserted.numAffectedRows ?? 0), updated: Number(updated.numAffectedRows ?? 0) };
+  if (!plan.direct) {
+    const added = await session.kysely.executeQuery(CompiledQuery.raw(plan.insert, [orgId]));
+    inserted += Number(added.numAffectedRows ?? 0);
+  }
+  return { inserted, updated: Number(updated.numAffectedRows ?? 0) };
 }
 
 /**
