@@ -3,7 +3,8 @@ import { sql, type Kysely } from 'kysely';
 // Frozen: this migration must never change once released; later changes go into new files.
 // Every table is keyed by org_id first so that the schema can be distributed by organization.
 // The data tables carry org_id without a foreign key: the per-row check cost a fifth of import
-// time, and only deleteOrganizationData (src/orgs) removes an organization's rows.
+// time, and only deleteOrganizationData (src/orgs) removes an organization's rows. Ids compare
+// byte-wise (collate "C"): index maintenance with the database's locale cost a quarter of import time.
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
@@ -58,7 +59,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
     create table team (
       org_id uuid not null,
-      id text not null,
+      id text collate "C" not null,
       name text not null,
       attributes jsonb not null default '{}',
       updated_at timestamptz not null default now(),
@@ -67,10 +68,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 
     create table agent (
       org_id uuid not null,
-      id text not null,
+      id text collate "C" not null,
       name text not null,
       email text,
-      team_id text,
+      team_id text collate "C",
       active boolean not null default true,
       hired_at timestamptz,
       attributes jsonb not null default '{}',
@@ -81,7 +82,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
     create table customer (
       org_id uuid not null,
-      id text not null,
+      id text collate "C" not null,
       name text,
       email text,
       segment text,
@@ -101,8 +102,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 
     create table subscription (
       org_id uuid not null,
-      id text not null,
-      customer_id text not null,
+      id text collate "C" not null,
+      customer_id text collate "C" not null,
       plan text,
       mrr numeric not null,
       currency char(3) not null,
@@ -120,8 +121,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 
     create table customer_order (
       org_id uuid not null,
-      id text not null,
-      customer_id text not null,
+      id text collate "C" not null,
+      customer_id text collate "C" not null,
       amount numeric not null,
       currency char(3) not null,
       amount_reporting numeric not null,
@@ -137,10 +138,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 
     create table ticket (
       org_id uuid not null,
-      id text not null,
-      customer_id text,
-      agent_id text,
-      team_id text,
+      id text collate "C" not null,
+      customer_id text collate "C",
+      agent_id text collate "C",
+      team_id text collate "C",
       channel text,
       priority text,
       status text,
@@ -167,17 +168,17 @@ export async function up(db: Kysely<any>): Promise<void> {
 
     create table survey_response (
       org_id uuid not null,
-      id text not null,
+      id text collate "C" not null,
       kind text not null,
       score smallint not null,
       submitted_at timestamptz not null,
       survey text,
       comment text,
       language text,
-      customer_id text,
-      ticket_id text,
-      agent_id text,
-      team_id text,
+      customer_id text collate "C",
+      ticket_id text collate "C",
+      agent_id text collate "C",
+      team_id text collate "C",
       channel text,
       ratings jsonb not null default '{}',
       attributes jsonb not null default '{}',
@@ -190,7 +191,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
     create table review (
       org_id uuid not null,
-      id text not null,
+      id text collate "C" not null,
       source text not null,
       published_at timestamptz not null,
       rating numeric,
@@ -199,7 +200,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       text text,
       language text,
       author text,
-      customer_id text,
+      customer_id text collate "C",
       url text,
       attributes jsonb not null default '{}',
       updated_at timestamptz not null default now(),
@@ -209,14 +210,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 
     create table cost (
       org_id uuid not null,
-      id text not null,
+      id text collate "C" not null,
       category text not null,
       amount numeric not null,
       currency char(3) not null,
       amount_reporting numeric not null,
       period_start date not null,
       period_end date not null,
-      team_id text,
+      team_id text collate "C",
       description text,
       updated_at timestamptz not null default now(),
       primary key (org_id, id)
