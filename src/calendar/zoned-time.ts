@@ -76,3 +76,26 @@ export function localToUtcMs(
 export function localDate(zone: string, utcMs: number): string {
   return new Date(utcMs + zoneOffsetMs(zone, utcMs)).toISOString().slice(0, 10);
 }
+
+export interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  /** 0 = Sunday ... 6 = Saturday. */
+  weekday: number;
+}
+
+/** Wall-clock parts of an instant in `zone`. */
+export function localParts(zone: string, utcMs: number): LocalParts {
+  const d = new Date(utcMs + zoneOffsetMs(zone, utcMs));
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    weekday: d.getUTCDay(),
+  };
+}

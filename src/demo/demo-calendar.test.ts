@@ -1,15 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  BusinessCalendar,
-  addMonths,
-  isLithuanianHoliday,
-  dateToDays,
-  isoSecond,
-  localParts,
-  localToUtcMs,
-  zoneOffsetMs,
-} from './demo-calendar.ts';
+import { BusinessCalendar, addMonths, isLithuanianHoliday, dateToDays, isoSecond } from './demo-calendar.ts';
+import { localParts, localToUtcMs, zoneOffsetMs } from '../calendar/zoned-time.ts';
 
 const ZONE = 'Europe/Vilnius';
 

@@ -1,109 +1,13 @@
 /**
- * Time helpers for the demo generator: wall-clock time in an IANA zone (DST-correct, through
- * Intl), Lithuanian public holidays and a business-hours clock. Kept inside src/demo so the
- * generator depends on nothing that is still being built elsewhere.
+ * Calendar helpers of the demo generator: Lithuanian public holidays, a business-hours clock and
+ * fast formatting; wall-clock conversions come from src/calendar.
  */
 
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
 export const MINUTE_MS = 60_000;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const offsetCache = new Map<string, Map<number, number>>();
-
-function formatterFor(zone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(zone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(zone, formatter);
-  }
-  return formatter;
-}
-
-/**
- * Offset of `zone` from UTC at an instant, in ms (Vilnius: +2 h in winter, +3 h in summer).
- * Offsets change on whole UTC hours and at most once a day, so Intl is asked twice per UTC day,
- * and once per hour only on the days of a change.
- */
-export function zoneOffsetMs(zone: string, utcMs: number): number {
-  let cache = offsetCache.get(zone);
-  if (!cache) offsetCache.set(zone, (cache = new Map()));
-  // Keys: -(UTC day + 1) for a whole day with one offset, the UTC hour for days with a change.
-  const day = Math.floor(utcMs / DAY_MS);
-  const daily = cache.get(-(day + 1));
-  if (daily !== undefined && !Number.isNaN(daily)) return daily;
-  if (daily === undefined) {
-    const first = offsetAt(zone, day * 24);
-    const last = offsetAt(zone, day * 24 + 23);
-    cache.set(-(day + 1), first === last ? first : NaN);
-    if (first === last) return first;
-  }
-  const hour = Math.floor(utcMs / HOUR_MS);
-  let hourly = cache.get(hour);
-  if (hourly === undefined) cache.set(hour, (hourly = offsetAt(zone, hour)));
-  return hourly;
-}
-
-function offsetAt(zone: string, utcHour: number): number {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(zone).formatToParts(new Date(utcHour * HOUR_MS))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  return asUtc - utcHour * HOUR_MS;
-}
-
-/**
- * The instant of a wall-clock time in `zone`. A time skipped by the spring DST change moves
- * forward by the gap; a repeated autumn time resolves to its first occurrence.
- */
-export function localToUtcMs(
-  zone: string,
-  year: number,
-  month: number,
-  day: number,
-  hour = 0,
-  minute = 0,
-  second = 0,
-): number {
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
-  const before = zoneOffsetMs(zone, wall - DAY_MS);
-  const after = zoneOffsetMs(zone, wall + DAY_MS);
-  if (zoneOffsetMs(zone, wall - before) === before) return wall - before;
-  if (zoneOffsetMs(zone, wall - after) === after) return wall - after;
-  return wall - before;
-}
-
-export interface LocalParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  /** 0 = Sunday ... 6 = Saturday. */
-  weekday: number;
-}
-
-export function localParts(zone: string, utcMs: number): LocalParts {
-  const d = new Date(utcMs + zoneOffsetMs(zone, utcMs));
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-    weekday: d.getUTCDay(),
-  };
-}
+import { localToUtcMs } from '../calendar/zoned-time.ts';
 
 const isoDayPrefix = new Map<number, string>();
 const isoTimeOfDay: (string | undefined)[] = new Array(86_400);

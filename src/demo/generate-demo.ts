@@ -34,9 +34,8 @@ import {
   dateToDays,
   daysToDate,
   isoSecond,
-  localParts,
-  localToUtcMs,
 } from './demo-calendar.ts';
+import { localParts, localToUtcMs } from '../calendar/zoned-time.ts';
 import {
   AUTHOR_NAMES,
   BRAND_SYLLABLES,
