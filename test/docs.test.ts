@@ -8,6 +8,10 @@ test('generated documentation is up to date with the code', () => {
   const root = path.resolve(import.meta.dirname, '..');
   for (const { file, marker, render } of GENERATED) {
     const text = fs.readFileSync(path.join(root, file), 'utf8');
-    assert.equal(text, renderSection(text, marker, render()), `${file} is stale: run node --import tsx scripts/generate-docs.ts`);
+    assert.equal(
+      text,
+      renderSection(text, marker, render()),
+      `${file} is stale: run node --import tsx scripts/generate-docs.ts`,
+    );
   }
 });
