@@ -19,6 +19,8 @@ const commands: Record<string, Command> = {
     load: () => import('./commands/import.ts'),
   },
   entities: { summary: 'list the importable entities and their fields', load: () => import('./commands/entities.ts') },
+  query: { summary: 'compute KPIs by period and group, with intervals', load: () => import('./commands/query.ts') },
+  metrics: { summary: 'list the KPI catalog', load: () => import('./commands/metrics.ts') },
   orgs: {
     summary: 'create and list organizations',
     load: () => import('./commands/orgs.ts'),

@@ -9,6 +9,7 @@ import type { Logger } from './logger.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/import.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { rowsRoutes } from './routes/rows.ts';
 
 /** What every route can reach: the database, the configuration, and the caller once known. */
@@ -71,6 +72,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/', importRoutes(deps));
+  app.route('/', metricsRoutes(deps));
+  // Last: /api/v1/{entity} would otherwise take /api/v1/metrics.
   app.route('/', rowsRoutes(deps));
   return app;
 }

@@ -1,0 +1,53 @@
+/**
+ * A KPI as data. The engine turns a definition into one SQL query per request that returns
+ * additive components per period and group (counts, sums, sums of squares) or, for
+ * distributions, the exact percentile; the formula is applied after summing, never by averaging
+ * ratios. SQL fragments here are static text written by us, never user input; `e` is the row of
+ * the metric's entity.
+ */
+export type MetricEntity = 'tickets' | 'survey_responses';
+export type Unit = 'ratio' | 'nps' | 'score' | 'seconds' | 'count' | 'money' | 'number';
+export type Direction = 'higher_is_better' | 'lower_is_better' | 'neutral';
+
+export type Formula =
+  /** How many rows. */
+  | { kind: 'count' }
+  /** Share of rows for which `success` holds; Wilson interval. */
+  | { kind: 'proportion'; success: string }
+  /** NPS from a 0-10 `score`: 100 x (share 9-10 - share 0-6); Wald interval on its variance. */
+  | { kind: 'nps' }
+  /** Mean of `value` over rows where it is not null; t interval. */
+  | { kind: 'mean'; value: string }
+  /** Percentile (type 7, PostgreSQL percentile_cont) of `value`; mean and p90 as options. */
+  | { kind: 'distribution'; value: string };
+
+export interface MetricOption {
+  id: string;
+  description: string;
+  values?: readonly string[];
+  default: string | number | boolean;
+}
+
+export interface MetricDef {
+  id: string;
+  names: { en: string; ru: string; lt: string };
+  description: string;
+  unit: Unit;
+  direction: Direction;
+  entity: MetricEntity;
+  /** The timestamp that places a row in a period. */
+  time: string;
+  /** Which rows count, in words (for the catalog and docs). */
+  population: string;
+  /** The same as SQL over `e`; may use the metric's options through `sqlFor`. */
+  where: string;
+  formula: Formula;
+  /** Below this n the value is flagged low_sample (still shown). */
+  minSample: number;
+  uncertainty: 'wilson' | 'nps-wald' | 't-mean' | 'none';
+  options?: MetricOption[];
+  /** Unit-level SQL that depends on options (FCR window, SLA target, bot replies). */
+  sqlFor?: (options: Record<string, string | number | boolean>) => { where?: string; formula?: Formula };
+  /** Has a business-hours variant (durations counted in open hours only). */
+  businessHours?: boolean;
+}

@@ -1,0 +1,47 @@
+import type { MetricDef } from './catalog/index.ts';
+import { DIMENSIONS } from './dimensions.ts';
+
+/** A metric as the catalog endpoints and docs show it (no SQL). */
+export interface MetricInfo {
+  id: string;
+  names: MetricDef['names'];
+  description: string;
+  unit: MetricDef['unit'];
+  direction: MetricDef['direction'];
+  entity: MetricDef['entity'];
+  time: string;
+  population: string;
+  formula: string;
+  min_sample: number;
+  uncertainty: MetricDef['uncertainty'];
+  options: Array<{ id: string; description: string; values?: readonly string[]; default: string | number | boolean }>;
+  business_hours: boolean;
+  dimensions: string[];
+}
+
+const FORMULAS: Record<MetricDef['formula']['kind'], string> = {
+  count: 'count of rows',
+  proportion: 'rows meeting the condition / all rows',
+  nps: '100 x (promoters 9-10 - detractors 0-6) / answers',
+  mean: 'sum / count of rows with a value',
+  distribution: 'median (type-7 percentile) of the durations; options: mean, p90',
+};
+
+export function describeMetric(metric: MetricDef): MetricInfo {
+  return {
+    id: metric.id,
+    names: metric.names,
+    description: metric.description,
+    unit: metric.unit,
+    direction: metric.direction,
+    entity: metric.entity,
+    time: metric.time,
+    population: metric.population,
+    formula: FORMULAS[metric.formula.kind],
+    min_sample: metric.minSample,
+    uncertainty: metric.uncertainty,
+    options: (metric.options ?? []).map((o) => ({ ...o })),
+    business_hours: metric.businessHours ?? false,
+    dimensions: [...DIMENSIONS[metric.entity].map((d) => d.id), 'attributes.<name>', 'customer.attributes.<name>'],
+  };
+}

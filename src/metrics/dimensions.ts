@@ -1,0 +1,97 @@
+import type { MetricEntity } from './catalog/types.ts';
+
+/**
+ * Dimensions a metric can be filtered and grouped by, per entity: the entity's own fields,
+ * references (filtered by id, shown with id and name), fields of related entities with a dot
+ * (`customer.segment`, `ticket.channel`) and custom attributes (`attributes.region`,
+ * `customer.attributes.region`). Expressions are static SQL over the metric row `e` and the
+ * joins named; attribute names travel as parameters.
+ */
+export type Join = 'team' | 'agent' | 'customer' | 'ticket';
+
+export const JOINS: Record<Join, string> = {
+  team: 'left join team tm on tm.org_id = e.org_id and tm.id = e.team_id',
+  agent: 'left join agent ag on ag.org_id = e.org_id and ag.id = e.agent_id',
+  customer: 'left join customer cu on cu.org_id = e.org_id and cu.id = e.customer_id',
+  ticket: 'left join ticket tk on tk.org_id = e.org_id and tk.id = e.ticket_id',
+};
+
+export interface Dimension {
+  id: string;
+  /** SQL of the value (an id for references). */
+  sql: string;
+  /** SQL of the display name, for references. */
+  name?: string;
+  joins: Join[];
+  description: string;
+}
+
+const ref = (id: string, column: string, join: Join, alias: string, description: string): Dimension => ({
+  id,
+  sql: `e.${column}`,
+  name: `${alias}.name`,
+  joins: [join],
+  description,
+});
+const own = (id: string, description: string): Dimension => ({ id, sql: `e.${id}`, joins: [], description });
+const customerField = (field: string): Dimension => ({
+  id: `customer.${field}`,
+  sql: `cu.${field}`,
+  joins: ['customer'],
+  description: `the customer's ${field.replace('_', ' ')}`,
+});
+
+const FIRST_RESPONSE_BUCKET =
+  `case when tk.id is null then null when tk.first_response_at is null then 'no response' ` +
+  `when tk.first_response_at - tk.created_at < interval '1 hour' then '< 1 h' ` +
+  `when tk.first_response_at - tk.created_at < interval '4 hours' then '1-4 h' ` +
+  `when tk.first_response_at - tk.created_at < interval '24 hours' then '4-24 h' else '> 24 h' end`;
+
+const common: Dimension[] = [
+  ref('team', 'team_id', 'team', 'tm', 'team (id; shown with its name)'),
+  ref('agent', 'agent_id', 'agent', 'ag', 'agent (id; shown with the name)'),
+  ref('customer', 'customer_id', 'customer', 'cu', 'customer (id; shown with the name)'),
+  own('channel', 'channel'),
+  customerField('segment'),
+  customerField('plan'),
+  customerField('country'),
+  customerField('language'),
+  customerField('acquisition_channel'),
+];
+
+export const DIMENSIONS: Record<MetricEntity, Dimension[]> = {
+  tickets: [...common, own('priority', 'ticket priority'), own('status', 'ticket status')],
+  survey_responses: [
+    ...common,
+    own('kind', 'survey kind (nps, csat, ces, enps, rating)'),
+    own('survey', 'survey name'),
+    own('language', 'language of the answer'),
+    ref('ticket', 'ticket_id', 'ticket', 'tk', 'ticket (id; shown with its subject)'),
+    { id: 'ticket.channel', sql: 'tk.channel', joins: ['ticket'], description: "the ticket's channel" },
+    { id: 'ticket.priority', sql: 'tk.priority', joins: ['ticket'], description: "the ticket's priority" },
+    {
+      id: 'ticket.first_response_bucket',
+      sql: FIRST_RESPONSE_BUCKET,
+      joins: ['ticket'],
+      description: "the ticket's first response time: < 1 h, 1-4 h, 4-24 h, > 24 h, no response",
+    },
+  ],
+};
+// The ticket reference shows the subject, not a name.
+DIMENSIONS.survey_responses.find((d) => d.id === 'ticket')!.name = 'tk.subject';
+
+/** A dimension by id, including attribute dimensions; undefined when unknown. */
+export function findDimension(entity: MetricEntity, id: string): (Dimension & { attribute?: string }) | undefined {
+  const known = DIMENSIONS[entity].find((d) => d.id === id);
+  if (known) return known;
+  const attribute = /^(customer\.)?attributes\.([A-Za-z_][A-Za-z0-9_.-]{0,63})$/.exec(id);
+  if (!attribute) return undefined;
+  const onCustomer = Boolean(attribute[1]);
+  return {
+    id,
+    sql: onCustomer ? 'cu.attributes' : 'e.attributes',
+    joins: onCustomer ? ['customer'] : [],
+    description: 'custom attribute',
+    attribute: attribute[2]!,
+  };
+}

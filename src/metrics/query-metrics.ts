@@ -1,0 +1,318 @@
+import { sql, type RawBuilder } from 'kysely';
+import { z } from 'zod';
+import {
+  addDays,
+  addPeriods,
+  daysBetween,
+  GRAINS,
+  isDate,
+  listPeriods,
+  periodStart,
+  type Grain,
+} from '../calendar/periods.ts';
+import { localToUtcMs } from '../calendar/zoned-time.ts';
+import { isTimeZone } from '../config.ts';
+import type { Db } from '../db/connect.ts';
+import { badRequest } from '../errors.ts';
+import type { Organization } from '../orgs/index.ts';
+import { getMetric, listMetrics, type Formula, type MetricDef } from './catalog/index.ts';
+import { DIMENSIONS, findDimension, JOINS, type Join } from './dimensions.ts';
+import { compareComponents, estimate, type Components } from './statistics.ts';
+
+/**
+ * The one metric query behind `cxkpi query`, `POST /api/v1/query` and (later) dashboards,
+ * reports and alerts. Each metric becomes one SQL statement that returns additive components
+ * per period and group; the formula and the statistics are applied to those sums.
+ */
+const ZDate = z.string().refine(isDate, 'must be a date such as 2026-01-01');
+
+export const ZMetricQuery = z
+  .object({
+    metrics: z.array(z.string()).min(1, 'name at least one metric').max(20),
+    from: ZDate,
+    to: ZDate,
+    grain: z.enum(GRAINS).default('month'),
+    by: z.array(z.string()).max(3, 'group by at most three dimensions').default([]),
+    where: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)])).default({}),
+    tz: z.string().refine(isTimeZone, 'is not an IANA time zone').optional(),
+    compare: z.enum(['previous', 'year']).optional(),
+    options: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))).default({}),
+  })
+  .refine((q) => q.from < q.to, { message: 'from must be before to (the range is [from, to))', path: ['to'] })
+  .refine((q) => q.grain !== 'day' || daysBetween(q.from, q.to) <= 3 * 366, {
+    message: 'a daily grain covers at most three years',
+    path: ['grain'],
+  });
+export type MetricQuery = z.input<typeof ZMetricQuery>;
+
+export interface MetricRow {
+  metric: string;
+  period: string | null;
+  group: Record<string, string | null>;
+  value: number | null;
+  n: number;
+  ci_low: number | null;
+  ci_high: number | null;
+  low_sample: boolean;
+  previous?: number | null;
+  delta?: number | null;
+  significant?: boolean | null;
+}
+
+export interface MetricResult {
+  rows: MetricRow[];
+  meta: { tz: string; from: string; to: string; grain: Grain; compare: string | null; generated_at: string };
+}
+
+interface Prepared {
+  metric: MetricDef;
+  where: string;
+  formula: Formula;
+  aggregate: 'median' | 'mean' | 'p90';
+}
+
+export async function queryMetrics(db: Db, org: Organization, input: MetricQuery): Promise<MetricResult> {
+  const parsed = ZMetricQuery.safeParse(input);
+  if (!parsed.success) {
+    throw badRequest(
+      'invalid-query',
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '),
+    );
+  }
+  const query = parsed.data;
+  const tz = query.tz ?? org.timezone;
+  const prepared = query.metrics.map((id) => prepare(id, query.options[id] ?? {}));
+  const rows: MetricRow[] = [];
+  for (const item of prepared) {
+    const current = await fetchComponents(db, org, item, query, tz, query.from, query.to);
+    const periods = query.grain === 'all' ? [null] : listPeriods(query.from, query.to, query.grain);
+    let previous: Map<string, Components> | undefined;
+    let toPrevious: ((period: string | null) => string | null) | undefined;
+    if (query.compare) {
+      const shift = comparisonShift(query.compare, query.grain, query.from, query.to);
+      previous = await fetchComponents(db, org, item, query, tz, shift.from, shift.to);
+      toPrevious = shift.map;
+    }
+    rows.push(...assemble(item, query.by, periods, current, previous, toPrevious));
+  }
+  return {
+    rows,
+    meta: {
+      tz,
+      from: query.from,
+      to: query.to,
+      grain: query.grain,
+      compare: query.compare ?? null,
+      generated_at: new Date().toISOString(),
+    },
+  };
+}
+
+function prepare(id: string, options: Record<string, string | number | boolean>): Prepared {
+  const metric = getMetric(id);
+  if (!metric) {
+    throw badRequest(
+      'unknown-metric',
+      `There is no metric "${id}"; see cxkpi metrics (${listMetrics().length} metrics).`,
+    );
+  }
+  for (const name of Object.keys(options)) {
+    if (!metric.options?.some((o) => o.id === name)) {
+      const known = metric.options?.map((o) => o.id).join(', ') || 'none';
+      throw badRequest('unknown-option', `Metric ${id} has no option "${name}" (options: ${known}).`);
+    }
+  }
+  const resolved = Object.fromEntries((metric.options ?? []).map((o) => [o.id, options[o.id] ?? o.default]));
+  const aggregate = String(resolved.aggregate ?? 'median');
+  if (!['median', 'mean', 'p90'].includes(aggregate)) {
+    throw badRequest('invalid-option', `${id}: aggregate is median, mean or p90.`);
+  }
+  const custom = metric.sqlFor?.(resolved) ?? {};
+  return {
+    metric,
+    where: custom.where ?? metric.where,
+    formula: custom.formula ?? metric.formula,
+    aggregate: aggregate as Prepared['aggregate'],
+  };
+}
+
+/** The range to compare with, and how a period of the result maps to its comparison period. */
+function comparisonShift(compare: 'previous' | 'year', grain: Grain, from: string, to: string) {
+  if (compare === 'year') {
+    return {
+      from: addPeriods(from, 'year', -1),
+      to: addPeriods(to, 'year', -1),
+      map: (p: string | null) => (p === null ? null : addPeriods(p, 'year', -1)),
+    };
+  }
+  if (grain === 'all') {
+    const length = daysBetween(from, to);
+    return { from: addDays(from, -length), to: from, map: () => null };
+  }
+  return {
+    from: addPeriods(periodStart(from, grain), grain, -1),
+    to: addPeriods(to, grain, -1),
+    map: (p: string | null) => (p === null ? null : addPeriods(p, grain, -1)),
+  };
+}
+
+const TABLES = { tickets: 'ticket', survey_responses: 'survey_response' } as const;
+
+function instant(date: string, tz: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(localToUtcMs(tz, y, m, d)).toISOString();
+}
+
+/** Components per period and group: key = JSON of [period, ...group ids]. */
+async function fetchComponents(
+  db: Db,
+  org: Organization,
+  item: Prepared,
+  query: z.infer<typeof ZMetricQuery>,
+  tz: string,
+  from: string,
+  to: string,
+): Promise<Map<string, Components>> {
+  const { metric } = item;
+  const joins = new Set<Join>();
+  const groupSelects: RawBuilder<unknown>[] = [];
+  for (const [i, id] of query.by.entries()) {
+    const dimension = findDimension(metric.entity, id);
+    if (!dimension) throw unknownDimension(metric, id);
+    dimension.joins.forEach((j) => joins.add(j));
+    const value = dimension.attribute
+      ? sql`${sql.raw(dimension.sql)} ->> ${dimension.attribute}`
+      : sql.raw(dimension.sql);
+    groupSelects.push(sql`${value} as ${sql.ref(`g${i}`)}`);
+    groupSelects.push(
+      sql`${dimension.name ? sql.raw(`min(${dimension.name})`) : sql`null`} as ${sql.ref(`g${i}_name`)}`,
+    );
+  }
+  const filters: RawBuilder<unknown>[] = [];
+  for (const [id, raw] of Object.entries(query.where)) {
+    const dimension = findDimension(metric.entity, id);
+    if (!dimension) throw unknownDimension(metric, id);
+    dimension.joins.forEach((j) => joins.add(j));
+    const values = (Array.isArray(raw) ? raw : raw.split(',')).map((v) => v.trim());
+    const value = dimension.attribute
+      ? sql`${sql.raw(dimension.sql)} ->> ${dimension.attribute}`
+      : sql.raw(dimension.sql);
+    filters.push(sql`${value} in (${sql.join(values)})`);
+  }
+  const time = sql.raw(`e.${metric.time}`);
+  const period =
+    query.grain === 'all' ? sql`null::text` : sql`date_trunc(${query.grain}, ${time} at time zone ${tz})::date::text`;
+  const groupBy = [sql`1`, ...query.by.map((_, i) => sql.ref(`g${i}`))];
+  const result = await sql<Record<string, unknown>>`
+    select ${period} as period, ${groupSelects.length ? sql`${sql.join(groupSelects)},` : sql``}
+      ${componentsSql(item)}
+    from ${sql.raw(TABLES[metric.entity])} e ${sql.raw([...joins].map((j) => JOINS[j]).join(' '))}
+    where e.org_id = ${org.id}::uuid
+      and ${time} >= ${instant(from, tz)}::timestamptz and ${time} < ${instant(to, tz)}::timestamptz
+      and (${sql.raw(item.where)})
+      ${filters.length ? sql`and ${sql.join(filters, sql` and `)}` : sql``}
+    group by ${sql.join(groupBy)}`.execute(db.kysely);
+
+  const map = new Map<string, Components>();
+  for (const row of result.rows) {
+    const group: Record<string, string | null> = {};
+    const ids: Array<string | null> = [];
+    for (const [i, id] of query.by.entries()) {
+      const value = row[`g${i}`] as string | null;
+      ids.push(value);
+      group[id] = value;
+      if (row[`g${i}_name`] !== null && row[`g${i}_name`] !== undefined)
+        group[`${id}_name`] = row[`g${i}_name`] as string;
+    }
+    map.set(JSON.stringify([row.period ?? null, ...ids]), { ...(row as Components), group });
+  }
+  return map;
+}
+
+function componentsSql(item: Prepared): RawBuilder<unknown> {
+  const f = item.formula;
+  switch (f.kind) {
+    case 'count':
+      return sql`count(*) as n`;
+    case 'proportion':
+      return sql.raw(`count(*) as n, count(*) filter (where ${f.success}) as k`);
+    case 'nps':
+      return sql.raw(
+        'count(*) as n, count(*) filter (where e.score >= 9) as promoters, count(*) filter (where e.score <= 6) as detractors',
+      );
+    case 'mean':
+      return sql.raw(
+        `count(${f.value}) as n, sum(${f.value})::float8 as s, sum((${f.value})::float8 * (${f.value})) as ss`,
+      );
+    case 'distribution': {
+      const p = item.aggregate === 'p90' ? 0.9 : 0.5;
+      return sql.raw(
+        `count(${f.value}) as n, sum(${f.value})::float8 as s, sum((${f.value})::float8 * (${f.value})) as ss, ` +
+          `percentile_cont(${p}) within group (order by (${f.value})::float8) as pct`,
+      );
+    }
+  }
+}
+
+function unknownDimension(metric: MetricDef, id: string) {
+  const known = [...DIMENSIONS[metric.entity].map((d) => d.id), 'attributes.<name>', 'customer.attributes.<name>'];
+  return badRequest(
+    'unknown-dimension',
+    `${metric.id} cannot be grouped or filtered by "${id}"; use ${known.join(', ')}.`,
+  );
+}
+
+/** Rows for every period and group, with nulls for periods without data. */
+function assemble(
+  item: Prepared,
+  by: string[],
+  periods: Array<string | null>,
+  current: Map<string, Components>,
+  previous: Map<string, Components> | undefined,
+  toPrevious: ((period: string | null) => string | null) | undefined,
+): MetricRow[] {
+  const groups = new Map<string, { ids: Array<string | null>; group: Record<string, string | null> }>();
+  for (const [key, components] of current) {
+    const ids = (JSON.parse(key) as Array<string | null>).slice(1);
+    const groupKey = JSON.stringify(ids);
+    if (!groups.has(groupKey)) groups.set(groupKey, { ids, group: components.group });
+  }
+  if (!by.length && !groups.size) groups.set('[]', { ids: [], group: {} });
+  const rows: MetricRow[] = [];
+  const sortedGroups = [...groups.values()].sort((a, b) => compareIds(a.ids, b.ids));
+  for (const period of periods) {
+    for (const { ids, group } of sortedGroups) {
+      const components = current.get(JSON.stringify([period, ...ids]));
+      const value = estimate(item.formula, item.aggregate, components);
+      const row: MetricRow = {
+        metric: item.metric.id,
+        period,
+        group: { ...group },
+        value: value.value,
+        n: value.n,
+        ci_low: value.low,
+        ci_high: value.high,
+        low_sample: value.n < item.metric.minSample,
+      };
+      if (previous && toPrevious) {
+        const before = previous.get(JSON.stringify([toPrevious(period), ...ids]));
+        const was = estimate(item.formula, item.aggregate, before);
+        const comparison = compareComponents(item.formula, item.aggregate, components, before);
+        row.previous = was.value;
+        row.delta = value.value !== null && was.value !== null ? value.value - was.value : null;
+        row.significant = comparison;
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+function compareIds(a: Array<string | null>, b: Array<string | null>): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? '';
+    const y = b[i] ?? '';
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}

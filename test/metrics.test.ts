@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { periodStart } from '../src/calendar/periods.ts';
+import { localDate } from '../src/calendar/zoned-time.ts';
+import { loadDemo } from '../src/cli/commands/demo.ts';
+import type { Io } from '../src/cli/context.ts';
+import { generateDemo } from '../src/demo/index.ts';
+import { queryMetrics, type MetricRow } from '../src/metrics/index.ts';
+import { createTestOrg, variants } from './helpers/databases.ts';
+
+// Metric values on the demo data, checked against computations written independently here in
+// plain JavaScript over the generated records (not through the database).
+const quiet: Io = { out: () => {}, err: () => {}, stdin: process.stdin };
+const DEMO = { seed: 11, end: '2026-05-01' };
+const data = generateDemo(DEMO);
+const TZ = 'Europe/Vilnius';
+const FROM = '2025-05-01';
+const TO = '2026-05-01';
+
+type Rec = Record<string, any>;
+const month = (iso: string) => periodStart(localDate(TZ, Date.parse(iso)), 'month');
+const inRange = (iso: string | undefined) =>
+  iso !== undefined && localDate(TZ, Date.parse(iso)) >= FROM && localDate(TZ, Date.parse(iso)) < TO;
+
+function percentile7(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  return sorted[lo]! + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? 0) - sorted[lo]!);
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    map.set(k, [...(map.get(k) ?? []), item]);
+  }
+  return map;
+}
+
+const byKey = (rows: MetricRow[], f: (r: MetricRow) => string) => new Map(rows.map((r) => [f(r), r]));
+
+for (const variant of variants) {
+  describe(`metrics on the demo data (${variant.name})`, async () => {
+    const db = await variant.db();
+    const org = { ...(await createTestOrg(db)), timezone: TZ, currency: 'EUR' };
+    await loadDemo(db, org, DEMO, quiet);
+    const query = (q: Omit<Parameters<typeof queryMetrics>[2], 'from' | 'to'> & { from?: string; to?: string }) =>
+      queryMetrics(db, org, { from: FROM, to: TO, ...q });
+
+    test('CSAT per month equals the top-2-box share of the CSAT answers of that month', async () => {
+      const csat = (data.survey_responses as Rec[]).filter((r) => r.kind === 'csat' && inRange(r.submitted_at));
+      const expected = groupBy(csat, (r) => month(r.submitted_at));
+      const result = await query({ metrics: ['csat'], grain: 'month' });
+      assert.equal(result.rows.length, 12);
+      for (const row of result.rows) {
+        const answers = expected.get(row.period!) ?? [];
+        assert.equal(row.n, answers.length, row.period!);
+        assert.ok(Math.abs(row.value! - answers.filter((r) => r.score >= 4).length / answers.length) < 1e-9);
+        assert.ok(row.ci_low! <= row.value! && row.value! <= row.ci_high!);
+      }
+    });
+
+    test('NPS over the whole range by team', async () => {
+      const nps = (data.survey_responses as Rec[]).filter((r) => r.kind === 'nps' && inRange(r.submitted_at));
+      const result = await query({ metrics: ['nps'], grain: 'all', by: ['team'] });
+      const expected = groupBy(nps, (r) => r.team_id ?? '');
+      for (const row of result.rows) {
+        const answers = expected.get(row.group.team ?? '') ?? [];
+        const value =
+          (100 * (answers.filter((r) => r.score >= 9).length - answers.filter((r) => r.score <= 6).length)) /
+          answers.length;
+        assert.equal(row.n, answers.length);
+        assert.ok(Math.abs(row.value! - value) < 1e-9, `${row.group.team}: ${row.value} vs ${value}`);
+      }
+      assert.equal(
+        result.rows.reduce((sum, r) => sum + r.n, 0),
+        nps.length,
+      );
+    });
+
+    test('median first response time by team and month, bot answers excluded, to the second', async () => {
+      const answered = (data.tickets as Rec[]).filter(
+        (t) => t.first_response_at && !t.first_response_by_bot && inRange(t.first_response_at),
+      );
+      const expected = groupBy(answered, (t) => `${month(t.first_response_at)}|${t.team_id}`);
+      const result = await query({ metrics: ['first_response_time'], grain: 'month', by: ['team'] });
+      let checked = 0;
+      for (const row of result.rows) {
+        const tickets = expected.get(`${row.period}|${row.group.team}`) ?? [];
+        if (!tickets.length) {
+          assert.equal(row.value, null);
+          continue;
+        }
+        const seconds = tickets.map((t) => (Date.parse(t.first_response_at) - Date.parse(t.created_at)) / 1000);
+        assert.equal(row.n, tickets.length);
+        assert.ok(Math.abs(row.value! - percentile7(seconds, 0.5)) < 1, `${row.period} ${row.group.team}`);
+        checked++;
+      }
+      assert.ok(checked >= 40);
+      const p90 = await query({
+        metrics: ['first_response_time'],
+        grain: 'all',
+        options: { first_response_time: { aggregate: 'p90' } },
+      });
+      const all = answered.map((t) => (Date.parse(t.first_response_at) - Date.parse(t.created_at)) / 1000);
+      assert.ok(Math.abs(p90.rows[0]!.value! - percentile7(all, 0.9)) < 1);
+    });
+
+    test('tickets created per ISO week, and empty periods are null', async () => {
+      const result = await query({ metrics: ['tickets_created'], grain: 'week', from: '2026-04-06', to: '2026-05-11' });
+      const expected = groupBy(
+        (data.tickets as Rec[]).filter((t) => localDate(TZ, Date.parse(t.created_at)) >= '2026-04-06'),
+        (t) => periodStart(localDate(TZ, Date.parse(t.created_at)), 'week'),
+      );
+      assert.deepEqual(
+        result.rows.map((r) => r.period),
+        ['2026-04-06', '2026-04-13', '2026-04-20', '2026-04-27', '2026-05-04'],
+      );
+      for (const row of result.rows.slice(0, 4)) assert.equal(row.value, expected.get(row.period!)!.length);
+      assert.deepEqual(
+        [result.rows[4]!.value, result.rows[4]!.n],
+        [null, 0],
+        'no tickets after the demo ends: n/a, not 0',
+      );
+    });
+
+    test('FCR and repeat contacts follow the 7-day customer window', async () => {
+      const tickets = data.tickets as Rec[];
+      const byCustomer = groupBy(
+        tickets.filter((t) => t.customer_id),
+        (t) => t.customer_id,
+      );
+      const within = (t: Rec, after: string) =>
+        (byCustomer.get(t.customer_id) ?? []).some(
+          (n) =>
+            n.id !== t.id &&
+            Date.parse(n.created_at) > Date.parse(after) &&
+            Date.parse(n.created_at) <= Date.parse(after) + 7 * 86_400_000,
+        );
+      const resolved = tickets.filter((t) => t.resolved_at && inRange(t.resolved_at));
+      const fcr = resolved.filter(
+        (t) =>
+          (t.agent_replies ?? 0) <= 1 && (t.reopen_count ?? 0) === 0 && !(t.customer_id && within(t, t.resolved_at)),
+      );
+      const created = tickets.filter((t) => t.customer_id && inRange(t.created_at));
+      const repeat = created.filter((t) => within(t, t.created_at));
+      const result = await query({ metrics: ['fcr_rate', 'repeat_contact_rate', 'reopen_rate'], grain: 'all' });
+      const rows = byKey(result.rows, (r) => r.metric);
+      assert.equal(rows.get('fcr_rate')!.n, resolved.length);
+      assert.ok(Math.abs(rows.get('fcr_rate')!.value! - fcr.length / resolved.length) < 1e-9);
+      assert.ok(Math.abs(rows.get('repeat_contact_rate')!.value! - repeat.length / created.length) < 1e-9);
+      assert.ok(
+        Math.abs(
+          rows.get('reopen_rate')!.value! - resolved.filter((t) => t.reopen_count >= 1).length / resolved.length,
+        ) < 1e-9,
+      );
+    });
+
+    test('comparison with the previous period gives delta and significance', async () => {
+      const result = await query({
+        metrics: ['csat', 'nps', 'ces'],
+        grain: 'quarter',
+        from: '2025-10-01',
+        to: '2026-04-01',
+        compare: 'previous',
+      });
+      for (const row of result.rows) {
+        assert.notEqual(row.previous, undefined);
+        if (row.value !== null && row.previous !== null)
+          assert.ok(Math.abs(row.delta! - (row.value - row.previous!)) < 1e-9);
+        assert.equal(typeof row.significant, 'boolean');
+      }
+    });
+
+    test('filters by reference id and related fields; unknown names are clear errors', async () => {
+      const result = await query({
+        metrics: ['csat'],
+        grain: 'all',
+        where: { team: 'team-technical', 'ticket.channel': ['email', 'chat'] },
+      });
+      const expected = (data.survey_responses as Rec[]).filter((r) => {
+        if (r.kind !== 'csat' || !inRange(r.submitted_at) || r.team_id !== 'team-technical') return false;
+        const ticket = (data.tickets as Rec[]).find((t) => t.id === r.ticket_id);
+        return ticket && ['email', 'chat'].includes(ticket.channel);
+      });
+      assert.equal(result.rows[0]!.n, expected.length);
+      await assert.rejects(query({ metrics: ['csat'], by: ['colour'] }), /cannot be grouped or filtered by "colour"/);
+      await assert.rejects(query({ metrics: ['happiness'] }), /no metric "happiness"/);
+      await assert.rejects(
+        query({ metrics: ['csat'], from: '2026-02-01', to: '2026-01-01' }),
+        /from must be before to/,
+      );
+    });
+  });
+}
