@@ -23,8 +23,9 @@ const presets: Preset[] = [
       review_score: 'rating',
       review_comment_title: 'title',
       review_comment_message: 'text',
-      review_creation_date: 'published_at',
-      review_answer_timestamp: 'attributes.answered_at',
+      // Olist: the creation date is the day the survey was sent; the answer is the review.
+      review_answer_timestamp: 'published_at',
+      review_creation_date: 'attributes.survey_sent_at',
     },
     set: { source: 'olist', language: 'pt' },
   },

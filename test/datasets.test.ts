@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { Db } from '../src/db/connect.ts';
+import { importRecords, type ImportOptions } from '../src/ingest/index.ts';
+import { getPreset } from '../src/ingest/presets.ts';
+import type { Organization } from '../src/orgs/index.ts';
+import { createTestOrg, variants } from './helpers/databases.ts';
+
+// The public datasets of ../shared/datasets, converted by the scripts in examples/convert and
+// imported as examples/README.md shows; counts are what the files hold (see SOURCES.md).
+const root = path.resolve(import.meta.dirname, '..');
+const datasets = path.resolve(root, '../shared/datasets');
+const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-datasets-'));
+after(() => fs.rmSync(out, { recursive: true, force: true }));
+
+function convert(script: string, input: string, ...extra: string[]): string {
+  const dir = path.join(out, script);
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'examples/convert', `${script}.ts`), path.join(datasets, input), dir, ...extra],
+    { cwd: root, encoding: 'utf8' },
+  );
+  assert.equal(result.status, 0, result.stderr);
+  return dir;
+}
+
+const converted = {
+  retail: convert('online-retail', 'online_retail_uci/online_retail_by_day_concat.csv'),
+  telco: convert('telco', 'telco_churn/Telco-Customer-Churn.csv', '--as-of', '2018-03-31'),
+  twcs: convert('twcs', 'twcs_sample/twcs_head_sample.csv'),
+  itsm: convert('itsm', 'itsm_incident_event_log_sample/incident_event_log_head5998.csv'),
+  olist: convert('olist-orders', 'olist_subset/olist_orders_dataset.csv'),
+  alexa: convert('alexa-reviews', 'en_amazon_alexa_reviews/amazon_alexa.tsv'),
+};
+
+/**
+ * Imports a file twice; the second import inserts nothing and changes nothing, except that a record
+ * whose id comes again later in the file (in another batch) is written twice each time: the
+ * earlier version, then the later one again (`repeatedIds` of them).
+ */
+async function load(
+  db: Db,
+  org: Organization,
+  entity: string,
+  file: string,
+  options: ImportOptions = {},
+  repeatedIds = 0,
+) {
+  const summary = await importRecords(db, org, entity, { bytes: fs.createReadStream(file) }, options);
+  const again = await importRecords(db, org, entity, { bytes: fs.createReadStream(file) }, options);
+  assert.deepEqual(
+    [again.inserted, again.updated, again.rejected],
+    [0, repeatedIds, summary.rejected],
+    `${file}: second import`,
+  );
+  assert.equal(again.unchanged + again.updated, summary.inserted + summary.updated + summary.unchanged);
+  return summary;
+}
+
+for (const variant of variants) {
+  describe(`public datasets on ${variant.name}`, () => {
+    test('UCI Online Retail: invoices become orders in GBP, amounts exact', async () => {
+      const db = await variant.db();
+      const org = await createTestOrg(db, { timezone: 'Europe/London', currency: 'GBP' });
+      assert.equal((await load(db, org, 'customers', path.join(converted.retail, 'customers.csv'))).inserted, 4372);
+      const orders = await load(db, org, 'orders', path.join(converted.retail, 'orders.csv'));
+      assert.deepEqual([orders.inserted, orders.rejected], [22190, 0]);
+      // Customer 12347: the sum of Quantity x UnitPrice over its lines in the raw file.
+      let expected = 0;
+      for (const line of fs
+        .readFileSync(path.join(datasets, 'online_retail_uci/online_retail_by_day_concat.csv'), 'utf8')
+        .split('\n')) {
+        const cells = line.split(',');
+        if (cells.at(-2) === '12347.0') expected += Number(cells.at(-5)) * Number(cells.at(-3));
+      }
+      const stored = await db.kysely
+        .selectFrom('customer_order')
+        .select((eb) => eb.fn.sum<number>('amount_reporting').as('total'))
+        .where('org_id', '=', org.id)
+        .where('customer_id', '=', '12347')
+        .executeTakeFirstOrThrow();
+      assert.ok(Math.abs(Number(stored.total) - expected) < 0.005, `${stored.total} vs ${expected}`);
+    });
+
+    test('Telco: 7,043 subscriptions, 1,869 of them ended', async () => {
+      const db = await variant.db();
+      const org = await createTestOrg(db, { currency: 'USD' });
+      await load(db, org, 'customers', path.join(converted.telco, 'customers.csv'));
+      assert.equal(
+        (await load(db, org, 'subscriptions', path.join(converted.telco, 'subscriptions.csv'))).inserted,
+        7043,
+      );
+      const ended = await db.kysely
+        .selectFrom('subscription')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('org_id', '=', org.id)
+        .where('ended_at', 'is not', null)
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(ended.n), 1869);
+    });
+
+    test('Twitter support sample and ServiceNow log become tickets', async () => {
+      const db = await variant.db();
+      const twcs = await createTestOrg(db);
+      await load(db, twcs, 'teams', path.join(converted.twcs, 'teams.csv'));
+      const tweets = await load(db, twcs, 'tickets', path.join(converted.twcs, 'tickets.csv'));
+      assert.deepEqual([tweets.inserted, tweets.rejected], [1285, 0]);
+      const itsm = await createTestOrg(db);
+      await load(db, itsm, 'teams', path.join(converted.itsm, 'teams.csv'));
+      await load(db, itsm, 'agents', path.join(converted.itsm, 'agents.csv'));
+      const incidents = await load(db, itsm, 'tickets', path.join(converted.itsm, 'tickets.csv'));
+      assert.deepEqual([incidents.inserted, incidents.rejected], [890, 0]);
+    });
+
+    test('Olist orders and reviews (preset), Alexa reviews', async () => {
+      const db = await variant.db();
+      const olist = await createTestOrg(db, { timezone: 'America/Sao_Paulo', currency: 'BRL' });
+      await load(db, olist, 'customers', path.join(converted.olist, 'customers.csv'));
+      assert.equal((await load(db, olist, 'orders', path.join(converted.olist, 'orders.csv'))).inserted, 178);
+      const preset = getPreset('olist-reviews')!;
+      const reviews = await load(
+        db,
+        olist,
+        'reviews',
+        path.join(datasets, 'olist_subset/olist_order_reviews_dataset.csv'),
+        { map: preset.map, set: preset.set! },
+        2,
+      );
+      // 6,123 rows, 6,121 distinct ids: a repeated id keeps the last record.
+      assert.deepEqual([reviews.records, reviews.rejected], [6123, 0]);
+      const stored = await db.kysely
+        .selectFrom('review')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('org_id', '=', olist.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(stored.n), 6121);
+      const alexa = await createTestOrg(db);
+      assert.equal((await load(db, alexa, 'reviews', path.join(converted.alexa, 'reviews.csv'))).inserted, 5150);
+    });
+
+    test('Kaggle tickets have no creation time: every row rejected, nothing stored', async () => {
+      const db = await variant.db();
+      const org = await createTestOrg(db);
+      const map: Record<string, string> = {
+        'Ticket ID': 'id',
+        'Customer Email': 'customer_id',
+        'Customer Name': '-',
+        'Customer Age': 'attributes.customer_age',
+        'Customer Gender': 'attributes.customer_gender',
+        'Product Purchased': 'attributes.product',
+        'Date of Purchase': 'attributes.purchased_on',
+        'Ticket Type': 'tags',
+        'Ticket Subject': 'subject',
+        'Ticket Description': '-',
+        'Ticket Status': 'attributes.ticket_status',
+        Resolution: '-',
+        'Ticket Priority': 'attributes.priority',
+        'Ticket Channel': 'attributes.channel',
+        'First Response Time': 'first_response_at',
+        'Time to Resolution': 'resolved_at',
+        'Customer Satisfaction Rating': 'attributes.csat',
+      };
+      const file = path.join(datasets, 'support_tickets_kaggle/customer_support_tickets.csv');
+      const summary = await importRecords(db, org, 'tickets', { bytes: fs.createReadStream(file) }, { map });
+      assert.deepEqual(
+        [summary.status, summary.records, summary.rejected, summary.inserted],
+        ['rejected', 8469, 8469, 0],
+      );
+      assert.ok(summary.errors.every((e) => e.field === 'created_at' && e.reason === 'is required'));
+    });
+  });
+}
