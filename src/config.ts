@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { isTimeZone } from './calendar/zoned-time.ts';
 import { AppError } from './errors.ts';
+
+export { isTimeZone };
 
 /**
  * All configuration, read and validated in one place: command-line flags win over environment
@@ -65,13 +68,4 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     throw new AppError(400, 'invalid-config', `Invalid configuration: ${list}`, details);
   }
   return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir) };
-}
-
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

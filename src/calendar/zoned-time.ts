@@ -99,3 +99,16 @@ export function localParts(zone: string, utcMs: number): LocalParts {
     weekday: d.getUTCDay(),
   };
 }
+
+/** The canonical name of an IANA zone (`europe/vilnius` -> `Europe/Vilnius`), or undefined. */
+export function canonicalTimeZone(zone: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isTimeZone(zone: string): boolean {
+  return canonicalTimeZone(zone) !== undefined;
+}
