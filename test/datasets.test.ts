@@ -13,7 +13,14 @@ import { createTestOrg, variants } from './helpers/databases.ts';
 // The public datasets of ../shared/datasets, converted by the scripts in examples/convert and
 // imported as examples/README.md shows; counts are what the files hold (see SOURCES.md).
 const root = path.resolve(import.meta.dirname, '..');
-const datasets = path.resolve(root, '../shared/datasets');
+// Beside the project (../shared), or where CXKPI_DATASETS_DIR points; a clone elsewhere on this
+// machine finds the workspace copy.
+const datasets = [
+  process.env.CXKPI_DATASETS_DIR,
+  path.resolve(root, '../shared/datasets'),
+  '/work/shared/datasets',
+].find((dir): dir is string => Boolean(dir && fs.existsSync(path.join(dir, 'SOURCES.md'))));
+if (!datasets) throw new Error('The public datasets (../shared/datasets) are missing; set CXKPI_DATASETS_DIR.');
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-datasets-'));
 after(() => fs.rmSync(out, { recursive: true, force: true }));
 
