@@ -15,12 +15,16 @@ import { createTestOrg, variants } from './helpers/databases.ts';
 const root = path.resolve(import.meta.dirname, '..');
 // Beside the project (../shared), or where CXKPI_DATASETS_DIR points; a clone elsewhere on this
 // machine finds the workspace copy.
-const datasets = [
-  process.env.CXKPI_DATASETS_DIR,
-  path.resolve(root, '../shared/datasets'),
-  '/work/shared/datasets',
-].find((dir): dir is string => Boolean(dir && fs.existsSync(path.join(dir, 'SOURCES.md'))));
-if (!datasets) throw new Error('The public datasets (../shared/datasets) are missing; set CXKPI_DATASETS_DIR.');
+const datasets: string = (() => {
+  const candidates = [
+    process.env.CXKPI_DATASETS_DIR,
+    path.resolve(root, '../shared/datasets'),
+    '/work/shared/datasets',
+  ];
+  const found = candidates.find((dir) => dir && fs.existsSync(path.join(dir, 'SOURCES.md')));
+  if (!found) throw new Error('The public datasets (../shared/datasets) are missing; set CXKPI_DATASETS_DIR.');
+  return found;
+})();
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-datasets-'));
 after(() => fs.rmSync(out, { recursive: true, force: true }));
 
