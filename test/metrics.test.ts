@@ -157,6 +157,26 @@ for (const variant of variants) {
       );
     });
 
+    test('backlog: tickets open at the end of each week, by team', async () => {
+      const result = await query({
+        metrics: ['backlog'],
+        grain: 'week',
+        from: '2026-03-02',
+        to: '2026-04-06',
+        by: ['team'],
+      });
+      for (const row of result.rows) {
+        const next = new Date(Date.parse(`${row.period}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+        const end = Date.parse(`${next}T00:00:00+02:00`) - (next >= '2026-03-29' ? 3_600_000 : 0);
+        const open = (data.tickets as Rec[]).filter((t) => {
+          const until = t.resolved_at ?? t.closed_at;
+          return t.team_id === row.group.team && Date.parse(t.created_at) < end && (!until || Date.parse(until) >= end);
+        });
+        assert.equal(row.value, open.length, `${row.period} ${row.group.team}`);
+      }
+      assert.equal(result.rows.length, 5 * 4);
+    });
+
     test('comparison with the previous period gives delta and significance', async () => {
       const result = await query({
         metrics: ['csat', 'nps', 'ces'],

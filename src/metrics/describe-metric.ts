@@ -25,6 +25,7 @@ const FORMULAS: Record<MetricDef['formula']['kind'], string> = {
   nps: '100 x (promoters 9-10 - detractors 0-6) / answers',
   mean: 'sum / count of rows with a value',
   distribution: 'median (type-7 percentile) of the durations; options: mean, p90',
+  open_at_end: 'count of rows open at the end of the period',
 };
 
 export function describeMetric(metric: MetricDef): MetricInfo {

@@ -200,18 +200,43 @@ async function fetchComponents(
     filters.push(sql`${value} in (${sql.join(values)})`);
   }
   const time = sql.raw(`e.${metric.time}`);
-  const period =
-    query.grain === 'all' ? sql`null::text` : sql`date_trunc(${query.grain}, ${time} at time zone ${tz})::date::text`;
   const groupBy = [sql`1`, ...query.by.map((_, i) => sql.ref(`g${i}`))];
-  const result = await sql<Record<string, unknown>>`
-    select ${period} as period, ${groupSelects.length ? sql`${sql.join(groupSelects)},` : sql``}
-      ${componentsSql(item)}
-    from ${sql.raw(TABLES[metric.entity])} e ${sql.raw([...joins].map((j) => JOINS[j]).join(' '))}
-    where e.org_id = ${org.id}::uuid
-      and ${time} >= ${instant(from, tz)}::timestamptz and ${time} < ${instant(to, tz)}::timestamptz
-      and (${sql.raw(item.where)})
-      ${filters.length ? sql`and ${sql.join(filters, sql` and `)}` : sql``}
-    group by ${sql.join(groupBy)}`.execute(db.kysely);
+  const joinSql = sql.raw([...joins].map((j) => JOINS[j]).join(' '));
+  const filterSql = filters.length ? sql`and ${sql.join(filters, sql` and `)}` : sql``;
+  const groupSql = groupSelects.length ? sql`${sql.join(groupSelects)},` : sql``;
+  let result;
+  if (item.formula.kind === 'open_at_end') {
+    // A state at each period's end: each period is a row joined to what was open at its end.
+    const ends =
+      query.grain === 'all'
+        ? [{ period: null as string | null, end: to }]
+        : listPeriods(from, to, query.grain).map((p) => {
+            const next = addPeriods(p, query.grain as Exclude<Grain, 'all'>, 1);
+            return { period: p as string | null, end: next < to ? next : to };
+          });
+    const rows = ends.map((p) => ({ period: p.period, end_at: instant(p.end, tz) }));
+    const until = sql.raw(item.formula.until);
+    result = await sql<Record<string, unknown>>`
+      select p.period, ${groupSql} count(*) as n
+      from json_to_recordset(${JSON.stringify(rows)}::json) as p(period text, end_at timestamptz)
+      join ${sql.raw(TABLES[metric.entity])} e on e.org_id = ${org.id}::uuid and ${time} < p.end_at
+        and (${until} is null or ${until} >= p.end_at)
+      ${joinSql}
+      where (${sql.raw(item.where)}) ${filterSql}
+      group by ${sql.join(groupBy)}`.execute(db.kysely);
+  } else {
+    const period =
+      query.grain === 'all' ? sql`null::text` : sql`date_trunc(${query.grain}, ${time} at time zone ${tz})::date::text`;
+    result = await sql<Record<string, unknown>>`
+      select ${period} as period, ${groupSql}
+        ${componentsSql(item)}
+      from ${sql.raw(TABLES[metric.entity])} e ${joinSql}
+      where e.org_id = ${org.id}::uuid
+        and ${time} >= ${instant(from, tz)}::timestamptz and ${time} < ${instant(to, tz)}::timestamptz
+        and (${sql.raw(item.where)})
+        ${filterSql}
+      group by ${sql.join(groupBy)}`.execute(db.kysely);
+  }
 
   const map = new Map<string, Components>();
   for (const row of result.rows) {
@@ -233,6 +258,7 @@ function componentsSql(item: Prepared): RawBuilder<unknown> {
   const f = item.formula;
   switch (f.kind) {
     case 'count':
+    case 'open_at_end':
       return sql`count(*) as n`;
     case 'proportion':
       return sql.raw(`count(*) as n, count(*) filter (where ${f.success}) as k`);

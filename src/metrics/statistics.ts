@@ -21,6 +21,7 @@ export function estimate(formula: Formula, aggregate: string, c: Components | un
   if (!c || n === 0) return { value: null, n: 0, low: null, high: null };
   switch (formula.kind) {
     case 'count':
+    case 'open_at_end':
       return { value: n, n, low: null, high: null };
     case 'proportion': {
       const k = num(c.k);
@@ -88,6 +89,7 @@ export function compareComponents(
       return 2 * (1 - studentCdf(Math.abs(m1 - m2) / Math.sqrt(se2), df)) < 0.05;
     }
     case 'count':
+    case 'open_at_end':
       return null;
   }
 }

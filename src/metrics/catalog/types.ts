@@ -19,7 +19,9 @@ export type Formula =
   /** Mean of `value` over rows where it is not null; t interval. */
   | { kind: 'mean'; value: string }
   /** Percentile (type 7, PostgreSQL percentile_cont) of `value`; mean and p90 as options. */
-  | { kind: 'distribution'; value: string };
+  | { kind: 'distribution'; value: string }
+  /** Rows open at the end of each period: started (`time`) before it, not `until` by then. */
+  | { kind: 'open_at_end'; until: string };
 
 export interface MetricOption {
   id: string;
