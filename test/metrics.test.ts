@@ -177,6 +177,59 @@ for (const variant of variants) {
       assert.equal(result.rows.length, 5 * 4);
     });
 
+    test('customer churn, retention, active and new customers and MRR per month follow the population rules', async () => {
+      const subs = data.subscriptions as Rec[];
+      const byCustomer = groupBy(subs, (s) => s.customer_id);
+      const activeAt = (list: Rec[], t: number) =>
+        list.some((s) => Date.parse(s.started_at) <= t && (!s.ended_at || Date.parse(s.ended_at) > t));
+      const result = await query({
+        metrics: ['customer_churn_rate', 'retention_rate', 'active_customers', 'new_customers', 'mrr'],
+        grain: 'month',
+        from: '2025-09-01',
+        to: '2026-04-01',
+      });
+      const rows = byKey(result.rows, (r) => `${r.metric}|${r.period}`);
+      for (const period of ['2025-09-01', '2025-12-01', '2026-03-01']) {
+        const next = new Date(Date.parse(`${period}T00:00:00Z`));
+        next.setUTCMonth(next.getUTCMonth() + 1);
+        const offset = (date: string) => (date >= '2025-10-26' && date < '2026-03-29' ? 2 : 3) * 3_600_000;
+        const start = Date.parse(`${period}T00:00:00Z`) - offset(period);
+        const nextDate = next.toISOString().slice(0, 10);
+        const end = next.getTime() - offset(nextDate);
+        let atStart = 0;
+        let churned = 0;
+        let atEnd = 0;
+        let fresh = 0;
+        let mrr = 0;
+        for (const list of byCustomer.values()) {
+          const s0 = activeAt(list, start);
+          const s1 = activeAt(list, end);
+          atStart += s0 ? 1 : 0;
+          atEnd += s1 ? 1 : 0;
+          churned += s0 && !s1 ? 1 : 0;
+          const first = Math.min(...list.map((s) => Date.parse(s.started_at)));
+          fresh += first >= start && first < end ? 1 : 0;
+          for (const s of list)
+            if (Date.parse(s.started_at) <= end && (!s.ended_at || Date.parse(s.ended_at) > end)) mrr += Number(s.mrr);
+        }
+        const churn = rows.get(`customer_churn_rate|${period}`)!;
+        assert.equal(churn.n, atStart, period);
+        assert.ok(Math.abs(churn.value! - churned / atStart) < 1e-9, period);
+        assert.ok(Math.abs(rows.get(`retention_rate|${period}`)!.value! - (1 - churned / atStart)) < 1e-9);
+        assert.equal(rows.get(`active_customers|${period}`)!.value, atEnd);
+        assert.equal(rows.get(`new_customers|${period}`)!.value, fresh);
+        assert.ok(Math.abs(rows.get(`mrr|${period}`)!.value! - mrr) < 0.01, `${period} mrr`);
+      }
+      // Detractors churn more than promoters (the demo's second story).
+      // Monthly churn grouped by the latest NPS answer before each month, summed over the year.
+      const byGroup = await query({ metrics: ['customer_churn_rate'], grain: 'month', by: ['nps_group'] });
+      const rate = (group: string) => {
+        const rows = byGroup.rows.filter((r) => r.group.nps_group === group && r.value !== null);
+        return rows.reduce((sum, r) => sum + r.value! * r.n, 0) / rows.reduce((sum, r) => sum + r.n, 0);
+      };
+      assert.ok(rate('detractor') > 1.5 * rate('promoter'), `${rate('detractor')} vs ${rate('promoter')}`);
+    });
+
     test('comparison with the previous period gives delta and significance', async () => {
       const result = await query({
         metrics: ['csat', 'nps', 'ces'],

@@ -26,6 +26,7 @@ const FORMULAS: Record<MetricDef['formula']['kind'], string> = {
   mean: 'sum / count of rows with a value',
   distribution: 'median (type-7 percentile) of the durations; options: mean, p90',
   open_at_end: 'count of rows open at the end of the period',
+  customer_state: 'from the customers active (by subscription) at the period start and end',
 };
 
 export function describeMetric(metric: MetricDef): MetricInfo {

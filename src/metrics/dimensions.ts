@@ -60,6 +60,7 @@ const common: Dimension[] = [
 ];
 
 export const DIMENSIONS: Record<MetricEntity, Dimension[]> = {
+  customers: [],
   tickets: [...common, own('priority', 'ticket priority'), own('status', 'ticket status')],
   survey_responses: [
     ...common,
@@ -77,6 +78,33 @@ export const DIMENSIONS: Record<MetricEntity, Dimension[]> = {
     },
   ],
 };
+// Customer metrics run over the customers that have subscriptions: `c` (customer_id, first
+// subscription start), `e` their customer record, `p` the period.
+DIMENSIONS.customers = [
+  {
+    id: 'customer',
+    sql: 'c.customer_id',
+    name: 'e.name',
+    joins: [],
+    description: 'customer (id; shown with the name)',
+  },
+  ...['segment', 'plan', 'country', 'language', 'acquisition_channel'].map((field) => ({
+    id: field,
+    sql: `e.${field}`,
+    joins: [] as Join[],
+    description: `the customer's ${field.replace('_', ' ')}`,
+  })),
+  {
+    id: 'nps_group',
+    sql:
+      `(select case when r.score >= 9 then 'promoter' when r.score >= 7 then 'passive' else 'detractor' end ` +
+      `from survey_response r where r.org_id = c.org_id and r.customer_id = c.customer_id and r.kind = 'nps' ` +
+      `and r.submitted_at < p.start_at order by r.submitted_at desc, r.id desc limit 1)`,
+    joins: [],
+    description: "the group of the customer's latest NPS answer before the period (promoter, passive, detractor)",
+  },
+];
+
 // The ticket reference shows the subject, not a name.
 DIMENSIONS.survey_responses.find((d) => d.id === 'ticket')!.name = 'tk.subject';
 
@@ -86,7 +114,7 @@ export function findDimension(entity: MetricEntity, id: string): (Dimension & { 
   if (known) return known;
   const attribute = /^(customer\.)?attributes\.([A-Za-z_][A-Za-z0-9_.-]{0,63})$/.exec(id);
   if (!attribute) return undefined;
-  const onCustomer = Boolean(attribute[1]);
+  const onCustomer = Boolean(attribute[1]) && entity !== 'customers';
   return {
     id,
     sql: onCustomer ? 'cu.attributes' : 'e.attributes',

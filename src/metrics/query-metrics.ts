@@ -156,7 +156,16 @@ function comparisonShift(compare: 'previous' | 'year', grain: Grain, from: strin
   };
 }
 
-const TABLES = { tickets: 'ticket', survey_responses: 'survey_response' } as const;
+const TABLES = { tickets: 'ticket', survey_responses: 'survey_response', customers: 'customer' } as const;
+
+/** Each period of the range with its first and last day clipped to [from, to). */
+function periodBounds(grain: Grain, from: string, to: string) {
+  if (grain === 'all') return [{ period: null as string | null, start: from, end: to }];
+  return listPeriods(from, to, grain).map((p) => {
+    const next = addPeriods(p, grain, 1);
+    return { period: p as string | null, start: p > from ? p : from, end: next < to ? next : to };
+  });
+}
 
 function instant(date: string, tz: string): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
@@ -205,16 +214,38 @@ async function fetchComponents(
   const filterSql = filters.length ? sql`and ${sql.join(filters, sql` and `)}` : sql``;
   const groupSql = groupSelects.length ? sql`${sql.join(groupSelects)},` : sql``;
   let result;
-  if (item.formula.kind === 'open_at_end') {
+  if (item.formula.kind === 'customer_state') {
+    const periods = periodBounds(query.grain, from, to).map((p) => ({
+      period: p.period,
+      start_at: instant(p.start, tz),
+      end_at: instant(p.end, tz),
+    }));
+    const activeAt = (at: string) =>
+      `exists (select 1 from subscription s where s.org_id = c.org_id and s.customer_id = c.customer_id ` +
+      `and s.started_at <= ${at} and (s.ended_at is null or s.ended_at > ${at}))`;
+    result = await sql<Record<string, unknown>>`
+      select p.period, ${groupSql}
+        count(*) filter (where x.active_start) as n_start,
+        count(*) filter (where x.active_end) as n_end,
+        count(*) filter (where x.active_start and not x.active_end) as churned,
+        count(*) filter (where c.first_start >= p.start_at and c.first_start < p.end_at) as new,
+        coalesce(sum(x.mrr_end), 0)::float8 as mrr_end
+      from json_to_recordset(${JSON.stringify(periods)}::json) as p(period text, start_at timestamptz, end_at timestamptz)
+      cross join (
+        select s.org_id, s.customer_id, min(s.started_at) as first_start from subscription s
+        where s.org_id = ${org.id}::uuid group by s.org_id, s.customer_id
+      ) c
+      left join customer e on e.org_id = c.org_id and e.id = c.customer_id
+      cross join lateral (
+        select ${sql.raw(activeAt('p.start_at'))} as active_start, ${sql.raw(activeAt('p.end_at'))} as active_end,
+          (select sum(s.mrr_reporting) from subscription s where s.org_id = c.org_id and s.customer_id = c.customer_id
+            and s.started_at <= p.end_at and (s.ended_at is null or s.ended_at > p.end_at)) as mrr_end
+      ) x
+      where c.first_start < p.end_at ${filterSql}
+      group by ${sql.join(groupBy)}`.execute(db.kysely);
+  } else if (item.formula.kind === 'open_at_end') {
     // A state at each period's end: each period is a row joined to what was open at its end.
-    const ends =
-      query.grain === 'all'
-        ? [{ period: null as string | null, end: to }]
-        : listPeriods(from, to, query.grain).map((p) => {
-            const next = addPeriods(p, query.grain as Exclude<Grain, 'all'>, 1);
-            return { period: p as string | null, end: next < to ? next : to };
-          });
-    const rows = ends.map((p) => ({ period: p.period, end_at: instant(p.end, tz) }));
+    const rows = periodBounds(query.grain, from, to).map((p) => ({ period: p.period, end_at: instant(p.end, tz) }));
     const until = sql.raw(item.formula.until);
     result = await sql<Record<string, unknown>>`
       select p.period, ${groupSql} count(*) as n
@@ -259,6 +290,7 @@ function componentsSql(item: Prepared): RawBuilder<unknown> {
   switch (f.kind) {
     case 'count':
     case 'open_at_end':
+    case 'customer_state': // has a query of its own
       return sql`count(*) as n`;
     case 'proportion':
       return sql.raw(`count(*) as n, count(*) filter (where ${f.success}) as k`);

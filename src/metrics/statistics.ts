@@ -17,6 +17,7 @@ const Z = 1.959963984540054;
 const num = (value: unknown) => (value === null || value === undefined ? 0 : Number(value));
 
 export function estimate(formula: Formula, aggregate: string, c: Components | undefined): Estimate {
+  if (formula.kind === 'customer_state') return customerEstimate(formula.measure, c);
   const n = num(c?.n);
   if (!c || n === 0) return { value: null, n: 0, low: null, high: null };
   switch (formula.kind) {
@@ -46,6 +47,28 @@ export function estimate(formula: Formula, aggregate: string, c: Components | un
   }
 }
 
+function customerEstimate(measure: string, c: Components | undefined): Estimate {
+  if (!c) return { value: null, n: 0, low: null, high: null };
+  const start = num(c.n_start);
+  const churned = num(c.churned);
+  switch (measure) {
+    case 'active_end':
+      return { value: num(c.n_end), n: num(c.n_end), low: null, high: null };
+    case 'new':
+      return { value: num(c.new), n: num(c.new), low: null, high: null };
+    case 'churned':
+      return { value: churned, n: start, low: null, high: null };
+    case 'mrr':
+      return { value: num(c.mrr_end), n: num(c.n_end), low: null, high: null };
+    default: {
+      if (start === 0) return { value: null, n: 0, low: null, high: null };
+      const kept = measure === 'retention_rate' ? start - churned : churned;
+      const [low, high] = wilson(kept, start);
+      return { value: kept / start, n: start, low, high };
+    }
+  }
+}
+
 /** Two-sided test at 5 %: proportions (pooled z), NPS (z on the variances), means (Welch). */
 export function compareComponents(
   formula: Formula,
@@ -53,6 +76,11 @@ export function compareComponents(
   a: Components | undefined,
   b: Components | undefined,
 ): boolean | null {
+  if (formula.kind === 'customer_state') {
+    if (!['churn_rate', 'retention_rate'].includes(formula.measure) || !a || !b) return null;
+    const rename = (c: Components): Components => ({ ...c, n: c.n_start, k: num(c.churned) });
+    return compareComponents({ kind: 'proportion', success: '' }, aggregate, rename(a), rename(b));
+  }
   const n1 = num(a?.n);
   const n2 = num(b?.n);
   if (!a || !b || n1 === 0 || n2 === 0) return null;

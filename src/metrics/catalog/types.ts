@@ -5,7 +5,7 @@
  * ratios. SQL fragments here are static text written by us, never user input; `e` is the row of
  * the metric's entity.
  */
-export type MetricEntity = 'tickets' | 'survey_responses';
+export type MetricEntity = 'tickets' | 'survey_responses' | 'customers';
 export type Unit = 'ratio' | 'nps' | 'score' | 'seconds' | 'count' | 'money' | 'number';
 export type Direction = 'higher_is_better' | 'lower_is_better' | 'neutral';
 
@@ -21,7 +21,12 @@ export type Formula =
   /** Percentile (type 7, PostgreSQL percentile_cont) of `value`; mean and p90 as options. */
   | { kind: 'distribution'; value: string }
   /** Rows open at the end of each period: started (`time`) before it, not `until` by then. */
-  | { kind: 'open_at_end'; until: string };
+  | { kind: 'open_at_end'; until: string }
+  /**
+   * Customers by their subscriptions, at each period's start and end instant. A customer is
+   * active at t when a subscription has started_at <= t < ended_at (or no end).
+   */
+  | { kind: 'customer_state'; measure: 'active_end' | 'new' | 'churned' | 'churn_rate' | 'retention_rate' | 'mrr' };
 
 export interface MetricOption {
   id: string;
