@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { periodStart } from '../src/calendar/periods.ts';
+import { businessSecondsBetween, DEFAULT_SCHEDULE } from '../src/calendar/business-hours.ts';
 import { localDate } from '../src/calendar/zoned-time.ts';
 import { loadDemo } from '../src/cli/commands/demo.ts';
 import type { Io } from '../src/cli/context.ts';
@@ -105,6 +106,35 @@ for (const variant of variants) {
       });
       const all = answered.map((t) => (Date.parse(t.first_response_at) - Date.parse(t.created_at)) / 1000);
       assert.ok(Math.abs(p90.rows[0]!.value! - percentile7(all, 0.9)) < 1);
+    });
+
+    test('business-hours first response time equals open seconds between creation and answer', async () => {
+      const schedule = { ...DEFAULT_SCHEDULE, timezone: TZ };
+      const answered = (data.tickets as Rec[]).filter(
+        (t) => t.first_response_at && !t.first_response_by_bot && month(t.first_response_at) === '2026-03-01',
+      );
+      const seconds = answered.map((t) =>
+        businessSecondsBetween(schedule, Date.parse(t.created_at), Date.parse(t.first_response_at)),
+      );
+      const result = await query({
+        metrics: ['first_response_time', 'sla_first_response'],
+        grain: 'all',
+        from: '2026-03-01',
+        to: '2026-04-01',
+        business_hours: true,
+      });
+      const rows = byKey(result.rows, (r) => r.metric);
+      assert.equal(rows.get('first_response_time')!.n, answered.length);
+      assert.ok(Math.abs(rows.get('first_response_time')!.value! - percentile7(seconds, 0.5)) < 1);
+      const within = seconds.filter((s) => s <= 3600).length / seconds.length;
+      assert.ok(Math.abs(rows.get('sla_first_response')!.value! - within) < 1e-9);
+      const calendar = await query({
+        metrics: ['first_response_time'],
+        grain: 'all',
+        from: '2026-03-01',
+        to: '2026-04-01',
+      });
+      assert.ok(calendar.rows[0]!.value! > rows.get('first_response_time')!.value!, 'nights and weekends do not count');
     });
 
     test('tickets created per ISO week, and empty periods are null', async () => {

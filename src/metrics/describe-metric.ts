@@ -43,7 +43,7 @@ export function describeMetric(metric: MetricDef): MetricInfo {
     min_sample: metric.minSample,
     uncertainty: metric.uncertainty,
     options: (metric.options ?? []).map((o) => ({ ...o })),
-    business_hours: metric.businessHours ?? false,
+    business_hours: Boolean(metric.duration),
     dimensions: [...DIMENSIONS[metric.entity].map((d) => d.id), 'attributes.<name>', 'customer.attributes.<name>'],
   };
 }

@@ -10,6 +10,12 @@ import {
   periodStart,
   type Grain,
 } from '../calendar/periods.ts';
+import {
+  cumulativeOpenSeconds,
+  DEFAULT_SCHEDULE,
+  parseBusinessSchedule,
+  type BusinessSchedule,
+} from '../calendar/business-hours.ts';
 import { localToUtcMs } from '../calendar/zoned-time.ts';
 import { isTimeZone } from '../config.ts';
 import type { Db } from '../db/connect.ts';
@@ -37,6 +43,8 @@ export const ZMetricQuery = z
     tz: z.string().refine(isTimeZone, 'is not an IANA time zone').optional(),
     compare: z.enum(['previous', 'year']).optional(),
     options: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))).default({}),
+    /** Durations count only the organization's business hours (metrics with a duration). */
+    business_hours: z.boolean().default(false),
   })
   .refine((q) => q.from < q.to, { message: 'from must be before to (the range is [from, to))', path: ['to'] })
   .refine((q) => q.grain !== 'day' || daysBetween(q.from, q.to) <= 3 * 366, {
@@ -61,7 +69,15 @@ export interface MetricRow {
 
 export interface MetricResult {
   rows: MetricRow[];
-  meta: { tz: string; from: string; to: string; grain: Grain; compare: string | null; generated_at: string };
+  meta: {
+    tz: string;
+    from: string;
+    to: string;
+    grain: Grain;
+    compare: string | null;
+    business_hours: boolean;
+    generated_at: string;
+  };
 }
 
 interface Prepared {
@@ -69,6 +85,56 @@ interface Prepared {
   where: string;
   formula: Formula;
   aggregate: 'median' | 'mean' | 'p90';
+  businessHours: boolean;
+}
+
+/**
+ * SQL for C(t), the open seconds of the business calendar up to instant t, from arrays of the
+ * open intervals (epoch seconds) joined in as `bh`: width_bucket finds the last interval starting
+ * at or before t by binary search. Business seconds between a and b are C(b) - C(a).
+ */
+function openSecondsUntil(t: string): string {
+  const x = `extract(epoch from ${t})`;
+  const i = `width_bucket(${x}, bh.starts)`;
+  return (
+    `(case when ${t} is null then null when ${i} = 0 then 0 else bh.before[${i}] + ` +
+    `greatest(0, least(${x} - bh.starts[${i}], bh.ends[${i}] - bh.starts[${i}])) end)`
+  );
+}
+
+/** The organization's business hours (settings.business_hours), else Mon-Fri 09:00-17:00 in its zone. */
+async function getBusinessSchedule(db: Db, org: Organization): Promise<BusinessSchedule> {
+  const row = await db.kysely.selectFrom('organization').select('settings').where('id', '=', org.id).executeTakeFirst();
+  const stored = (row?.settings as { business_hours?: unknown } | undefined)?.business_hours;
+  return stored ? parseBusinessSchedule(stored) : { ...DEFAULT_SCHEDULE, timezone: org.timezone };
+}
+
+/** The calendar table as arrays for `bh`, covering every open interval that can matter. */
+async function businessCalendarSql(
+  db: Db,
+  org: Organization,
+  item: Prepared,
+  schedule: BusinessSchedule,
+  fromInstant: string,
+  toInstant: string,
+): Promise<RawBuilder<unknown>> {
+  const { start } = item.metric.duration!;
+  const earliest = await sql<{ first: Date | null }>`
+    select min(${sql.raw(start)}) as first from ${sql.raw(TABLES[item.metric.entity])} e
+    where e.org_id = ${org.id}::uuid and ${sql.raw(`e.${item.metric.time}`)} >= ${fromInstant}::timestamptz
+      and ${sql.raw(`e.${item.metric.time}`)} < ${toInstant}::timestamptz and (${sql.raw(item.where)})`.execute(
+    db.kysely,
+  );
+  const first = earliest.rows[0]?.first ?? new Date(fromInstant);
+  const rows = cumulativeOpenSeconds(
+    schedule,
+    new Date(first.getTime() - 86_400_000),
+    new Date(Date.parse(toInstant) + 86_400_000),
+  );
+  const list = (values: number[]) => `{${values.join(',')}}`;
+  return sql`cross join (select ${list(rows.map((r) => r.start.getTime() / 1000))}::float8[] as starts,
+    ${list(rows.map((r) => r.end.getTime() / 1000))}::float8[] as ends,
+    ${list(rows.map((r) => r.cumulative_before))}::float8[] as before) bh`;
 }
 
 export async function queryMetrics(db: Db, org: Organization, input: MetricQuery): Promise<MetricResult> {
@@ -81,16 +147,17 @@ export async function queryMetrics(db: Db, org: Organization, input: MetricQuery
   }
   const query = parsed.data;
   const tz = query.tz ?? org.timezone;
-  const prepared = query.metrics.map((id) => prepare(id, query.options[id] ?? {}));
+  const prepared = query.metrics.map((id) => prepare(id, query.options[id] ?? {}, query.business_hours));
+  const schedule = query.business_hours ? await getBusinessSchedule(db, org) : undefined;
   const rows: MetricRow[] = [];
   for (const item of prepared) {
-    const current = await fetchComponents(db, org, item, query, tz, query.from, query.to);
+    const current = await fetchComponents(db, org, item, query, tz, query.from, query.to, schedule);
     const periods = query.grain === 'all' ? [null] : listPeriods(query.from, query.to, query.grain);
     let previous: Map<string, Components> | undefined;
     let toPrevious: ((period: string | null) => string | null) | undefined;
     if (query.compare) {
       const shift = comparisonShift(query.compare, query.grain, query.from, query.to);
-      previous = await fetchComponents(db, org, item, query, tz, shift.from, shift.to);
+      previous = await fetchComponents(db, org, item, query, tz, shift.from, shift.to, schedule);
       toPrevious = shift.map;
     }
     rows.push(...assemble(item, query.by, periods, current, previous, toPrevious));
@@ -103,12 +170,13 @@ export async function queryMetrics(db: Db, org: Organization, input: MetricQuery
       to: query.to,
       grain: query.grain,
       compare: query.compare ?? null,
+      business_hours: query.business_hours,
       generated_at: new Date().toISOString(),
     },
   };
 }
 
-function prepare(id: string, options: Record<string, string | number | boolean>): Prepared {
+function prepare(id: string, options: Record<string, string | number | boolean>, businessHours: boolean): Prepared {
   const metric = getMetric(id);
   if (!metric) {
     throw badRequest(
@@ -128,11 +196,22 @@ function prepare(id: string, options: Record<string, string | number | boolean>)
     throw badRequest('invalid-option', `${id}: aggregate is median, mean or p90.`);
   }
   const custom = metric.sqlFor?.(resolved) ?? {};
+  let formula = custom.formula ?? metric.formula;
+  if (businessHours && metric.duration) {
+    // The calendar duration, wherever the formula uses it, becomes open seconds between the two.
+    const { start, end } = metric.duration;
+    const calendar = `extract(epoch from ${end} - ${start})`;
+    const business = `(${openSecondsUntil(end)} - ${openSecondsUntil(start)})`;
+    formula = JSON.parse(
+      JSON.stringify(formula).replaceAll(JSON.stringify(calendar).slice(1, -1), JSON.stringify(business).slice(1, -1)),
+    );
+  }
   return {
     metric,
     where: custom.where ?? metric.where,
-    formula: custom.formula ?? metric.formula,
+    formula,
     aggregate: aggregate as Prepared['aggregate'],
+    businessHours: businessHours && Boolean(metric.duration),
   };
 }
 
@@ -181,6 +260,7 @@ async function fetchComponents(
   tz: string,
   from: string,
   to: string,
+  schedule?: BusinessSchedule,
 ): Promise<Map<string, Components>> {
   const { metric } = item;
   const joins = new Set<Join>();
@@ -210,7 +290,10 @@ async function fetchComponents(
   }
   const time = sql.raw(`e.${metric.time}`);
   const groupBy = [sql`1`, ...query.by.map((_, i) => sql.ref(`g${i}`))];
-  const joinSql = sql.raw([...joins].map((j) => JOINS[j]).join(' '));
+  const joinSql =
+    item.businessHours && schedule
+      ? sql`${sql.raw([...joins].map((j) => JOINS[j]).join(' '))} ${await businessCalendarSql(db, org, item, schedule, instant(from, tz), instant(to, tz))}`
+      : sql.raw([...joins].map((j) => JOINS[j]).join(' '));
   const filterSql = filters.length ? sql`and ${sql.join(filters, sql` and `)}` : sql``;
   const groupSql = groupSelects.length ? sql`${sql.join(groupSelects)},` : sql``;
   let result;

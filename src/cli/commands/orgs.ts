@@ -1,11 +1,15 @@
+import { sql } from 'kysely';
+import { DEFAULT_SCHEDULE, parseBusinessSchedule } from '../../calendar/business-hours.ts';
 import { isTimeZone } from '../../config.ts';
 import { badRequest } from '../../errors.ts';
 import { createOrganization, findOrganizationBySlug, listOrganizations } from '../../orgs/index.ts';
-import { configFrom, databaseOptions, parseCommand, withDatabase, type Io } from '../context.ts';
+import { configFrom, databaseOptions, parseCommand, resolveOrganization, withDatabase, type Io } from '../context.ts';
 
 const help = `Usage:
   cxkpi orgs create <slug> [--name NAME] [--timezone Europe/Vilnius] [--currency EUR] [--language en|ru|lt]
   cxkpi orgs list
+  cxkpi orgs hours [<slug>] [--set JSON]   show or set business hours, e.g.
+      --set '{"timezone":"Europe/Vilnius","week":{"mon":[["09:00","17:00"]],"tue":[["09:00","17:00"]]},"holidays":["2026-12-24"]}'
 
 Organizations keep their data apart; commands choose one with --org SLUG. The time zone reads
 timestamps without an offset and places records in days and months; the currency is the one all
@@ -18,6 +22,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     timezone: { type: 'string' },
     currency: { type: 'string' },
     language: { type: 'string' },
+    set: { type: 'string' },
   });
   const [action, slug] = positionals;
   if (values.help || !action) return (io.out(help), values.help ? 0 : 2);
@@ -27,6 +32,29 @@ export async function run(args: string[], io: Io): Promise<number> {
       for (const org of await listOrganizations(db.kysely)) {
         io.out(`${org.slug.padEnd(20)} ${org.timezone.padEnd(20)} ${org.currency}  ${org.language}  ${org.name}`);
       }
+      return 0;
+    }
+    if (action === 'hours') {
+      const org = await resolveOrganization(db, config, slug ?? values.org);
+      if (values.set) {
+        let input: unknown;
+        try {
+          input = JSON.parse(values.set);
+        } catch {
+          throw badRequest('invalid-json', '--set must be a JSON object.');
+        }
+        const schedule = parseBusinessSchedule(input);
+        await sql`update organization set settings = jsonb_set(settings, '{business_hours}', ${JSON.stringify(schedule)}::jsonb)
+          where id = ${org.id}::uuid`.execute(db.kysely);
+        io.out(`Business hours of ${org.slug} set.`);
+      }
+      const row = await db.kysely
+        .selectFrom('organization')
+        .select('settings')
+        .where('id', '=', org.id)
+        .executeTakeFirstOrThrow();
+      const stored = (row.settings as { business_hours?: unknown }).business_hours;
+      io.out(JSON.stringify(stored ?? { ...DEFAULT_SCHEDULE, timezone: org.timezone, note: 'default' }, null, 2));
       return 0;
     }
     if (action === 'create' && slug) {

@@ -12,6 +12,7 @@ const help = `Usage: cxkpi query <metric>[,<metric>...] --from DATE --to DATE [o
   --tz ZONE                                 IANA time zone (default: the organization's)
   --compare previous|year                   add previous value, delta and significance
   --option METRIC.NAME=VALUE                metric option, e.g. first_response_time.aggregate=p90
+  --business-hours                          durations in open hours only (cxkpi orgs hours)
   --format table|json|csv                   output (default table)
 
 The range is [from, to): --from 2026-01-01 --to 2027-01-01 is the year 2026.`;
@@ -27,6 +28,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     tz: { type: 'string' },
     compare: { type: 'string' },
     option: { type: 'string', multiple: true },
+    'business-hours': { type: 'boolean' },
     format: { type: 'string' },
   });
   if (values.help || positionals.length !== 1 || !values.from || !values.to) {
@@ -61,6 +63,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       ...(values.tz ? { tz: values.tz } : {}),
       ...(values.compare ? { compare: values.compare as never } : {}),
       options,
+      business_hours: values['business-hours'] ?? false,
     });
   });
   if (format === 'json') io.out(JSON.stringify(result));

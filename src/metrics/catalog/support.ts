@@ -103,7 +103,7 @@ export const supportMetrics: MetricDef[] = [
     sqlFor: (o) => ({
       where: `e.first_response_at is not null${o.include_bot === true || o.include_bot === 'true' ? '' : ' and not e.first_response_by_bot'}`,
     }),
-    businessHours: true,
+    duration: { start: 'e.created_at', end: 'e.first_response_at' },
   },
   {
     id: 'resolution_time',
@@ -120,7 +120,7 @@ export const supportMetrics: MetricDef[] = [
     minSample: 30,
     uncertainty: 'none',
     options: [aggregateOption],
-    businessHours: true,
+    duration: { start: 'e.created_at', end: 'e.resolved_at' },
   },
   {
     id: 'first_resolution_time',
@@ -136,7 +136,7 @@ export const supportMetrics: MetricDef[] = [
     minSample: 30,
     uncertainty: 'none',
     options: [aggregateOption],
-    businessHours: true,
+    duration: { start: 'e.created_at', end: 'e.first_resolved_at' },
   },
   {
     id: 'fcr_rate',
@@ -231,6 +231,7 @@ export const supportMetrics: MetricDef[] = [
     minSample: 30,
     uncertainty: 'wilson',
     options: [{ id: 'target_seconds', description: 'The first-response target in seconds.', default: 3600 }, botOption],
+    duration: { start: 'e.created_at', end: 'e.first_response_at' },
     sqlFor: (o) => {
       const target = Number(o.target_seconds ?? 3600);
       const seconds = Number.isFinite(target) && target > 0 ? Math.round(target) : 3600;

@@ -55,6 +55,9 @@ export interface MetricDef {
   options?: MetricOption[];
   /** Unit-level SQL that depends on options (FCR window, SLA target, bot replies). */
   sqlFor?: (options: Record<string, string | number | boolean>) => { where?: string; formula?: Formula };
-  /** Has a business-hours variant (durations counted in open hours only). */
-  businessHours?: boolean;
+  /**
+   * For duration metrics: the two timestamps measured. With `business_hours` in a query the
+   * duration counts only the organization's open hours between them.
+   */
+  duration?: { start: string; end: string };
 }
