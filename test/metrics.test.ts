@@ -260,6 +260,43 @@ for (const variant of variants) {
       assert.ok(rate('detractor') > 1.5 * rate('promoter'), `${rate('detractor')} vs ${rate('promoter')}`);
     });
 
+    test('support cost is prorated by day; cost per ticket and CAC divide two metrics; order value', async () => {
+      const result = await query({
+        metrics: [
+          'support_cost',
+          'cost_per_ticket',
+          'tickets_resolved',
+          'cac',
+          'new_customers',
+          'acquisition_cost',
+          'average_order_value',
+        ],
+        grain: 'month',
+        from: '2026-01-01',
+        to: '2026-03-01',
+      });
+      const rows = byKey(result.rows, (r) => `${r.metric}|${r.period}`);
+      for (const period of ['2026-01-01', '2026-02-01']) {
+        const support = (data.costs as Rec[])
+          .filter((c) => c.category === 'support' && c.period_start === period)
+          .reduce((sum, c) => sum + Number(c.amount), 0);
+        assert.ok(Math.abs(rows.get(`support_cost|${period}`)!.value! - support) < 0.01, `${period}: support cost`);
+        const perTicket = rows.get(`cost_per_ticket|${period}`)!.value!;
+        assert.ok(Math.abs(perTicket - support / rows.get(`tickets_resolved|${period}`)!.value!) < 1e-9);
+        const cac = rows.get(`acquisition_cost|${period}`)!.value! / rows.get(`new_customers|${period}`)!.value!;
+        assert.ok(Math.abs(rows.get(`cac|${period}`)!.value! - cac) < 1e-9);
+        const orders = (data.orders as Rec[]).filter(
+          (o) => (o.status ?? 'completed') === 'completed' && month(o.ordered_at) === period,
+        );
+        assert.equal(rows.get(`average_order_value|${period}`)!.n, orders.length);
+      }
+      // Half of a monthly cost falls in the first half of the month.
+      const half = await query({ metrics: ['support_cost'], grain: 'all', from: '2026-01-01', to: '2026-01-17' });
+      const january = (data.costs as Rec[]).filter((c) => c.category === 'support' && c.period_start === '2026-01-01');
+      const expected = january.reduce((sum, c) => sum + (Number(c.amount) * 16) / 31, 0);
+      assert.ok(Math.abs(half.rows[0]!.value! - expected) < 0.01);
+    });
+
     test('comparison with the previous period gives delta and significance', async () => {
       const result = await query({
         metrics: ['csat', 'nps', 'ces'],

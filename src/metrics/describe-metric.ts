@@ -27,6 +27,9 @@ const FORMULAS: Record<MetricDef['formula']['kind'], string> = {
   distribution: 'median (type-7 percentile) of the durations; options: mean, p90',
   open_at_end: 'count of rows open at the end of the period',
   customer_state: 'from the customers active (by subscription) at the period start and end',
+  sum: 'sum of the amounts',
+  prorated_sum: 'amounts spread evenly over the days they cover, summed over the days of the period',
+  ratio_of_metrics: 'one metric divided by another in the same period and group',
 };
 
 export function describeMetric(metric: MetricDef): MetricInfo {

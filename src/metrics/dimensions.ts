@@ -61,6 +61,8 @@ const common: Dimension[] = [
 
 export const DIMENSIONS: Record<MetricEntity, Dimension[]> = {
   customers: [],
+  orders: common.filter((d) => !['team', 'agent'].includes(d.id)).concat([own('status', 'order status')]),
+  costs: [common.find((d) => d.id === 'team')!, own('category', 'cost category')],
   tickets: [...common, own('priority', 'ticket priority'), own('status', 'ticket status')],
   survey_responses: [
     ...common,

@@ -235,7 +235,13 @@ function comparisonShift(compare: 'previous' | 'year', grain: Grain, from: strin
   };
 }
 
-const TABLES = { tickets: 'ticket', survey_responses: 'survey_response', customers: 'customer' } as const;
+const TABLES = {
+  tickets: 'ticket',
+  survey_responses: 'survey_response',
+  customers: 'customer',
+  orders: 'customer_order',
+  costs: 'cost',
+} as const;
 
 /** Each period of the range with its first and last day clipped to [from, to). */
 function periodBounds(grain: Grain, from: string, to: string) {
@@ -297,7 +303,45 @@ async function fetchComponents(
   const filterSql = filters.length ? sql`and ${sql.join(filters, sql` and `)}` : sql``;
   const groupSql = groupSelects.length ? sql`${sql.join(groupSelects)},` : sql``;
   let result;
-  if (item.formula.kind === 'customer_state') {
+  if (item.formula.kind === 'ratio_of_metrics') {
+    // Both metrics for the same periods and groups; components: s = numerator, den = denominator.
+    const { numerator, denominator } = item.formula;
+    const [top, bottom] = await Promise.all(
+      [numerator, denominator].map((id) =>
+        fetchComponents(db, org, prepare(id, {}, false), query, tz, from, to, schedule),
+      ),
+    );
+    const formulaOf = (id: string) => getMetric(id)!.formula;
+    const map = new Map<string, Components>();
+    for (const key of new Set([...top!.keys(), ...bottom!.keys()])) {
+      const a = top!.get(key);
+      const b = bottom!.get(key);
+      const value = (c: Components | undefined, id: string) => estimate(formulaOf(id), 'median', c).value;
+      map.set(key, {
+        n: value(b, denominator) ?? 0,
+        s: value(a, numerator),
+        den: value(b, denominator),
+        group: (a ?? b)!.group,
+      });
+    }
+    return map;
+  }
+  if (item.formula.kind === 'prorated_sum') {
+    const periods = periodBounds(query.grain, from, to).map((p) => ({
+      period: p.period,
+      start_date: p.start,
+      end_date: p.end,
+    }));
+    result = await sql<Record<string, unknown>>`
+      select p.period, ${groupSql} count(*) as n,
+        sum(${sql.raw(item.formula.amount)} * (least(e.period_end + 1, p.end_date) - greatest(e.period_start, p.start_date))::float8
+          / (e.period_end + 1 - e.period_start)) as s
+      from json_to_recordset(${JSON.stringify(periods)}::json) as p(period text, start_date date, end_date date)
+      join cost e on e.org_id = ${org.id}::uuid and e.period_start < p.end_date and e.period_end >= p.start_date
+      ${joinSql}
+      where (${sql.raw(item.where)}) ${filterSql}
+      group by ${sql.join(groupBy)}`.execute(db.kysely);
+  } else if (item.formula.kind === 'customer_state') {
     const periods = periodBounds(query.grain, from, to).map((p) => ({
       period: p.period,
       start_at: instant(p.start, tz),
@@ -373,8 +417,12 @@ function componentsSql(item: Prepared): RawBuilder<unknown> {
   switch (f.kind) {
     case 'count':
     case 'open_at_end':
-    case 'customer_state': // has a query of its own
+    case 'customer_state': // these three have queries of their own
+    case 'prorated_sum':
+    case 'ratio_of_metrics':
       return sql`count(*) as n`;
+    case 'sum':
+      return sql.raw(`count(${f.value}) as n, sum(${f.value})::float8 as s`);
     case 'proportion':
       return sql.raw(`count(*) as n, count(*) filter (where ${f.success}) as k`);
     case 'nps':

@@ -24,6 +24,11 @@ export function estimate(formula: Formula, aggregate: string, c: Components | un
     case 'count':
     case 'open_at_end':
       return { value: n, n, low: null, high: null };
+    case 'sum':
+    case 'prorated_sum':
+      return { value: num(c.s), n, low: null, high: null };
+    case 'ratio_of_metrics':
+      return { value: num(c.den) === 0 ? null : num(c.s) / num(c.den), n, low: null, high: null };
     case 'proportion': {
       const k = num(c.k);
       const [low, high] = wilson(k, n);
@@ -118,6 +123,9 @@ export function compareComponents(
     }
     case 'count':
     case 'open_at_end':
+    case 'sum':
+    case 'prorated_sum':
+    case 'ratio_of_metrics':
       return null;
   }
 }

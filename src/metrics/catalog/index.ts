@@ -1,11 +1,12 @@
 import { customerMetrics } from './customers.ts';
+import { moneyMetrics } from './money.ts';
 import { supportMetrics } from './support.ts';
 import { surveyMetrics } from './survey.ts';
 import type { MetricDef } from './types.ts';
 
 export type { Direction, Formula, MetricDef, MetricEntity, MetricOption, Unit } from './types.ts';
 
-const catalog: MetricDef[] = [...surveyMetrics, ...supportMetrics, ...customerMetrics];
+const catalog: MetricDef[] = [...surveyMetrics, ...supportMetrics, ...customerMetrics, ...moneyMetrics];
 const byId = new Map(catalog.map((metric) => [metric.id, metric]));
 
 export function listMetrics(): MetricDef[] {

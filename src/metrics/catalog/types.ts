@@ -5,7 +5,7 @@
  * ratios. SQL fragments here are static text written by us, never user input; `e` is the row of
  * the metric's entity.
  */
-export type MetricEntity = 'tickets' | 'survey_responses' | 'customers';
+export type MetricEntity = 'tickets' | 'survey_responses' | 'customers' | 'orders' | 'costs';
 export type Unit = 'ratio' | 'nps' | 'score' | 'seconds' | 'count' | 'money' | 'number';
 export type Direction = 'higher_is_better' | 'lower_is_better' | 'neutral';
 
@@ -16,6 +16,8 @@ export type Formula =
   | { kind: 'proportion'; success: string }
   /** NPS from a 0-10 `score`: 100 x (share 9-10 - share 0-6); Wald interval on its variance. */
   | { kind: 'nps' }
+  /** Sum of `value`. */
+  | { kind: 'sum'; value: string }
   /** Mean of `value` over rows where it is not null; t interval. */
   | { kind: 'mean'; value: string }
   /** Percentile (type 7, PostgreSQL percentile_cont) of `value`; mean and p90 as options. */
@@ -26,7 +28,11 @@ export type Formula =
    * Customers by their subscriptions, at each period's start and end instant. A customer is
    * active at t when a subscription has started_at <= t < ended_at (or no end).
    */
-  | { kind: 'customer_state'; measure: 'active_end' | 'new' | 'churned' | 'churn_rate' | 'retention_rate' | 'mrr' };
+  | { kind: 'customer_state'; measure: 'active_end' | 'new' | 'churned' | 'churn_rate' | 'retention_rate' | 'mrr' }
+  /** `amount` of rows covering a date range (`e.period_start`..`e.period_end`), prorated by day. */
+  | { kind: 'prorated_sum'; amount: string }
+  /** The value of one metric divided by another's, per period and group. */
+  | { kind: 'ratio_of_metrics'; numerator: string; denominator: string };
 
 export interface MetricOption {
   id: string;
