@@ -297,6 +297,17 @@ for (const variant of variants) {
       assert.ok(Math.abs(half.rows[0]!.value! - expected) < 0.01);
     });
 
+    test('attribute ratings: one series per service attribute', async () => {
+      const result = await query({ metrics: ['attribute_rating'], grain: 'all' });
+      const answers = (data.survey_responses as Rec[]).filter((r) => r.ratings && inRange(r.submitted_at));
+      for (const row of result.rows) {
+        const scores = answers.map((r) => r.ratings[row.group.attribute!]).filter((v) => v !== undefined) as number[];
+        assert.equal(row.n, scores.length, row.group.attribute!);
+        assert.ok(Math.abs(row.value! - scores.reduce((a, b) => a + b, 0) / scores.length) < 1e-9);
+      }
+      assert.ok(result.rows.some((r) => r.group.attribute === 'speed'));
+    });
+
     test('comparison with the previous period gives delta and significance', async () => {
       const result = await query({
         metrics: ['csat', 'nps', 'ces'],

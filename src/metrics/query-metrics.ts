@@ -295,11 +295,17 @@ async function fetchComponents(
     filters.push(sql`${value} in (${sql.join(values)})`);
   }
   const time = sql.raw(`e.${metric.time}`);
-  const groupBy = [sql`1`, ...query.by.map((_, i) => sql.ref(`g${i}`))];
+  if (metric.series) {
+    // The series dimension comes first and is always grouped.
+    groupSelects.unshift(sql`${sql.raw(metric.series.sql)} as ${sql.ref('gs')}`, sql`null as ${sql.ref('gs_name')}`);
+  }
+  const groupRefs = [...(metric.series ? ['gs'] : []), ...query.by.map((_, i) => `g${i}`)];
+  const groupBy = [sql`1`, ...groupRefs.map((ref) => sql.ref(ref))];
+  const seriesJoin = metric.series ? ` ${metric.series.join}` : '';
   const joinSql =
     item.businessHours && schedule
-      ? sql`${sql.raw([...joins].map((j) => JOINS[j]).join(' '))} ${await businessCalendarSql(db, org, item, schedule, instant(from, tz), instant(to, tz))}`
-      : sql.raw([...joins].map((j) => JOINS[j]).join(' '));
+      ? sql`${sql.raw([...joins].map((j) => JOINS[j]).join(' ') + seriesJoin)} ${await businessCalendarSql(db, org, item, schedule, instant(from, tz), instant(to, tz))}`
+      : sql.raw([...joins].map((j) => JOINS[j]).join(' ') + seriesJoin);
   const filterSql = filters.length ? sql`and ${sql.join(filters, sql` and `)}` : sql``;
   const groupSql = groupSelects.length ? sql`${sql.join(groupSelects)},` : sql``;
   let result;
@@ -400,6 +406,10 @@ async function fetchComponents(
   for (const row of result.rows) {
     const group: Record<string, string | null> = {};
     const ids: Array<string | null> = [];
+    if (metric.series) {
+      ids.push(row.gs as string | null);
+      group[metric.series.dimension] = row.gs as string | null;
+    }
     for (const [i, id] of query.by.entries()) {
       const value = row[`g${i}`] as string | null;
       ids.push(value);

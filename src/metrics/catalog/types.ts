@@ -61,6 +61,8 @@ export interface MetricDef {
   options?: MetricOption[];
   /** Unit-level SQL that depends on options (FCR window, SLA target, bot replies). */
   sqlFor?: (options: Record<string, string | number | boolean>) => { where?: string; formula?: Formula };
+  /** One series per value of an expression over extra rows (attribute_rating: per attribute). */
+  series?: { dimension: string; join: string; sql: string };
   /**
    * For duration metrics: the two timestamps measured. With `business_hours` in a query the
    * duration counts only the organization's open hours between them.
