@@ -4,6 +4,7 @@ import { createApiKey, revokeApiKey } from '../src/auth/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { createApp } from '../src/http/app.ts';
 import { createLogger } from '../src/http/logger.ts';
+import { queryMetrics } from '../src/metrics/index.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
 
 for (const variant of variants) {
@@ -171,6 +172,47 @@ for (const variant of variants) {
         await second.app.request('/api/v1/teams?id=secret', { headers: second.auth(second.read) })
       ).json();
       assert.deepEqual(page.rows, []);
+    });
+
+    test('the catalog and the query answer the same JSON as the function the CLI calls', async () => {
+      const { app, db, org, full, read, auth } = await setup();
+      const records = Array.from({ length: 40 }, (_, i) => ({
+        id: `q${i}`,
+        kind: 'csat',
+        score: 1 + (i % 5),
+        submitted_at: new Date(Date.UTC(2026, 0, 1 + i)).toISOString(),
+      }));
+      await app.request('/api/v1/import/survey_responses', {
+        method: 'POST',
+        headers: auth(full, { 'content-type': 'application/json' }),
+        body: JSON.stringify(records),
+      });
+      const catalog: any = await (await app.request('/api/v1/metrics', { headers: auth(read) })).json();
+      assert.ok(catalog.metrics.some((m: any) => m.id === 'csat' && m.names.lt && m.unit === 'ratio'));
+      const body = { metrics: ['csat'], from: '2026-01-01', to: '2026-03-01', grain: 'month' };
+      const response = await app.request('/api/v1/query', {
+        method: 'POST',
+        headers: auth(read, { 'content-type': 'application/json' }),
+        body: JSON.stringify(body),
+      });
+      assert.equal(response.status, 200);
+      const viaHttp: any = await response.json();
+      const direct = await queryMetrics(db, org, body);
+      assert.deepEqual(viaHttp.rows, JSON.parse(JSON.stringify(direct.rows)));
+      assert.deepEqual(
+        viaHttp.rows.map((r: any) => [r.period, r.n, r.value]),
+        [
+          ['2026-01-01', 31, 12 / 31],
+          ['2026-02-01', 9, 4 / 9],
+        ],
+      );
+      const bad = await app.request('/api/v1/query', {
+        method: 'POST',
+        headers: auth(read, { 'content-type': 'application/json' }),
+        body: JSON.stringify({ metrics: ['csat'], from: '2026-02-01', to: '2026-01-01' }),
+      });
+      assert.equal(bad.status, 400);
+      assert.equal(((await bad.json()) as any).error.code, 'invalid-query');
     });
 
     test('OpenAPI document and docs page', async () => {
