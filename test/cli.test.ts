@@ -117,3 +117,18 @@ test('cxkpi orgs create gives an organization its own time zone and currency for
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a second process cannot open an embedded database that is in use', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-lock-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'cxkpi.lock'), String(process.ppid));
+    const io = capture();
+    assert.equal(await main(['orgs', 'list', '--data-dir', dir], io), 2);
+    assert.match(io.stderr, new RegExp(`open in process ${process.ppid}`));
+    fs.writeFileSync(path.join(dir, 'cxkpi.lock'), '999999999'); // no such process: a stale lock
+    assert.equal(await main(['orgs', 'list', '--data-dir', dir], capture()), 0);
+    assert.equal(fs.existsSync(path.join(dir, 'cxkpi.lock')), false, 'released on close');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

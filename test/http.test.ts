@@ -189,7 +189,7 @@ for (const variant of variants) {
       });
       const catalog: any = await (await app.request('/api/v1/metrics', { headers: auth(read) })).json();
       assert.ok(catalog.metrics.some((m: any) => m.id === 'csat' && m.names.lt && m.unit === 'ratio'));
-      const body = { metrics: ['csat'], from: '2026-01-01', to: '2026-03-01', grain: 'month' };
+      const body = { metrics: ['csat'], from: '2026-01-01', to: '2026-03-01', grain: 'month' as const };
       const response = await app.request('/api/v1/query', {
         method: 'POST',
         headers: auth(read, { 'content-type': 'application/json' }),

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
@@ -120,13 +121,57 @@ function openServer(url: string, poolSize: number): Db {
   };
 }
 
+/**
+ * PGlite keeps its files consistent only within one process: a lock file with the owner's pid
+ * stops a second process (say `cxkpi query` beside a running `cxkpi serve`) from opening the same
+ * directory. A lock left by a process that no longer runs is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const file = path.join(dataDir, 'cxkpi.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(fs.readFileSync(file, 'utf8'));
+      if (owner && owner !== process.pid && isRunning(owner)) {
+        throw new AppError(
+          409,
+          'database-in-use',
+          `The embedded database in ${dataDir} is open in process ${owner} (a running cxkpi serve or demo?). ` +
+            'Stop it, or use its HTTP API.',
+        );
+      }
+      fs.rmSync(file, { force: true });
+    }
+  }
+  throw new AppError(409, 'database-in-use', `Cannot lock ${dataDir}.`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function openEmbedded(dataDir: string | undefined): Promise<Db> {
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  const unlock = dataDir ? lockDataDir(dataDir) : () => {};
   const { PGliteDialect } = await import('./pglite-dialect.ts');
-  const pglite = await PGlite.create({
-    ...(dataDir ? { dataDir } : {}),
-    parsers: { [INT8]: parseNumber, [NUMERIC]: parseNumber, [DATE]: parseText },
-  });
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({
+      ...(dataDir ? { dataDir } : {}),
+      parsers: { [INT8]: parseNumber, [NUMERIC]: parseNumber, [DATE]: parseText },
+    });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     kysely,
@@ -144,7 +189,13 @@ async function openEmbedded(dataDir: string | undefined): Promise<Db> {
           },
         }),
       ),
-    close: () => kysely.destroy(),
+    close: async () => {
+      try {
+        await kysely.destroy();
+      } finally {
+        unlock();
+      }
+    },
   };
 }
 
