@@ -297,6 +297,29 @@ for (const variant of variants) {
       assert.ok(Math.abs(half.rows[0]!.value! - expected) < 0.01);
     });
 
+    test('revenue: completed orders plus MRR prorated over the days active; ARPU', async () => {
+      const period = '2026-02-01';
+      const start = Date.parse('2026-02-01T00:00:00+02:00');
+      const end = Date.parse('2026-03-01T00:00:00+02:00');
+      let subscriptions = 0;
+      for (const s of data.subscriptions as Rec[]) {
+        const from = Math.max(Date.parse(s.started_at), start);
+        const to = Math.min(s.ended_at ? Date.parse(s.ended_at) : Infinity, end);
+        if (to > from) subscriptions += (Number(s.mrr) * (to - from)) / (end - start);
+      }
+      const result = await query({
+        metrics: ['subscription_revenue', 'order_revenue', 'revenue', 'arpu', 'average_active_customers'],
+        grain: 'month',
+        from: period,
+        to: '2026-03-01',
+      });
+      const rows = byKey(result.rows, (r) => r.metric);
+      assert.ok(Math.abs(rows.get('subscription_revenue')!.value! - subscriptions) < 0.01);
+      const revenue = rows.get('revenue')!.value!;
+      assert.ok(Math.abs(revenue - subscriptions - rows.get('order_revenue')!.value!) < 0.01);
+      assert.ok(Math.abs(rows.get('arpu')!.value! - revenue / rows.get('average_active_customers')!.value!) < 1e-9);
+    });
+
     test('attribute ratings: one series per service attribute', async () => {
       const result = await query({ metrics: ['attribute_rating'], grain: 'all' });
       const answers = (data.survey_responses as Rec[]).filter((r) => r.ratings && inRange(r.submitted_at));

@@ -30,6 +30,8 @@ const FORMULAS: Record<MetricDef['formula']['kind'], string> = {
   sum: 'sum of the amounts',
   prorated_sum: 'amounts spread evenly over the days they cover, summed over the days of the period',
   ratio_of_metrics: 'one metric divided by another in the same period and group',
+  prorated_mrr: 'MRR x the share of each calendar month the subscription is active in the period',
+  sum_of_metrics: 'the sum of other metrics in the same period and group',
 };
 
 export function describeMetric(metric: MetricDef): MetricInfo {

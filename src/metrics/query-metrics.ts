@@ -309,7 +309,51 @@ async function fetchComponents(
   const filterSql = filters.length ? sql`and ${sql.join(filters, sql` and `)}` : sql``;
   const groupSql = groupSelects.length ? sql`${sql.join(groupSelects)},` : sql``;
   let result;
-  if (item.formula.kind === 'ratio_of_metrics') {
+  if (item.formula.kind === 'sum_of_metrics') {
+    const parts = item.formula.parts;
+    const maps = await Promise.all(
+      parts.map((id) => fetchComponents(db, org, prepare(id, {}, false), query, tz, from, to, schedule)),
+    );
+    const map = new Map<string, Components>();
+    for (const key of new Set(maps.flatMap((m) => [...m.keys()]))) {
+      let sum = 0;
+      let n = 0;
+      let group: Record<string, string | null> = {};
+      for (const [i, id] of parts.entries()) {
+        const c = maps[i]!.get(key);
+        if (c) group = c.group;
+        const part = estimate(getMetric(id)!.formula, 'median', c);
+        sum += part.value ?? 0;
+        n += part.n;
+      }
+      map.set(key, { n, s: sum, group });
+    }
+    return map;
+  }
+  if (item.formula.kind === 'prorated_mrr') {
+    // Each period cut at calendar-month boundaries (local time); a slice pays MRR x its share of the month.
+    const slices = periodBounds(query.grain, from, to).flatMap((p) =>
+      listPeriods(p.start, p.end, 'month').map((m) => {
+        const monthEnd = addPeriods(m, 'month', 1);
+        const start = instant(m > p.start ? m : p.start, tz);
+        const end = instant(monthEnd < p.end ? monthEnd : p.end, tz);
+        const monthSeconds = (Date.parse(instant(monthEnd, tz)) - Date.parse(instant(m, tz))) / 1000;
+        return { period: p.period, start_at: start, end_at: end, month_seconds: monthSeconds };
+      }),
+    );
+    result = await sql<Record<string, unknown>>`
+      select p.period, ${groupSql} count(distinct c.customer_id) as n,
+        sum(s.mrr_reporting::float8 * extract(epoch from least(coalesce(s.ended_at, 'infinity'), p.end_at)
+          - greatest(s.started_at, p.start_at)) / p.month_seconds) as s
+      from json_to_recordset(${JSON.stringify(slices)}::json)
+        as p(period text, start_at timestamptz, end_at timestamptz, month_seconds float8)
+      join subscription s on s.org_id = ${org.id}::uuid and s.started_at < p.end_at
+        and (s.ended_at is null or s.ended_at > p.start_at)
+      cross join lateral (select s.org_id, s.customer_id) c
+      left join customer e on e.org_id = c.org_id and e.id = c.customer_id
+      where true ${filterSql}
+      group by ${sql.join(groupBy)}`.execute(db.kysely);
+  } else if (item.formula.kind === 'ratio_of_metrics') {
     // Both metrics for the same periods and groups; components: s = numerator, den = denominator.
     const { numerator, denominator } = item.formula;
     const [top, bottom] = await Promise.all(
@@ -324,15 +368,14 @@ async function fetchComponents(
       const b = bottom!.get(key);
       const value = (c: Components | undefined, id: string) => estimate(formulaOf(id), 'median', c).value;
       map.set(key, {
-        n: value(b, denominator) ?? 0,
+        n: estimate(formulaOf(denominator), 'median', b).n,
         s: value(a, numerator),
         den: value(b, denominator),
         group: (a ?? b)!.group,
       });
     }
     return map;
-  }
-  if (item.formula.kind === 'prorated_sum') {
+  } else if (item.formula.kind === 'prorated_sum') {
     const periods = periodBounds(query.grain, from, to).map((p) => ({
       period: p.period,
       start_date: p.start,
@@ -430,6 +473,8 @@ function componentsSql(item: Prepared): RawBuilder<unknown> {
     case 'customer_state': // these three have queries of their own
     case 'prorated_sum':
     case 'ratio_of_metrics':
+    case 'prorated_mrr':
+    case 'sum_of_metrics':
       return sql`count(*) as n`;
     case 'sum':
       return sql.raw(`count(${f.value}) as n, sum(${f.value})::float8 as s`);

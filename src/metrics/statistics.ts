@@ -26,6 +26,8 @@ export function estimate(formula: Formula, aggregate: string, c: Components | un
       return { value: n, n, low: null, high: null };
     case 'sum':
     case 'prorated_sum':
+    case 'prorated_mrr':
+    case 'sum_of_metrics':
       return { value: num(c.s), n, low: null, high: null };
     case 'ratio_of_metrics':
       return { value: num(c.den) === 0 ? null : num(c.s) / num(c.den), n, low: null, high: null };
@@ -59,6 +61,8 @@ function customerEstimate(measure: string, c: Components | undefined): Estimate 
   switch (measure) {
     case 'active_end':
       return { value: num(c.n_end), n: num(c.n_end), low: null, high: null };
+    case 'average_active':
+      return { value: (num(c.n_start) + num(c.n_end)) / 2, n: num(c.n_end), low: null, high: null };
     case 'new':
       return { value: num(c.new), n: num(c.new), low: null, high: null };
     case 'churned':
@@ -125,6 +129,8 @@ export function compareComponents(
     case 'open_at_end':
     case 'sum':
     case 'prorated_sum':
+    case 'prorated_mrr':
+    case 'sum_of_metrics':
     case 'ratio_of_metrics':
       return null;
   }

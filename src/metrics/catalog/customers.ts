@@ -69,6 +69,20 @@ export const customerMetrics: MetricDef[] = [
   },
   {
     ...base,
+    id: 'average_active_customers',
+    names: {
+      en: 'Average active customers',
+      ru: 'Среднее число активных клиентов',
+      lt: 'Vidutinis aktyvių klientų skaičius',
+    },
+    description: 'Mean of the active customers at the start and at the end of the period (the denominator of ARPU).',
+    unit: 'number',
+    direction: 'higher_is_better',
+    population: 'customers with subscriptions',
+    formula: { kind: 'customer_state', measure: 'average_active' },
+  },
+  {
+    ...base,
     id: 'mrr',
     names: {
       en: 'Monthly recurring revenue',

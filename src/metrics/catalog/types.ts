@@ -28,7 +28,14 @@ export type Formula =
    * Customers by their subscriptions, at each period's start and end instant. A customer is
    * active at t when a subscription has started_at <= t < ended_at (or no end).
    */
-  | { kind: 'customer_state'; measure: 'active_end' | 'new' | 'churned' | 'churn_rate' | 'retention_rate' | 'mrr' }
+  | {
+      kind: 'customer_state';
+      measure: 'active_end' | 'average_active' | 'new' | 'churned' | 'churn_rate' | 'retention_rate' | 'mrr';
+    }
+  /** Subscription MRR earned in the period: each calendar month it is active for pays its MRR pro rata. */
+  | { kind: 'prorated_mrr' }
+  /** The sum of other metrics' values, per period and group. */
+  | { kind: 'sum_of_metrics'; parts: string[] }
   /** `amount` of rows covering a date range (`e.period_start`..`e.period_end`), prorated by day. */
   | { kind: 'prorated_sum'; amount: string }
   /** The value of one metric divided by another's, per period and group. */
