@@ -6,7 +6,9 @@ import { localDate } from '../src/calendar/zoned-time.ts';
 import { loadDemo } from '../src/cli/commands/demo.ts';
 import type { Io } from '../src/cli/context.ts';
 import { generateDemo } from '../src/demo/index.ts';
-import { queryMetrics, type MetricRow } from '../src/metrics/index.ts';
+import ExcelJS from 'exceljs';
+import { writeXlsx } from '../src/export/xlsx.ts';
+import { listMetricRows, queryMetrics, type MetricRow } from '../src/metrics/index.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
 
 // Metric values on the demo data, checked against computations written independently here in
@@ -318,6 +320,35 @@ for (const variant of variants) {
       const revenue = rows.get('revenue')!.value!;
       assert.ok(Math.abs(revenue - subscriptions - rows.get('order_revenue')!.value!) < 0.01);
       assert.ok(Math.abs(rows.get('arpu')!.value! - revenue / rows.get('average_active_customers')!.value!) < 1e-9);
+    });
+
+    test('drill-down: the rows behind a value, and their export', async () => {
+      const where = { team: 'team-technical' };
+      const value = await query({ metrics: ['csat'], grain: 'all', from: '2026-03-01', to: '2026-04-01', where });
+      const rows = await listMetricRows(db, org, {
+        metric: 'csat',
+        from: '2026-03-01',
+        to: '2026-04-01',
+        where,
+        limit: 100_000,
+      });
+      assert.equal(rows.rows.length, value.rows[0]!.n);
+      const successes = rows.rows.filter((r) => r.counts_as_success).length;
+      assert.ok(Math.abs(successes / rows.rows.length - value.rows[0]!.value!) < 1e-12);
+      assert.ok(rows.rows.every((r) => r.team_id === 'team-technical' && r.kind === 'csat'));
+      const frt = await listMetricRows(db, org, {
+        metric: 'first_response_time',
+        from: '2026-03-02',
+        to: '2026-03-03',
+      });
+      assert.ok(frt.rows.every((r) => typeof r.measured_value === 'number' && (r.measured_value as number) >= 0));
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load((await writeXlsx([{ name: 'csat', columns: rows.columns, rows: rows.rows }])) as never);
+      assert.equal(book.worksheets[0]!.rowCount, rows.rows.length + 1);
+      await assert.rejects(
+        listMetricRows(db, org, { metric: 'backlog', from: '2026-03-01', to: '2026-04-01' }),
+        /not from rows/,
+      );
     });
 
     test('attribute ratings: one series per service attribute', async () => {

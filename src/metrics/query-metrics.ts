@@ -20,6 +20,8 @@ import { localToUtcMs } from '../calendar/zoned-time.ts';
 import { isTimeZone } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { badRequest } from '../errors.ts';
+import { getEntity, type EntityName } from '../ingest/index.ts';
+import { rowColumns } from '../ingest/list-rows.ts';
 import type { Organization } from '../orgs/index.ts';
 import { getMetric, listMetrics, type Formula, type MetricDef } from './catalog/index.ts';
 import { DIMENSIONS, findDimension, JOINS, type Join } from './dimensions.ts';
@@ -269,31 +271,7 @@ async function fetchComponents(
   schedule?: BusinessSchedule,
 ): Promise<Map<string, Components>> {
   const { metric } = item;
-  const joins = new Set<Join>();
-  const groupSelects: RawBuilder<unknown>[] = [];
-  for (const [i, id] of query.by.entries()) {
-    const dimension = findDimension(metric.entity, id);
-    if (!dimension) throw unknownDimension(metric, id);
-    dimension.joins.forEach((j) => joins.add(j));
-    const value = dimension.attribute
-      ? sql`${sql.raw(dimension.sql)} ->> ${dimension.attribute}`
-      : sql.raw(dimension.sql);
-    groupSelects.push(sql`${value} as ${sql.ref(`g${i}`)}`);
-    groupSelects.push(
-      sql`${dimension.name ? sql.raw(`min(${dimension.name})`) : sql`null`} as ${sql.ref(`g${i}_name`)}`,
-    );
-  }
-  const filters: RawBuilder<unknown>[] = [];
-  for (const [id, raw] of Object.entries(query.where)) {
-    const dimension = findDimension(metric.entity, id);
-    if (!dimension) throw unknownDimension(metric, id);
-    dimension.joins.forEach((j) => joins.add(j));
-    const values = (Array.isArray(raw) ? raw : raw.split(',')).map((v) => v.trim());
-    const value = dimension.attribute
-      ? sql`${sql.raw(dimension.sql)} ->> ${dimension.attribute}`
-      : sql.raw(dimension.sql);
-    filters.push(sql`${value} in (${sql.join(values)})`);
-  }
+  const { joins, groupSelects, filters } = dimensionSql(metric, query.by, query.where);
   const time = sql.raw(`e.${metric.time}`);
   if (metric.series) {
     // The series dimension comes first and is always grouped.
@@ -465,6 +443,35 @@ async function fetchComponents(
   return map;
 }
 
+/** Joins, group-by columns (g0, g0_name, ...) and filters of a query's dimensions. */
+function dimensionSql(metric: MetricDef, by: string[], where: Record<string, string | string[]>) {
+  const joins = new Set<Join>();
+  const groupSelects: RawBuilder<unknown>[] = [];
+  const valueOf = (id: string) => {
+    const dimension = findDimension(metric.entity, id);
+    if (!dimension) throw unknownDimension(metric, id);
+    dimension.joins.forEach((j) => joins.add(j));
+    return {
+      dimension,
+      value: dimension.attribute ? sql`${sql.raw(dimension.sql)} ->> ${dimension.attribute}` : sql.raw(dimension.sql),
+    };
+  };
+  for (const [i, id] of by.entries()) {
+    const { dimension, value } = valueOf(id);
+    groupSelects.push(sql`${value} as ${sql.ref(`g${i}`)}`);
+    groupSelects.push(
+      sql`${dimension.name ? sql.raw(`min(${dimension.name})`) : sql`null`} as ${sql.ref(`g${i}_name`)}`,
+    );
+  }
+  const filters: RawBuilder<unknown>[] = [];
+  for (const [id, raw] of Object.entries(where)) {
+    const { value } = valueOf(id);
+    const values = (Array.isArray(raw) ? raw : raw.split(',')).map((v) => v.trim());
+    filters.push(sql`${value} in (${sql.join(values)})`);
+  }
+  return { joins, groupSelects, filters };
+}
+
 function componentsSql(item: Prepared): RawBuilder<unknown> {
   const f = item.formula;
   switch (f.kind) {
@@ -559,4 +566,84 @@ function compareIds(a: Array<string | null>, b: Array<string | null>): number {
     if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
+}
+
+/** The rows behind a metric's value: its population in the range, with the filters of a query. */
+export const ZMetricRowsQuery = z
+  .object({
+    metric: z.string(),
+    from: ZDate,
+    to: ZDate,
+    where: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)])).default({}),
+    tz: z.string().refine(isTimeZone, 'is not an IANA time zone').optional(),
+    options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    business_hours: z.boolean().default(false),
+    limit: z.number().int().min(1).max(100_000).default(1000),
+  })
+  .refine((q) => q.from < q.to, { message: 'from must be before to (the range is [from, to))', path: ['to'] });
+export type MetricRowsQuery = z.input<typeof ZMetricRowsQuery>;
+
+export interface MetricRowsResult {
+  metric: string;
+  columns: string[];
+  rows: Array<Record<string, unknown>>;
+  truncated: boolean;
+}
+
+const ROW_TABLES: Partial<Record<MetricDef['entity'], EntityName>> = {
+  tickets: 'tickets',
+  survey_responses: 'survey_responses',
+  orders: 'orders',
+};
+
+export async function listMetricRows(db: Db, org: Organization, input: MetricRowsQuery): Promise<MetricRowsResult> {
+  const parsed = ZMetricRowsQuery.safeParse(input);
+  if (!parsed.success) {
+    throw badRequest(
+      'invalid-query',
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '),
+    );
+  }
+  const query = parsed.data;
+  const tz = query.tz ?? org.timezone;
+  const item = prepare(query.metric, query.options, query.business_hours);
+  const entityName = ROW_TABLES[item.metric.entity];
+  const f = item.formula;
+  if (!entityName || !['count', 'proportion', 'nps', 'mean', 'sum', 'distribution'].includes(f.kind)) {
+    throw badRequest(
+      'rows-not-available',
+      `${item.metric.id} is computed from states or other metrics, not from rows; list the underlying data with GET /api/v1/{entity}.`,
+    );
+  }
+  const entity = getEntity(entityName)!;
+  const { joins, filters } = dimensionSql(item.metric, [], query.where);
+  const explain: Array<[string, string]> = [];
+  if (item.metric.series) explain.push([item.metric.series.dimension, item.metric.series.sql]);
+  if (f.kind === 'proportion') explain.push(['counts_as_success', `(${f.success})`]);
+  if (f.kind === 'nps') explain.push(['promoter', 'e.score >= 9'], ['detractor', 'e.score <= 6']);
+  if (f.kind === 'mean' || f.kind === 'sum' || f.kind === 'distribution')
+    explain.push(['measured_value', `(${f.value})::float8`]);
+  const time = sql.raw(`e.${item.metric.time}`);
+  const from = instant(query.from, tz);
+  const to = instant(query.to, tz);
+  const joinText =
+    [...joins].map((j) => JOINS[j]).join(' ') + (item.metric.series ? ` ${item.metric.series.join}` : '');
+  const schedule = query.business_hours ? await getBusinessSchedule(db, org) : undefined;
+  const calendar =
+    item.businessHours && schedule ? await businessCalendarSql(db, org, item, schedule, from, to) : sql``;
+  const columns = [...rowColumns(entity), ...explain.map(([name]) => name)];
+  const result = await sql<Record<string, unknown>>`
+    select ${sql.join(rowColumns(entity).map((c) => sql.ref(`e.${c}`)))},
+      ${sql.join(explain.map(([name, expr]) => sql`${sql.raw(expr)} as ${sql.ref(name)}`))}
+    from ${sql.raw(TABLES[item.metric.entity])} e ${sql.raw(joinText)} ${calendar}
+    where e.org_id = ${org.id}::uuid and ${time} >= ${from}::timestamptz and ${time} < ${to}::timestamptz
+      and (${sql.raw(item.where)}) ${filters.length ? sql`and ${sql.join(filters, sql` and `)}` : sql``}
+    order by ${time}, e.id
+    limit ${query.limit + 1}`.execute(db.kysely);
+  return {
+    metric: item.metric.id,
+    columns,
+    rows: result.rows.slice(0, query.limit),
+    truncated: result.rows.length > query.limit,
+  };
 }

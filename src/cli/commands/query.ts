@@ -1,6 +1,8 @@
 import { badRequest } from '../../errors.ts';
 import { csvRow } from '../../export/csv.ts';
-import { queryMetrics, type MetricResult } from '../../metrics/index.ts';
+import fs from 'node:fs';
+import { writeXlsx } from '../../export/xlsx.ts';
+import { listMetricRows, queryMetrics, type MetricResult } from '../../metrics/index.ts';
 import { configFrom, databaseOptions, parseCommand, resolveOrganization, withDatabase, type Io } from '../context.ts';
 
 const help = `Usage: cxkpi query <metric>[,<metric>...] --from DATE --to DATE [options]
@@ -13,7 +15,8 @@ const help = `Usage: cxkpi query <metric>[,<metric>...] --from DATE --to DATE [o
   --compare previous|year                   add previous value, delta and significance
   --option METRIC.NAME=VALUE                metric option, e.g. first_response_time.aggregate=p90
   --business-hours                          durations in open hours only (cxkpi orgs hours)
-  --format table|json|csv                   output (default table)
+  --rows                                    list the rows behind the value (one metric)
+  --format table|json|csv|xlsx              output (default table); --out FILE writes a file
 
 The range is [from, to): --from 2026-01-01 --to 2027-01-01 is the year 2026.`;
 
@@ -29,7 +32,10 @@ export async function run(args: string[], io: Io): Promise<number> {
     compare: { type: 'string' },
     option: { type: 'string', multiple: true },
     'business-hours': { type: 'boolean' },
+    rows: { type: 'boolean' },
+    limit: { type: 'string' },
     format: { type: 'string' },
+    out: { type: 'string' },
   });
   if (values.help || positionals.length !== 1 || !values.from || !values.to) {
     io.out(help);
@@ -47,10 +53,43 @@ export async function run(args: string[], io: Io): Promise<number> {
     if (!match) throw badRequest('invalid-arguments', `--option ${item}: expected METRIC.NAME=VALUE.`);
     (options[match[1]!] ??= {})[match[2]!] = match[3]!;
   }
-  const format = values.format ?? 'table';
-  if (!['table', 'json', 'csv'].includes(format))
-    throw badRequest('invalid-arguments', '--format is table, json or csv.');
+  const format = values.format ?? (values.out?.endsWith('.xlsx') ? 'xlsx' : 'table');
+  if (!['table', 'json', 'csv', 'xlsx'].includes(format)) {
+    throw badRequest('invalid-arguments', '--format is table, json, csv or xlsx.');
+  }
+  if (format === 'xlsx' && !values.out) throw badRequest('invalid-arguments', '--format xlsx needs --out FILE.xlsx.');
   const config = configFrom(values);
+  if (values.rows) {
+    const metric = positionals[0]!;
+    if (metric.includes(',')) throw badRequest('invalid-arguments', '--rows lists the rows behind one metric.');
+    const result = await withDatabase(config, async (db) => {
+      const org = await resolveOrganization(db, config, values.org);
+      return listMetricRows(db, org, {
+        metric,
+        from: values.from!,
+        to: values.to!,
+        where,
+        ...(values.tz ? { tz: values.tz } : {}),
+        options: options[metric] ?? {},
+        business_hours: values['business-hours'] ?? false,
+        limit: values.limit ? Number(values.limit) : 1000,
+      });
+    });
+    if (format === 'xlsx') {
+      fs.writeFileSync(
+        values.out!,
+        await writeXlsx([{ name: result.metric, columns: result.columns, rows: result.rows }]),
+      );
+      io.out(`Wrote ${result.rows.length} rows to ${values.out}.`);
+    } else if (format === 'json') write(io, values.out, JSON.stringify(result));
+    else {
+      let text = csvRow(result.columns);
+      for (const row of result.rows) text += csvRow(result.columns.map((c) => row[c]));
+      write(io, values.out, text);
+    }
+    if (result.truncated) io.err(`Only the first ${result.rows.length} rows; raise --limit for more.`);
+    return 0;
+  }
   const result = await withDatabase(config, async (db) => {
     const org = await resolveOrganization(db, config, values.org);
     return queryMetrics(db, org, {
@@ -66,10 +105,31 @@ export async function run(args: string[], io: Io): Promise<number> {
       business_hours: values['business-hours'] ?? false,
     });
   });
-  if (format === 'json') io.out(JSON.stringify(result));
-  else if (format === 'csv') io.out(toCsv(result));
-  else io.out(toTable(result));
+  if (format === 'json') write(io, values.out, JSON.stringify(result));
+  else if (format === 'csv') write(io, values.out, toCsv(result));
+  else if (format === 'xlsx') {
+    const groups = groupKeys(result);
+    const columns = [
+      'metric',
+      'period',
+      ...groups,
+      'value',
+      'n',
+      'ci_low',
+      'ci_high',
+      'low_sample',
+      ...(result.meta.compare ? ['previous', 'delta', 'significant'] : []),
+    ];
+    const rows = result.rows.map((row) => ({ ...row, ...row.group }));
+    fs.writeFileSync(values.out!, await writeXlsx([{ name: 'KPIs', columns, rows }]));
+    io.out(`Wrote ${rows.length} rows to ${values.out}.`);
+  } else io.out(toTable(result));
   return 0;
+}
+
+function write(io: Io, file: string | undefined, text: string) {
+  if (file) fs.writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
+  else io.out(text);
 }
 
 const COLUMNS = [

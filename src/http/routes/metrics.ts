@@ -1,21 +1,56 @@
 import { Hono } from 'hono';
 import { badRequest } from '../../errors.ts';
-import { describeMetric, listMetrics, queryMetrics } from '../../metrics/index.ts';
+import { csvRow } from '../../export/csv.ts';
+import { writeXlsx } from '../../export/xlsx.ts';
+import { describeMetric, listMetricRows, listMetrics, queryMetrics } from '../../metrics/index.ts';
 import { requireKey, type AppDeps, type AppEnv } from '../app.ts';
 
 /** GET /api/v1/metrics (the catalog) and POST /api/v1/query (the same JSON as cxkpi query). */
 export function metricsRoutes(deps: AppDeps) {
-  return new Hono<AppEnv>()
-    .get('/api/v1/metrics', requireKey(deps, ['full', 'read']), (c) =>
-      c.json({ metrics: listMetrics().map(describeMetric) }),
-    )
-    .post('/api/v1/query', requireKey(deps, ['full', 'read']), async (c) => {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        throw badRequest('invalid-json', 'The body must be a JSON object: {"metrics": [...], "from": ..., "to": ...}.');
-      }
-      return c.json(await queryMetrics(deps.db, c.get('org'), body as never));
-    });
+  return (
+    new Hono<AppEnv>()
+      .get('/api/v1/metrics', requireKey(deps, ['full', 'read']), (c) =>
+        c.json({ metrics: listMetrics().map(describeMetric) }),
+      )
+      .post('/api/v1/query', requireKey(deps, ['full', 'read']), async (c) => {
+        let body: unknown;
+        try {
+          body = await c.req.json();
+        } catch {
+          throw badRequest(
+            'invalid-json',
+            'The body must be a JSON object: {"metrics": [...], "from": ..., "to": ...}.',
+          );
+        }
+        return c.json(await queryMetrics(deps.db, c.get('org'), body as never));
+      })
+      // The rows behind a value: body {metric, from, to, where, tz, options, business_hours, limit};
+      // ?format=csv for CSV, xlsx for a workbook.
+      .post('/api/v1/query/rows', requireKey(deps, ['full', 'read']), async (c) => {
+        let body: unknown;
+        try {
+          body = await c.req.json();
+        } catch {
+          throw badRequest('invalid-json', 'The body must be a JSON object: {"metric": ..., "from": ..., "to": ...}.');
+        }
+        const result = await listMetricRows(deps.db, c.get('org'), body as never);
+        const format = c.req.query('format') ?? 'json';
+        if (format === 'csv') {
+          let text = '\ufeff' + csvRow(result.columns);
+          for (const row of result.rows) text += csvRow(result.columns.map((column) => row[column]));
+          return c.body(text, 200, {
+            'content-type': 'text/csv; charset=utf-8',
+            'content-disposition': `attachment; filename="${result.metric}-rows.csv"`,
+          });
+        }
+        if (format === 'xlsx') {
+          const file = await writeXlsx([{ name: result.metric, columns: result.columns, rows: result.rows }]);
+          return c.body(new Uint8Array(file), 200, {
+            'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+            'content-disposition': `attachment; filename="${result.metric}-rows.xlsx"`,
+          });
+        }
+        return c.json(result);
+      })
+  );
 }
