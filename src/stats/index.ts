@@ -1,0 +1,22 @@
+export { incompleteBeta, logGamma, normalCdf, normalQuantile, studentCdf, studentQuantile } from './distributions.ts';
+export {
+  adjustedWaldInterval,
+  compareNps,
+  meanInterval,
+  npsInterval,
+  npsScore,
+  npsVariance,
+  percentile,
+  sampleSizeForMean,
+  sampleSizeForNps,
+  sampleSizeForProportion,
+  sampleVariance,
+  twoProportionTest,
+  waldInterval,
+  welchTest,
+  wilsonInterval,
+  type Interval,
+  type MeanComponents,
+  type NpsCounts,
+  type TestResult,
+} from './estimators.ts';
