@@ -7,7 +7,10 @@ import { after, describe, test } from 'node:test';
 import type { Db } from '../src/db/connect.ts';
 import { importRecords, type ImportOptions } from '../src/ingest/index.ts';
 import { getPreset } from '../src/ingest/presets.ts';
+import { queryMetrics, type MetricRow } from '../src/metrics/index.ts';
 import type { Organization } from '../src/orgs/index.ts';
+import { localToUtcMs } from '../src/calendar/zoned-time.ts';
+import { parse } from 'csv-parse/sync';
 import { createTestOrg, variants } from './helpers/databases.ts';
 
 // The public datasets of ../shared/datasets, converted by the scripts in examples/convert and
@@ -95,6 +98,65 @@ for (const variant of variants) {
         .where('customer_id', '=', '12347')
         .executeTakeFirstOrThrow();
       assert.ok(Math.abs(Number(stored.total) - expected) < 0.005, `${stored.total} vs ${expected}`);
+
+      // Order metrics per month against the raw invoice lines: an order is an invoice with a
+      // customer that is not a cancellation (C...); the file's times are UK local time.
+      const invoices = new Map<string, { customer: string; at: string }>();
+      const raw = parse(fs.readFileSync(path.join(datasets, 'online_retail_uci/online_retail_by_day_concat.csv')), {
+        columns: true,
+      }) as Array<Record<string, string>>;
+      for (const line of raw) {
+        const customer = line.CustomerID!.replace(/\.0$/, '');
+        if (!customer || line.InvoiceNo!.startsWith('C')) continue;
+        const at = line.InvoiceDate!.replace(' ', 'T');
+        const known = invoices.get(line.InvoiceNo!);
+        if (!known || at < known.at) invoices.set(line.InvoiceNo!, { customer, at });
+      }
+      const result = await queryMetrics(db, org, {
+        metrics: ['repeat_purchase_rate', 'purchase_frequency', 'active_customers', 'customer_churn_rate'],
+        from: '2011-01-01',
+        to: '2011-12-01',
+        grain: 'month',
+      });
+      const row = (metric: string, period: string) =>
+        result.rows.find((r) => r.metric === metric && r.period === period)!;
+      const londonMs = (local: string) => {
+        const [date, time = '00:00'] = local.split('T') as [string, string?];
+        const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+        const [hh, mm] = time.split(':').map(Number) as [number, number];
+        return localToUtcMs('Europe/London', y, m, d) + (hh * 60 + mm) * 60_000;
+      };
+      const windowMs = 365 * 86_400_000;
+      for (const period of ['2011-03-01', '2011-07-01', '2011-11-01']) {
+        const next = `2011-${String(Number(period.slice(5, 7)) + 1).padStart(2, '0')}-01`;
+        const perCustomer = new Map<string, number>();
+        for (const invoice of invoices.values())
+          if (invoice.at >= period && invoice.at < next)
+            perCustomer.set(invoice.customer, (perCustomer.get(invoice.customer) ?? 0) + 1);
+        const counts = [...perCustomer.values()];
+        const repeat = row('repeat_purchase_rate', period);
+        assert.equal(repeat.n, counts.length, period);
+        assert.ok(Math.abs(repeat.value! - counts.filter((c) => c >= 2).length / counts.length) < 1e-12);
+        const frequency = row('purchase_frequency', period).value!;
+        assert.ok(Math.abs(frequency - counts.reduce((a, b) => a + b, 0) / counts.length) < 1e-12);
+        // Active: an order within 365 days before the instant; churned: active at the start, not at the end.
+        const start = londonMs(period);
+        const end = londonMs(next);
+        const activeAt = (t: number) => {
+          const active = new Set<string>();
+          for (const invoice of invoices.values()) {
+            const at = londonMs(invoice.at);
+            if (at <= t && at + windowMs > t) active.add(invoice.customer);
+          }
+          return active;
+        };
+        const atStart = activeAt(start);
+        const atEnd = activeAt(end);
+        const churned = [...atStart].filter((c) => !atEnd.has(c)).length;
+        assert.equal(row('active_customers', period).value, atEnd.size, period);
+        assert.equal(row('customer_churn_rate', period).n, atStart.size, period);
+        assert.ok(Math.abs(row('customer_churn_rate', period).value! - churned / atStart.size) < 1e-12, period);
+      }
     });
 
     test('Telco: 7,043 subscriptions, 1,869 of them ended', async () => {
@@ -112,6 +174,42 @@ for (const variant of variants) {
         .where('ended_at', 'is not', null)
         .executeTakeFirstOrThrow();
       assert.equal(Number(ended.n), 1869);
+
+      // March 2018 (the snapshot's month) against the raw file: customers with tenure >= 1 month
+      // were active on 1 March; Churn = Yes left on the 31st. Churn by Contract, MRR, NRR.
+      const raw = parse(fs.readFileSync(path.join(datasets, 'telco_churn/Telco-Customer-Churn.csv')), {
+        columns: true,
+      }) as Array<Record<string, string>>;
+      const result = await queryMetrics(db, org, {
+        metrics: ['customer_churn_rate', 'mrr', 'net_revenue_retention', 'gross_revenue_retention', 'new_customers'],
+        from: '2018-03-01',
+        to: '2018-04-01',
+      });
+      const row = (metric: string) => result.rows.find((r: MetricRow) => r.metric === metric)!;
+      const atStart = raw.filter((r) => Number(r.tenure) >= 1);
+      const left = atStart.filter((r) => r.Churn === 'Yes');
+      assert.equal(row('customer_churn_rate').n, atStart.length);
+      assert.ok(Math.abs(row('customer_churn_rate').value! - left.length / atStart.length) < 1e-12);
+      assert.equal(row('new_customers').value, raw.length - atStart.length);
+      const charges = (rows: Array<Record<string, string>>) =>
+        rows.reduce((sum, r) => sum + Number(r.MonthlyCharges), 0);
+      const stayed = raw.filter((r) => r.Churn === 'No');
+      assert.ok(Math.abs(row('mrr').value! - charges(stayed)) < 1e-6);
+      const kept = charges(atStart.filter((r) => r.Churn === 'No')) / charges(atStart);
+      assert.ok(Math.abs(row('net_revenue_retention').value! - kept) < 1e-9);
+      assert.ok(Math.abs(row('gross_revenue_retention').value! - kept) < 1e-9);
+      const byContract = await queryMetrics(db, org, {
+        metrics: ['customer_churn_rate'],
+        from: '2018-03-01',
+        to: '2018-04-01',
+        by: ['segment'],
+      });
+      for (const contract of ['Month-to-month', 'One year', 'Two year']) {
+        const group = atStart.filter((r) => r.Contract === contract);
+        const found = byContract.rows.find((r) => r.group.segment === contract)!;
+        assert.equal(found.n, group.length, contract);
+        assert.ok(Math.abs(found.value! - group.filter((r) => r.Churn === 'Yes').length / group.length) < 1e-12);
+      }
     });
 
     test('Twitter support sample and ServiceNow log become tickets', async () => {

@@ -84,6 +84,8 @@ export interface MetricResult {
 
 interface Prepared {
   metric: MetricDef;
+  /** Every option of the metric, defaults filled in. */
+  options: Record<string, string | number | boolean>;
   where: string;
   formula: Formula;
   aggregate: 'median' | 'mean' | 'p90';
@@ -210,11 +212,86 @@ function prepare(id: string, options: Record<string, string | number | boolean>,
   }
   return {
     metric,
+    options: resolved,
     where: custom.where ?? metric.where,
     formula,
     aggregate: aggregate as Prepared['aggregate'],
     businessHours: businessHours && Boolean(metric.duration),
   };
+}
+
+/** A metric that another is computed from, with the options of the whole that it also has. */
+function preparePart(id: string, whole: Prepared): Prepared {
+  const known = new Set(getMetric(id)!.options?.map((o) => o.id));
+  return prepare(id, Object.fromEntries(Object.entries(whole.options).filter(([name]) => known.has(name))), false);
+}
+
+/** Which rows make customers active under the `activity` options (see ACTIVITY_OPTIONS). */
+async function activityBasis(db: Db, org: Organization, options: Record<string, string | number | boolean>) {
+  let activity = String(options.activity ?? 'auto');
+  if (!['auto', 'subscriptions', 'orders', 'either'].includes(activity)) {
+    throw badRequest('invalid-option', 'activity is auto, subscriptions, orders or either.');
+  }
+  const windowDays = Number(options.activity_window_days ?? 365);
+  if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 3660) {
+    throw badRequest('invalid-option', 'activity_window_days is a whole number of days from 1 to 3660.');
+  }
+  if (activity === 'auto') {
+    const any = await db.kysely
+      .selectFrom('subscription')
+      .select('id')
+      .where('org_id', '=', org.id)
+      .limit(1)
+      .executeTakeFirst();
+    activity = any ? 'subscriptions' : 'orders';
+  }
+  return {
+    subscriptions: activity !== 'orders',
+    orders: activity === 'orders' || activity === 'either',
+    windowDays,
+  };
+}
+
+/**
+ * CLV per period and group: ARPU x margin over the churn rate pooled across the period and the
+ * five before it (churned and start populations summed), or over the range for grain all.
+ */
+async function clvComponents(
+  db: Db,
+  org: Organization,
+  item: Prepared,
+  query: z.infer<typeof ZMetricQuery>,
+  tz: string,
+  from: string,
+  to: string,
+): Promise<Map<string, Components>> {
+  const margin = Number(item.options.gross_margin ?? 1);
+  if (!(margin > 0 && margin <= 1)) throw badRequest('invalid-option', 'clv: gross_margin is above 0 and at most 1.');
+  const churnFrom = query.grain === 'all' ? from : addPeriods(periodStart(from, query.grain), query.grain, -5);
+  const [arpu, churn] = await Promise.all([
+    fetchComponents(db, org, preparePart('arpu', item), query, tz, from, to),
+    fetchComponents(db, org, preparePart('customer_churn_rate', item), query, tz, churnFrom, to),
+  ]);
+  const map = new Map<string, Components>();
+  for (const [key, a] of arpu) {
+    const [period = null, ...ids] = JSON.parse(key) as Array<string | null>;
+    let churned = 0;
+    let start = 0;
+    for (let back = 0; back < (query.grain === 'all' ? 1 : 6); back++) {
+      const p = period === null ? null : addPeriods(period, query.grain as Exclude<Grain, 'all'>, -back);
+      const c = churn.get(JSON.stringify([p, ...ids]));
+      churned += Number(c?.churned ?? 0);
+      start += Number(c?.n_start ?? 0);
+    }
+    const arpuValue = estimate(getMetric('arpu')!.formula, 'median', a).value;
+    map.set(key, {
+      n: start,
+      s: arpuValue === null ? null : arpuValue * margin,
+      den: start === 0 ? null : churned / start,
+      group: a.group,
+    });
+  }
+  return map;
 }
 
 /** The range to compare with, and how a period of the result maps to its comparison period. */
@@ -290,7 +367,7 @@ async function fetchComponents(
   if (item.formula.kind === 'sum_of_metrics') {
     const parts = item.formula.parts;
     const maps = await Promise.all(
-      parts.map((id) => fetchComponents(db, org, prepare(id, {}, false), query, tz, from, to, schedule)),
+      parts.map((id) => fetchComponents(db, org, preparePart(id, item), query, tz, from, to, schedule)),
     );
     const map = new Map<string, Components>();
     for (const key of new Set(maps.flatMap((m) => [...m.keys()]))) {
@@ -336,7 +413,7 @@ async function fetchComponents(
     const { numerator, denominator } = item.formula;
     const [top, bottom] = await Promise.all(
       [numerator, denominator].map((id) =>
-        fetchComponents(db, org, prepare(id, {}, false), query, tz, from, to, schedule),
+        fetchComponents(db, org, preparePart(id, item), query, tz, from, to, schedule),
       ),
     );
     const formulaOf = (id: string) => getMetric(id)!.formula;
@@ -374,29 +451,70 @@ async function fetchComponents(
       start_at: instant(p.start, tz),
       end_at: instant(p.end, tz),
     }));
-    const activeAt = (at: string) =>
-      `exists (select 1 from subscription s where s.org_id = c.org_id and s.customer_id = c.customer_id ` +
-      `and s.started_at <= ${at} and (s.ended_at is null or s.ended_at > ${at}))`;
+    const { subscriptions, orders, windowDays } = await activityBasis(db, org, item.options);
+    // Activity spans [start_at, end_at): subscriptions, and each completed order for the window.
+    // A customer is active at t when a span contains t; only spans touching a period matter to it.
+    const on = (at: string) => `sp.start_at <= ${at} and sp.end_at > ${at}`;
     result = await sql<Record<string, unknown>>`
+      with spans as (
+        select s.customer_id, s.started_at as start_at, coalesce(s.ended_at, 'infinity') as end_at,
+          s.mrr_reporting::float8 as mrr
+        from subscription s where s.org_id = ${org.id}::uuid and ${subscriptions}
+        union all
+        select o.customer_id, o.ordered_at, o.ordered_at + make_interval(days => ${windowDays}), 0
+        from customer_order o where o.org_id = ${org.id}::uuid and o.status = 'completed' and ${orders}
+      ), firsts as (
+        select ${org.id}::uuid as org_id, customer_id, min(start_at) as first_start from spans group by customer_id
+      ), state as (
+        select p.period, p.start_at, p.end_at, sp.customer_id,
+          bool_or(${sql.raw(on('p.start_at'))}) as active_start, bool_or(${sql.raw(on('p.end_at'))}) as active_end,
+          coalesce(sum(sp.mrr) filter (where ${sql.raw(on('p.start_at'))}), 0) as mrr_start,
+          coalesce(sum(sp.mrr) filter (where ${sql.raw(on('p.end_at'))}), 0) as mrr_end
+        from json_to_recordset(${JSON.stringify(periods)}::json) as p(period text, start_at timestamptz, end_at timestamptz)
+        join spans sp on sp.start_at <= p.end_at and sp.end_at > p.start_at
+        group by p.period, p.start_at, p.end_at, sp.customer_id
+      )
       select p.period, ${groupSql}
-        count(*) filter (where x.active_start) as n_start,
-        count(*) filter (where x.active_end) as n_end,
-        count(*) filter (where x.active_start and not x.active_end) as churned,
+        count(*) filter (where p.active_start) as n_start,
+        count(*) filter (where p.active_end) as n_end,
+        count(*) filter (where p.active_start and not p.active_end) as churned,
         count(*) filter (where c.first_start >= p.start_at and c.first_start < p.end_at) as new,
-        coalesce(sum(x.mrr_end), 0)::float8 as mrr_end
-      from json_to_recordset(${JSON.stringify(periods)}::json) as p(period text, start_at timestamptz, end_at timestamptz)
-      cross join (
-        select s.org_id, s.customer_id, min(s.started_at) as first_start from subscription s
-        where s.org_id = ${org.id}::uuid group by s.org_id, s.customer_id
-      ) c
+        count(*) filter (where c.first_start > p.start_at and c.first_start < p.end_at) as joined,
+        count(*) filter (where c.first_start > p.start_at and c.first_start < p.end_at and not p.active_end) as joined_churned,
+        sum(p.mrr_end) as mrr_end,
+        count(*) filter (where p.mrr_start > 0) as n_mrr_start,
+        sum(p.mrr_start) as mrr_start,
+        coalesce(sum(p.mrr_end) filter (where p.mrr_start > 0), 0) as mrr_kept,
+        coalesce(sum(least(p.mrr_end, p.mrr_start)) filter (where p.mrr_start > 0), 0) as mrr_kept_capped
+      from state p
+      join firsts c on c.customer_id = p.customer_id
       left join customer e on e.org_id = c.org_id and e.id = c.customer_id
-      cross join lateral (
-        select ${sql.raw(activeAt('p.start_at'))} as active_start, ${sql.raw(activeAt('p.end_at'))} as active_end,
-          (select sum(s.mrr_reporting) from subscription s where s.org_id = c.org_id and s.customer_id = c.customer_id
-            and s.started_at <= p.end_at and (s.ended_at is null or s.ended_at > p.end_at)) as mrr_end
-      ) x
-      where c.first_start < p.end_at ${filterSql}
+      where true ${filterSql}
       group by ${sql.join(groupBy)}`.execute(db.kysely);
+  } else if (item.formula.kind === 'orders_per_customer') {
+    // Orders counted per customer first, then customers per period and group.
+    const period =
+      query.grain === 'all' ? sql`null::text` : sql`date_trunc(${query.grain}, ${time} at time zone ${tz})::date::text`;
+    const outerGroups = query.by.flatMap((_, i) => [
+      sql`t.${sql.ref(`g${i}`)}`,
+      sql`min(t.${sql.ref(`g${i}_name`)}) as ${sql.ref(`g${i}_name`)}`,
+    ]);
+    const innerGroupBy = [sql`1`, sql`e.customer_id`, ...query.by.map((_, i) => sql.ref(`g${i}`))];
+    result = await sql<Record<string, unknown>>`
+      select t.period, ${outerGroups.length ? sql`${sql.join(outerGroups)},` : sql``}
+        count(*) as n, count(*) filter (where t.orders >= 2) as k,
+        sum(t.orders)::float8 as s, sum(t.orders::float8 * t.orders) as ss
+      from (
+        select ${period} as period, ${groupSql} count(*) as orders
+        from customer_order e ${joinSql}
+        where e.org_id = ${org.id}::uuid
+          and ${time} >= ${instant(from, tz)}::timestamptz and ${time} < ${instant(to, tz)}::timestamptz
+          and (${sql.raw(item.where)}) ${filterSql}
+        group by ${sql.join(innerGroupBy)}
+      ) t
+      group by ${sql.join([sql`1`, ...query.by.map((_, i) => sql`t.${sql.ref(`g${i}`)}`)])}`.execute(db.kysely);
+  } else if (item.formula.kind === 'clv') {
+    return clvComponents(db, org, item, query, tz, from, to);
   } else if (item.formula.kind === 'open_at_end') {
     // A state at each period's end: each period is a row joined to what was open at its end.
     const rows = periodBounds(query.grain, from, to).map((p) => ({ period: p.period, end_at: instant(p.end, tz) }));
@@ -482,6 +600,8 @@ function componentsSql(item: Prepared): RawBuilder<unknown> {
     case 'ratio_of_metrics':
     case 'prorated_mrr':
     case 'sum_of_metrics':
+    case 'orders_per_customer':
+    case 'clv':
       return sql`count(*) as n`;
     case 'sum':
       return sql.raw(`count(${f.value}) as n, sum(${f.value})::float8 as s`);
@@ -609,7 +729,10 @@ export async function listMetricRows(db: Db, org: Organization, input: MetricRow
   const item = prepare(query.metric, query.options, query.business_hours);
   const entityName = ROW_TABLES[item.metric.entity];
   const f = item.formula;
-  if (!entityName || !['count', 'proportion', 'nps', 'mean', 'sum', 'distribution'].includes(f.kind)) {
+  if (
+    !entityName ||
+    !['count', 'proportion', 'nps', 'mean', 'sum', 'distribution', 'orders_per_customer'].includes(f.kind)
+  ) {
     throw badRequest(
       'rows-not-available',
       `${item.metric.id} is computed from states or other metrics, not from rows; list the underlying data with GET /api/v1/{entity}.`,

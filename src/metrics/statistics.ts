@@ -36,7 +36,13 @@ const npsCounts = (c: Components): NpsCounts => ({
 const meanComponents = (c: Components): MeanComponents => ({ n: num(c.n), sum: num(c.s), sumOfSquares: num(c.ss) });
 
 export function estimate(formula: Formula, aggregate: string, c: Components | undefined): Estimate {
-  if (formula.kind === 'customer_state') return customerEstimate(formula.measure, c);
+  if (formula.kind === 'customer_state') return customerEstimate(formula, c);
+  if (formula.kind === 'orders_per_customer')
+    return estimate(
+      { kind: formula.measure === 'repeat' ? 'proportion' : 'mean', success: '', value: '' },
+      aggregate,
+      c,
+    );
   const n = num(c?.n);
   if (!c || n === 0) return NONE;
   switch (formula.kind) {
@@ -49,6 +55,7 @@ export function estimate(formula: Formula, aggregate: string, c: Components | un
     case 'sum_of_metrics':
       return { value: num(c.s), n, low: null, high: null };
     case 'ratio_of_metrics':
+    case 'clv':
       return { value: num(c.den) === 0 ? null : num(c.s) / num(c.den), n, low: null, high: null };
     case 'proportion': {
       const interval = wilsonInterval(num(c.k), n);
@@ -69,10 +76,20 @@ export function estimate(formula: Formula, aggregate: string, c: Components | un
   }
 }
 
-function customerEstimate(measure: string, c: Components | undefined): Estimate {
+/**
+ * Start population and churned customers; with `withNew`, also the customers who joined after
+ * the start instant (a customer starting exactly at it is already in the start population).
+ */
+function churnCounts(formula: Extract<Formula, { kind: 'customer_state' }>, c: Components) {
+  return formula.withNew
+    ? { start: num(c.n_start) + num(c.joined), churned: num(c.churned) + num(c.joined_churned) }
+    : { start: num(c.n_start), churned: num(c.churned) };
+}
+
+function customerEstimate(formula: Extract<Formula, { kind: 'customer_state' }>, c: Components | undefined): Estimate {
   if (!c) return NONE;
-  const start = num(c.n_start);
-  const churned = num(c.churned);
+  const { measure } = formula;
+  const { start, churned } = churnCounts(formula, c);
   switch (measure) {
     case 'active_end':
       return { value: num(c.n_end), n: num(c.n_end), low: null, high: null };
@@ -84,6 +101,13 @@ function customerEstimate(measure: string, c: Components | undefined): Estimate 
       return { value: churned, n: start, low: null, high: null };
     case 'mrr':
       return { value: num(c.mrr_end), n: num(c.n_end), low: null, high: null };
+    case 'net_revenue_retention':
+    case 'gross_revenue_retention': {
+      const n = num(c.n_mrr_start);
+      if (n === 0 || num(c.mrr_start) === 0) return { ...NONE, n };
+      const kept = measure === 'net_revenue_retention' ? num(c.mrr_kept) : num(c.mrr_kept_capped);
+      return { value: kept / num(c.mrr_start), n, low: null, high: null };
+    }
     default: {
       if (start === 0) return NONE;
       const kept = measure === 'retention_rate' ? start - churned : churned;
@@ -101,6 +125,10 @@ export function compareComponents(
   b: Components | undefined,
 ): boolean | null {
   if (!a || !b) return null;
+  if (formula.kind === 'orders_per_customer') {
+    const as = formula.measure === 'repeat' ? 'proportion' : 'mean';
+    return compareComponents({ kind: as, success: '', value: '' }, aggregate, a, b);
+  }
   switch (formula.kind) {
     case 'proportion':
       return twoProportionTest(num(a.k), num(a.n), num(b.k), num(b.n))?.significant ?? null;
@@ -112,7 +140,9 @@ export function compareComponents(
       return welchTest(meanComponents(a), meanComponents(b))?.significant ?? null;
     case 'customer_state': {
       if (!['churn_rate', 'retention_rate'].includes(formula.measure)) return null;
-      return twoProportionTest(num(a.churned), num(a.n_start), num(b.churned), num(b.n_start))?.significant ?? null;
+      const x = churnCounts(formula, a);
+      const y = churnCounts(formula, b);
+      return twoProportionTest(x.churned, x.start, y.churned, y.start)?.significant ?? null;
     }
     default:
       return null;

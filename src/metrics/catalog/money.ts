@@ -1,3 +1,4 @@
+import { ACTIVITY_OPTIONS } from './customers.ts';
 import type { MetricDef } from './types.ts';
 
 export const moneyMetrics: MetricDef[] = [
@@ -76,6 +77,78 @@ export const moneyMetrics: MetricDef[] = [
     formula: { kind: 'ratio_of_metrics', numerator: 'revenue', denominator: 'average_active_customers' },
     minSample: 0,
     uncertainty: 'none',
+    options: ACTIVITY_OPTIONS,
+  },
+  {
+    id: 'clv',
+    names: {
+      en: 'Customer lifetime value (CLV)',
+      ru: 'Пожизненная ценность клиента (CLV)',
+      lt: 'Kliento gyvavimo vertė (CLV)',
+    },
+    description:
+      'arpu x gross margin / customer churn rate, the churn pooled over the trailing six periods of the grain (churned / ' +
+      'active at start, summed over the six); with grain all, over the range. Empty when nobody churned. ' +
+      'Per period of the grain: monthly ARPU over monthly churn.',
+    unit: 'money',
+    direction: 'higher_is_better',
+    entity: 'customers',
+    time: 'as arpu and customer_churn_rate',
+    population: 'as arpu and customer_churn_rate',
+    where: 'true',
+    formula: { kind: 'clv' },
+    minSample: 30,
+    uncertainty: 'none',
+    options: [
+      { id: 'gross_margin', description: 'Gross margin applied to revenue (0 to 1).', default: 1 },
+      ...ACTIVITY_OPTIONS,
+    ],
+  },
+  {
+    id: 'ltv_cac_ratio',
+    names: { en: 'LTV to CAC ratio', ru: 'Отношение LTV к CAC', lt: 'LTV ir CAC santykis' },
+    description: 'clv / cac in the same period and group (a common target: 3 or more).',
+    unit: 'number',
+    direction: 'higher_is_better',
+    entity: 'customers',
+    time: 'as its parts',
+    population: 'as clv and cac',
+    where: 'true',
+    formula: { kind: 'ratio_of_metrics', numerator: 'clv', denominator: 'cac' },
+    minSample: 0,
+    uncertainty: 'none',
+    options: [
+      { id: 'gross_margin', description: 'Gross margin applied to revenue in clv (0 to 1).', default: 1 },
+      ...ACTIVITY_OPTIONS,
+    ],
+  },
+  {
+    id: 'repeat_purchase_rate',
+    names: { en: 'Repeat purchase rate', ru: 'Доля повторных покупок', lt: 'Pakartotinių pirkimų dalis' },
+    description: 'Customers with two or more completed orders in the period / customers with at least one.',
+    unit: 'ratio',
+    direction: 'higher_is_better',
+    entity: 'orders',
+    time: 'ordered_at',
+    population: 'customers with a completed order in the period',
+    where: "e.status = 'completed'",
+    formula: { kind: 'orders_per_customer', measure: 'repeat' },
+    minSample: 30,
+    uncertainty: 'wilson',
+  },
+  {
+    id: 'purchase_frequency',
+    names: { en: 'Purchase frequency', ru: 'Частота покупок', lt: 'Pirkimų dažnis' },
+    description: 'Completed orders / customers with a completed order in the period.',
+    unit: 'number',
+    direction: 'higher_is_better',
+    entity: 'orders',
+    time: 'ordered_at',
+    population: 'customers with a completed order in the period',
+    where: "e.status = 'completed'",
+    formula: { kind: 'orders_per_customer', measure: 'frequency' },
+    minSample: 30,
+    uncertainty: 't-mean',
   },
   {
     id: 'support_cost',
@@ -155,5 +228,6 @@ export const moneyMetrics: MetricDef[] = [
     formula: { kind: 'ratio_of_metrics', numerator: 'acquisition_cost', denominator: 'new_customers' },
     minSample: 0,
     uncertainty: 'none',
+    options: ACTIVITY_OPTIONS,
   },
 ];

@@ -25,13 +25,32 @@ export type Formula =
   /** Rows open at the end of each period: started (`time`) before it, not `until` by then. */
   | { kind: 'open_at_end'; until: string }
   /**
-   * Customers by their subscriptions, at each period's start and end instant. A customer is
-   * active at t when a subscription has started_at <= t < ended_at (or no end).
+   * Customers by their activity at each period's start and end instant. A customer is active at
+   * t when a subscription has started_at <= t < ended_at (or no end), or (order businesses) a
+   * completed order was placed in the activity window before t; see the `activity` option.
    */
   | {
       kind: 'customer_state';
-      measure: 'active_end' | 'average_active' | 'new' | 'churned' | 'churn_rate' | 'retention_rate' | 'mrr';
+      measure:
+        | 'active_end'
+        | 'average_active'
+        | 'new'
+        | 'churned'
+        | 'churn_rate'
+        | 'retention_rate'
+        | 'mrr'
+        | 'net_revenue_retention'
+        | 'gross_revenue_retention';
+      /** Churn: also count customers who start and leave within the period (denominator start + new). */
+      withNew?: boolean;
     }
+  /**
+   * Completed orders counted per ordering customer and period: the share of customers with two
+   * or more (`repeat`, Wilson interval) or the mean number per customer (`frequency`, t interval).
+   */
+  | { kind: 'orders_per_customer'; measure: 'repeat' | 'frequency' }
+  /** ARPU x gross margin / churn rate pooled over the trailing six periods (this one included). */
+  | { kind: 'clv' }
   /** Subscription MRR earned in the period: each calendar month it is active for pays its MRR pro rata. */
   | { kind: 'prorated_mrr' }
   /** The sum of other metrics' values, per period and group. */
