@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { periodStart } from '../src/calendar/periods.ts';
-import { businessSecondsBetween, DEFAULT_SCHEDULE } from '../src/calendar/business-hours.ts';
+import { businessSecondsBetween, DEFAULT_SCHEDULE, parseBusinessSchedule } from '../src/calendar/business-hours.ts';
 import { localDate } from '../src/calendar/zoned-time.ts';
 import { loadDemo } from '../src/cli/commands/demo.ts';
 import type { Io } from '../src/cli/context.ts';
@@ -9,6 +9,7 @@ import { generateDemo } from '../src/demo/index.ts';
 import ExcelJS from 'exceljs';
 import { writeXlsx } from '../src/export/xlsx.ts';
 import { listMetricRows, queryMetrics, type MetricRow } from '../src/metrics/index.ts';
+import { getBusinessHours, setBusinessHours } from '../src/orgs/index.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
 
 // Metric values on the demo data, checked against computations written independently here in
@@ -137,6 +138,44 @@ for (const variant of variants) {
         to: '2026-04-01',
       });
       assert.ok(calendar.rows[0]!.value! > rows.get('first_response_time')!.value!, 'nights and weekends do not count');
+    });
+
+    test("a team with its own business hours has its tickets' durations counted in them", async () => {
+      const late = {
+        timezone: 'Asia/Tokyo',
+        week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat'].map((d) => [d, [['08:00', '20:00']]])),
+        holidays: ['2026-03-20'],
+      };
+      const organization = { ...DEFAULT_SCHEDULE, timezone: TZ };
+      await setBusinessHours(db.kysely, org, late, 'team-technical');
+      try {
+        const result = await query({
+          metrics: ['first_response_time'],
+          grain: 'all',
+          by: ['team'],
+          from: '2026-03-01',
+          to: '2026-04-01',
+          business_hours: true,
+        });
+        for (const row of result.rows) {
+          const schedule = row.group.team === 'team-technical' ? parseBusinessSchedule(late) : organization;
+          const seconds = (data.tickets as Rec[])
+            .filter(
+              (t) =>
+                t.team_id === row.group.team &&
+                t.first_response_at &&
+                !t.first_response_by_bot &&
+                month(t.first_response_at) === '2026-03-01',
+            )
+            .map((t) => businessSecondsBetween(schedule, Date.parse(t.created_at), Date.parse(t.first_response_at)));
+          assert.equal(row.n, seconds.length, String(row.group.team));
+          assert.ok(Math.abs(row.value! - percentile7(seconds, 0.5)) < 1, `${row.group.team}`);
+        }
+        await assert.rejects(setBusinessHours(db.kysely, org, late, 'no-such-team'), /no team "no-such-team"/);
+      } finally {
+        await setBusinessHours(db.kysely, org, null, 'team-technical');
+      }
+      assert.deepEqual((await getBusinessHours(db.kysely, org)).teams, {});
     });
 
     test('tickets created per ISO week, and empty periods are null', async () => {

@@ -10,19 +10,14 @@ import {
   periodStart,
   type Grain,
 } from '../calendar/periods.ts';
-import {
-  cumulativeOpenSeconds,
-  DEFAULT_SCHEDULE,
-  parseBusinessSchedule,
-  type BusinessSchedule,
-} from '../calendar/business-hours.ts';
+import { cumulativeOpenSeconds } from '../calendar/business-hours.ts';
 import { localToUtcMs } from '../calendar/zoned-time.ts';
 import { isTimeZone } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { badRequest } from '../errors.ts';
 import { getEntity, type EntityName } from '../ingest/index.ts';
 import { rowColumns } from '../ingest/list-rows.ts';
-import type { Organization } from '../orgs/index.ts';
+import { getBusinessHours, type BusinessHours, type Organization } from '../orgs/index.ts';
 import { getMetric, listMetrics, type Formula, type MetricDef } from './catalog/index.ts';
 import { DIMENSIONS, findDimension, JOINS, type Join } from './dimensions.ts';
 import { compareComponents, estimate, type Components } from './statistics.ts';
@@ -106,19 +101,15 @@ function openSecondsUntil(t: string): string {
   );
 }
 
-/** The organization's business hours (settings.business_hours), else Mon-Fri 09:00-17:00 in its zone. */
-async function getBusinessSchedule(db: Db, org: Organization): Promise<BusinessSchedule> {
-  const row = await db.kysely.selectFrom('organization').select('settings').where('id', '=', org.id).executeTakeFirst();
-  const stored = (row?.settings as { business_hours?: unknown } | undefined)?.business_hours;
-  return stored ? parseBusinessSchedule(stored) : { ...DEFAULT_SCHEDULE, timezone: org.timezone };
-}
-
-/** The calendar table as arrays for `bh`, covering every open interval that can matter. */
+/**
+ * The business calendars as arrays for `bh`, covering every open interval that can matter: one
+ * row per team with its own schedule and one (team '') for everyone else, joined by the row's team.
+ */
 async function businessCalendarSql(
   db: Db,
   org: Organization,
   item: Prepared,
-  schedule: BusinessSchedule,
+  hours: BusinessHours,
   fromInstant: string,
   toInstant: string,
 ): Promise<RawBuilder<unknown>> {
@@ -130,15 +121,23 @@ async function businessCalendarSql(
     db.kysely,
   );
   const first = earliest.rows[0]?.first ?? new Date(fromInstant);
-  const rows = cumulativeOpenSeconds(
-    schedule,
-    new Date(first.getTime() - 86_400_000),
-    new Date(Date.parse(toInstant) + 86_400_000),
-  );
-  const list = (values: number[]) => `{${values.join(',')}}`;
-  return sql`cross join (select ${list(rows.map((r) => r.start.getTime() / 1000))}::float8[] as starts,
-    ${list(rows.map((r) => r.end.getTime() / 1000))}::float8[] as ends,
-    ${list(rows.map((r) => r.cumulative_before))}::float8[] as before) bh`;
+  const teams = Object.keys(hours.teams);
+  const calendars = [['', hours.organization] as const, ...Object.entries(hours.teams)].map(([team, schedule]) => {
+    const rows = cumulativeOpenSeconds(
+      schedule,
+      new Date(first.getTime() - 86_400_000),
+      new Date(Date.parse(toInstant) + 86_400_000),
+    );
+    return {
+      team,
+      starts: rows.map((r) => r.start.getTime() / 1000),
+      ends: rows.map((r) => r.end.getTime() / 1000),
+      before: rows.map((r) => r.cumulative_before),
+    };
+  });
+  const teamOf = teams.length ? sql`case when e.team_id = any(${teams}::text[]) then e.team_id else '' end` : sql`''`;
+  return sql`join (select * from json_to_recordset(${JSON.stringify(calendars)}::json)
+    as x(team text, starts float8[], ends float8[], before float8[])) bh on bh.team = ${teamOf}`;
 }
 
 export async function queryMetrics(db: Db, org: Organization, input: MetricQuery): Promise<MetricResult> {
@@ -152,7 +151,7 @@ export async function queryMetrics(db: Db, org: Organization, input: MetricQuery
   const query = parsed.data;
   const tz = query.tz ?? org.timezone;
   const prepared = query.metrics.map((id) => prepare(id, query.options[id] ?? {}, query.business_hours));
-  const schedule = query.business_hours ? await getBusinessSchedule(db, org) : undefined;
+  const schedule = query.business_hours ? await getBusinessHours(db.kysely, org) : undefined;
   const rows: MetricRow[] = [];
   for (const item of prepared) {
     const current = await fetchComponents(db, org, item, query, tz, query.from, query.to, schedule);
@@ -345,7 +344,7 @@ async function fetchComponents(
   tz: string,
   from: string,
   to: string,
-  schedule?: BusinessSchedule,
+  schedule?: BusinessHours,
 ): Promise<Map<string, Components>> {
   const { metric } = item;
   const { joins, groupSelects, filters } = dimensionSql(metric, query.by, query.where);
@@ -751,7 +750,7 @@ export async function listMetricRows(db: Db, org: Organization, input: MetricRow
   const to = instant(query.to, tz);
   const joinText =
     [...joins].map((j) => JOINS[j]).join(' ') + (item.metric.series ? ` ${item.metric.series.join}` : '');
-  const schedule = query.business_hours ? await getBusinessSchedule(db, org) : undefined;
+  const schedule = query.business_hours ? await getBusinessHours(db.kysely, org) : undefined;
   const calendar =
     item.businessHours && schedule ? await businessCalendarSql(db, org, item, schedule, from, to) : sql``;
   const columns = [...rowColumns(entity), ...explain.map(([name]) => name)];

@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { DEFAULT_SCHEDULE, parseBusinessSchedule, type BusinessSchedule } from '../calendar/business-hours.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { notFound } from '../errors.ts';
@@ -99,4 +100,65 @@ export async function deleteOrganizationData(db: Kysely<Database>, orgId: string
     for (const table of DATA_TABLES) await trx.deleteFrom(table).where('org_id', '=', orgId).execute();
     await trx.deleteFrom('import_run').where('org_id', '=', orgId).execute();
   });
+}
+
+/**
+ * Business hours of an organization: its own schedule (default Monday-Friday 09:00-17:00 in its
+ * time zone) and optional schedules of teams, which time metrics of those teams' tickets use.
+ * Stored in organization.settings as `business_hours` and `team_business_hours` (team id -> schedule).
+ */
+export interface BusinessHours {
+  organization: BusinessSchedule;
+  /** True when the organization has not set its schedule. */
+  isDefault: boolean;
+  teams: Record<string, BusinessSchedule>;
+}
+
+export async function getBusinessHours(db: Kysely<Database>, org: Organization): Promise<BusinessHours> {
+  const row = await db.selectFrom('organization').select('settings').where('id', '=', org.id).executeTakeFirst();
+  const settings = (row?.settings ?? {}) as { business_hours?: unknown; team_business_hours?: Record<string, unknown> };
+  const teams = Object.fromEntries(
+    Object.entries(settings.team_business_hours ?? {}).map(([team, schedule]) => [
+      team,
+      parseBusinessSchedule(schedule),
+    ]),
+  );
+  return settings.business_hours
+    ? { organization: parseBusinessSchedule(settings.business_hours), isDefault: false, teams }
+    : { organization: { ...DEFAULT_SCHEDULE, timezone: org.timezone }, isDefault: true, teams };
+}
+
+/**
+ * Sets the organization's schedule, or a team's (`team` given; `schedule` null removes the team's
+ * own schedule so the team follows the organization's again). Validates before storing.
+ */
+export async function setBusinessHours(
+  db: Kysely<Database>,
+  org: Organization,
+  schedule: unknown,
+  team?: string,
+): Promise<void> {
+  if (team === undefined) {
+    const parsed = parseBusinessSchedule(schedule);
+    await sql`update organization set settings = jsonb_set(settings, '{business_hours}', ${JSON.stringify(parsed)}::jsonb)
+      where id = ${org.id}::uuid`.execute(db);
+    return;
+  }
+  const known = await db
+    .selectFrom('team')
+    .select('id')
+    .where('org_id', '=', org.id)
+    .where('id', '=', team)
+    .executeTakeFirst();
+  if (!known) throw notFound('unknown-team', `There is no team "${team}" in ${org.slug}; import it first.`);
+  if (schedule === null) {
+    await sql`update organization set settings = settings #- ${`{team_business_hours,${team}}`}::text[]
+      where id = ${org.id}::uuid`.execute(db);
+    return;
+  }
+  const parsed = parseBusinessSchedule(schedule);
+  await sql`update organization set settings = jsonb_set(
+      jsonb_set(settings, '{team_business_hours}', coalesce(settings->'team_business_hours', '{}'::jsonb)),
+      array['team_business_hours', ${team}], ${JSON.stringify(parsed)}::jsonb)
+    where id = ${org.id}::uuid`.execute(db);
 }

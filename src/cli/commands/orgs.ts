@@ -1,15 +1,22 @@
-import { sql } from 'kysely';
-import { DEFAULT_SCHEDULE, parseBusinessSchedule } from '../../calendar/business-hours.ts';
 import { isTimeZone } from '../../config.ts';
 import { badRequest } from '../../errors.ts';
-import { createOrganization, findOrganizationBySlug, listOrganizations } from '../../orgs/index.ts';
+import {
+  createOrganization,
+  findOrganizationBySlug,
+  getBusinessHours,
+  listOrganizations,
+  setBusinessHours,
+} from '../../orgs/index.ts';
 import { configFrom, databaseOptions, parseCommand, resolveOrganization, withDatabase, type Io } from '../context.ts';
 
 const help = `Usage:
   cxkpi orgs create <slug> [--name NAME] [--timezone Europe/Vilnius] [--currency EUR] [--language en|ru|lt]
   cxkpi orgs list
-  cxkpi orgs hours [<slug>] [--set JSON]   show or set business hours, e.g.
+  cxkpi orgs hours [<slug>] [--team ID] [--set JSON | --clear]
+      show or set business hours of the organization or of one team, e.g.
       --set '{"timezone":"Europe/Vilnius","week":{"mon":[["09:00","17:00"]],"tue":[["09:00","17:00"]]},"holidays":["2026-12-24"]}'
+      A team with its own schedule (a night shift, another country) has its tickets' business-hours
+      durations counted in it; --clear makes the team follow the organization's again.
 
 Organizations keep their data apart; commands choose one with --org SLUG. The time zone reads
 timestamps without an offset and places records in days and months; the currency is the one all
@@ -23,6 +30,8 @@ export async function run(args: string[], io: Io): Promise<number> {
     currency: { type: 'string' },
     language: { type: 'string' },
     set: { type: 'string' },
+    team: { type: 'string' },
+    clear: { type: 'boolean' },
   });
   const [action, slug] = positionals;
   if (values.help || !action) return (io.out(help), values.help ? 0 : 2);
@@ -36,25 +45,28 @@ export async function run(args: string[], io: Io): Promise<number> {
     }
     if (action === 'hours') {
       const org = await resolveOrganization(db, config, slug ?? values.org);
-      if (values.set) {
-        let input: unknown;
-        try {
-          input = JSON.parse(values.set);
-        } catch {
-          throw badRequest('invalid-json', '--set must be a JSON object.');
-        }
-        const schedule = parseBusinessSchedule(input);
-        await sql`update organization set settings = jsonb_set(settings, '{business_hours}', ${JSON.stringify(schedule)}::jsonb)
-          where id = ${org.id}::uuid`.execute(db.kysely);
-        io.out(`Business hours of ${org.slug} set.`);
+      if (values.set !== undefined || values.clear) {
+        let input: unknown = null;
+        if (!values.clear) {
+          try {
+            input = JSON.parse(values.set!);
+          } catch {
+            throw badRequest('invalid-json', '--set must be a JSON object.');
+          }
+        } else if (!values.team)
+          throw badRequest('invalid-arguments', '--clear removes a team schedule: add --team ID.');
+        await setBusinessHours(db.kysely, org, input, values.team);
+        io.out(
+          values.team
+            ? `Business hours of team ${values.team} ${values.clear ? 'removed: it follows the organization' : 'set'}.`
+            : `Business hours of ${org.slug} set.`,
+        );
       }
-      const row = await db.kysely
-        .selectFrom('organization')
-        .select('settings')
-        .where('id', '=', org.id)
-        .executeTakeFirstOrThrow();
-      const stored = (row.settings as { business_hours?: unknown }).business_hours;
-      io.out(JSON.stringify(stored ?? { ...DEFAULT_SCHEDULE, timezone: org.timezone, note: 'default' }, null, 2));
+      const hours = await getBusinessHours(db.kysely, org);
+      const shown = values.team
+        ? (hours.teams[values.team] ?? { ...hours.organization, note: "the organization's schedule" })
+        : { ...hours.organization, ...(hours.isDefault ? { note: 'default' } : {}), teams: hours.teams };
+      io.out(JSON.stringify(shown, null, 2));
       return 0;
     }
     if (action === 'create' && slug) {
