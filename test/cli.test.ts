@@ -113,6 +113,26 @@ test('cxkpi orgs create gives an organization its own time zone and currency for
     io = capture();
     assert.equal(await main(['import', 'orders', file, '--org', 'nowhere', ...db], io), 2);
     assert.match(io.stderr, /No organization "nowhere"/);
+
+    // A custom KPI of that organization: defined, listed, queried; a mistake names its position.
+    io = capture();
+    const define = ['metrics', 'define', 'big_orders', '--org', 'retail', '--name', 'Orders over 10', ...db];
+    assert.equal(await main([...define, '--formula', 'count(orders where amount >'], io), 2);
+    assert.match(io.stderr, /formula, character 28: expected a value/);
+    io = capture();
+    assert.equal(await main([...define, '--formula', 'count(orders where amount > 10)', '--unit', 'count'], io), 0);
+    io = capture();
+    assert.equal(await main(['metrics', '--org', 'retail', ...db], io), 0);
+    assert.match(io.stdout, /big_orders\s+count\s+Orders over 10: \(custom\) count\(orders where amount > 10\)/);
+    io = capture();
+    const query = ['query', 'big_orders', '--from', '2011-07-01', '--to', '2011-08-01', '--format', 'json'];
+    assert.equal(await main([...query, '--org', 'retail', ...db], io), 0);
+    assert.deepEqual(
+      JSON.parse(io.stdout).rows.map((r: { value: number }) => r.value),
+      [1],
+    );
+    io = capture();
+    assert.equal(await main(['metrics', 'delete', 'big_orders', '--org', 'retail', ...db], io), 0);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -155,6 +155,31 @@ for (const variant of variants) {
       assert.ok(lines[0]!.startsWith('id,customer_id,agent_id,team_id,channel'));
       assert.ok(csv.headers.get('x-next-cursor'));
 
+      // The dimensions of a metric query filter rows too: a reference and a related entity's field.
+      await app.request('/api/v1/import/customers', {
+        method: 'POST',
+        headers: auth(full, { 'content-type': 'text/csv' }),
+        body: 'id,segment\nc1,smb\nc2,enterprise\n',
+      });
+      await app.request('/api/v1/import/tickets', {
+        method: 'POST',
+        headers: auth(full, { 'content-type': 'text/csv' }),
+        body:
+          'id,created_at,customer_id,team_id\nd1,2026-06-01T08:00:00Z,c1,t1\nd2,2026-06-01T09:00:00Z,c2,t1\n' +
+          'd3,2026-06-01T10:00:00Z,c1,t2\n',
+      });
+      const bySegment: any = await (
+        await app.request('/api/v1/tickets?customer.segment=smb&team=t1,t3', { headers: auth(read) })
+      ).json();
+      assert.deepEqual(
+        bySegment.rows.map((r: any) => r.id),
+        ['d1'],
+      );
+      const injected = await app.request(`/api/v1/tickets?customer.segment=${encodeURIComponent("x') or true --")}`, {
+        headers: auth(read),
+      });
+      assert.deepEqual(((await injected.json()) as any).rows, []);
+
       const badFilter = await app.request('/api/v1/tickets?colour=red', { headers: auth(read) });
       assert.equal(badFilter.status, 400);
       assert.match(((await badFilter.json()) as any).error.message, /Cannot filter tickets by "colour"/);
@@ -213,6 +238,70 @@ for (const variant of variants) {
       });
       assert.equal(bad.status, 400);
       assert.equal(((await bad.json()) as any).error.code, 'invalid-query');
+    });
+
+    test('custom KPIs: defined with a full key, listed, queried, replaced and deleted', async () => {
+      const { app, full, read, auth } = await setup();
+      await app.request('/api/v1/import/tickets', {
+        method: 'POST',
+        headers: auth(full, { 'content-type': 'text/csv' }),
+        body:
+          'id,created_at,first_response_at,priority\n' +
+          'u1,2026-03-02T09:00:00Z,2026-03-02T09:10:00Z,urgent\n' +
+          'u2,2026-03-02T09:00:00Z,2026-03-02T10:00:00Z,urgent\n' +
+          'u3,2026-03-03T09:00:00Z,,urgent\n' +
+          'n1,2026-03-03T09:00:00Z,2026-03-03T09:01:00Z,normal\n',
+      });
+      const definition = {
+        id: 'urgent_fast',
+        name: 'Urgent answered within 15 minutes',
+        formula: "share(tickets where priority = 'urgent', first_response_minutes <= 15)",
+        unit: 'ratio',
+      };
+      const post = (key: string, body: unknown) =>
+        app.request('/api/v1/metrics', {
+          method: 'POST',
+          headers: auth(key, { 'content-type': 'application/json' }),
+          body: JSON.stringify(body),
+        });
+      assert.equal((await post(read, definition)).status, 403);
+      const created = await post(full, definition);
+      assert.equal(created.status, 201);
+      assert.equal(((await created.json()) as any).names.lt, definition.name);
+      const invalid = await post(full, { ...definition, id: 'broken', formula: 'share(tickets, priority = )' });
+      assert.equal(invalid.status, 400);
+      const error = ((await invalid.json()) as any).error;
+      assert.equal(error.code, 'invalid-formula');
+      assert.deepEqual(error.details, [
+        {
+          field: 'formula',
+          position: 27,
+          reason: 'expected a value (\'text\', a number, true or false) but found ")"',
+        },
+      ]);
+      const catalog = (await (await app.request('/api/v1/metrics', { headers: auth(read) })).json()) as any;
+      const listed = catalog.metrics.find((m: any) => m.id === 'urgent_fast');
+      assert.deepEqual([listed.custom, listed.formula, listed.uncertainty], [true, definition.formula, 'wilson']);
+      assert.equal(catalog.metrics.find((m: any) => m.id === 'csat').custom, false);
+      const query = async () => {
+        const response = await app.request('/api/v1/query', {
+          method: 'POST',
+          headers: auth(read, { 'content-type': 'application/json' }),
+          body: JSON.stringify({ metrics: ['urgent_fast'], from: '2026-03-01', to: '2026-04-01', grain: 'all' }),
+        });
+        return ((await response.json()) as any).rows[0];
+      };
+      assert.deepEqual([(await query()).value, (await query()).n], [1 / 3, 3]);
+      const put = await app.request('/api/v1/metrics/urgent_fast', {
+        method: 'PUT',
+        headers: auth(full, { 'content-type': 'application/json' }),
+        body: JSON.stringify({ ...definition, formula: "count(tickets where priority = 'urgent')", unit: 'count' }),
+      });
+      assert.equal(put.status, 200);
+      assert.equal((await query()).value, 3);
+      const remove = () => app.request('/api/v1/metrics/urgent_fast', { method: 'DELETE', headers: auth(full) });
+      assert.equal((await remove()).status, 204);
+      assert.equal((await remove()).status, 404);
     });
 
     test('OpenAPI document and docs page', async () => {

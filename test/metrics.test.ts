@@ -9,6 +9,8 @@ import { generateDemo } from '../src/demo/index.ts';
 import ExcelJS from 'exceljs';
 import { writeXlsx } from '../src/export/xlsx.ts';
 import { listMetricRows, queryMetrics, type MetricRow } from '../src/metrics/index.ts';
+import { loadCustomMetrics } from '../src/metrics/custom/definition.ts';
+import { deleteCustomMetric, saveCustomMetric } from '../src/metrics/custom/store.ts';
 import { getBusinessHours, setBusinessHours } from '../src/orgs/index.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
 
@@ -176,6 +178,89 @@ for (const variant of variants) {
         await setBusinessHours(db.kysely, org, null, 'team-technical');
       }
       assert.deepEqual((await getBusinessHours(db.kysely, org)).teams, {});
+    });
+
+    test('custom KPIs: a filtered share by team, a blend of catalog metrics, validation on save', async () => {
+      await saveCustomMetric(
+        db,
+        org,
+        {
+          id: 'urgent_fast_answer',
+          name: 'Urgent tickets answered within 15 minutes',
+          names: { ru: 'Срочные с ответом за 15 минут' },
+          formula: "share(tickets where priority = 'urgent', first_response_minutes <= 15)",
+          unit: 'ratio',
+        },
+        'create',
+      );
+      await saveCustomMetric(
+        db,
+        org,
+        { id: 'service_index', name: 'Service index', formula: '0.6 * csat + 0.4 * (nps + 100) / 200', min_sample: 50 },
+        'create',
+      );
+      const result = await query({
+        metrics: ['urgent_fast_answer', 'service_index', 'csat', 'nps'],
+        grain: 'quarter',
+        by: ['team'],
+        compare: 'previous',
+      });
+      const urgent = (data.tickets as Rec[]).filter((t) => t.priority === 'urgent' && inRange(t.created_at));
+      const quarter = (iso: string) => periodStart(localDate(TZ, Date.parse(iso)), 'quarter');
+      const rows = result.rows.filter((r) => r.metric === 'urgent_fast_answer');
+      assert.ok(rows.length >= 4 * 4);
+      for (const row of rows) {
+        const tickets = urgent.filter((t) => t.team_id === row.group.team && quarter(t.created_at) === row.period);
+        const fast = tickets.filter(
+          (t) => t.first_response_at && Date.parse(t.first_response_at) - Date.parse(t.created_at) <= 15 * 60_000,
+        );
+        assert.equal(row.n, tickets.length, `${row.period} ${row.group.team}`);
+        if (tickets.length) assert.ok(Math.abs(row.value! - fast.length / tickets.length) < 1e-9);
+        if (tickets.length) assert.ok(row.ci_low! <= row.value! && row.value! <= row.ci_high!, 'a Wilson interval');
+        assert.equal(row.group.team_name !== undefined, tickets.length > 0);
+      }
+      const key = (r: MetricRow) => `${r.metric}|${r.period}|${r.group.team}`;
+      const all = byKey(result.rows, key);
+      for (const row of result.rows.filter((r) => r.metric === 'service_index')) {
+        // NPS also asks customers outside tickets (no team): there CSAT, and so the blend, is empty.
+        const csat = all.get(key({ ...row, metric: 'csat' })) ?? { value: null, n: 0 };
+        const nps = all.get(key({ ...row, metric: 'nps' })) ?? { value: null, n: 0 };
+        if (csat.value === null || nps.value === null) assert.equal(row.value, null);
+        else assert.ok(Math.abs(row.value! - (0.6 * csat.value + (0.4 * (nps.value + 100)) / 200)) < 1e-9);
+        assert.equal(row.n, Math.min(csat.n, nps.n));
+        assert.equal(row.low_sample, row.n < 50);
+        assert.equal(row.ci_low, null);
+      }
+      const listed = await loadCustomMetrics(db, org);
+      assert.deepEqual(
+        listed.map((m) => [m.id, m.names.ru, m.names.lt]),
+        [
+          ['service_index', 'Service index', 'Service index'],
+          ['urgent_fast_answer', 'Срочные с ответом за 15 минут', 'Urgent tickets answered within 15 minutes'],
+        ],
+      );
+      // Validated on save: nothing invalid is stored.
+      const invalid: Array<[Record<string, unknown>, RegExp]> = [
+        [{ id: 'csat', name: 'x', formula: 'csat' }, /id: is the id of a catalog metric/],
+        [{ id: 'x1', name: 'x', formula: "count(tickets where team > 't1')" }, /team is text/],
+        [{ id: 'x2', name: 'x', formula: 'arpu', unit: 'euro' }, /unit/],
+        [{ id: 'x3', name: 'x', formula: "count(orders where team = 't1')" }, /orders has no field "team"/],
+        [{ id: 'Bad Id', name: 'x', formula: '1' }, /id: is 2-63 lowercase/],
+      ];
+      for (const [input, message] of invalid) {
+        await assert.rejects(saveCustomMetric(db, org, input, 'create'), message);
+      }
+      await assert.rejects(
+        saveCustomMetric(db, org, { id: 'service_index', name: 'Again', formula: 'csat' }, 'create'),
+        /exists; replace it instead/,
+      );
+      await saveCustomMetric(db, org, { id: 'service_index', name: 'Again', formula: 'csat * 100' }, 'replace');
+      const replaced = await query({ metrics: ['service_index', 'csat'], grain: 'all' });
+      assert.ok(Math.abs(replaced.rows[0]!.value! - 100 * replaced.rows[1]!.value!) < 1e-9);
+      await assert.rejects(query({ metrics: ['urgent_fast_answer'], by: ['nps_group'] }), /cannot be grouped/);
+      await deleteCustomMetric(db, org, 'service_index');
+      await deleteCustomMetric(db, org, 'urgent_fast_answer');
+      await assert.rejects(query({ metrics: ['service_index'] }), /There is no metric "service_index"/);
     });
 
     test('tickets created per ISO week, and empty periods are null', async () => {

@@ -35,6 +35,18 @@ export interface Database {
     last_used_at: Timestamp | null;
     revoked_at: Timestamp | null;
   };
+  custom_metric: {
+    org_id: string;
+    id: string;
+    names: ColumnType<{ en: string; ru: string; lt: string }, string, string>;
+    description: Generated<string>;
+    unit: string;
+    direction: string;
+    formula: string;
+    min_sample: Generated<number>;
+    created_at: GeneratedTimestamp;
+    updated_at: GeneratedTimestamp;
+  };
   import_run: {
     org_id: string;
     id: Generated<string>;

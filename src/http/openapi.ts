@@ -60,6 +60,70 @@ export function buildOpenApi(): Record<string, unknown> {
       },
     },
   };
+  const jsonBody = (description: string) => ({
+    required: true,
+    description,
+    content: { 'application/json': { schema: { type: 'object' } } },
+  });
+  const errors = {
+    400: {
+      description: 'Invalid request; error.details name the field (and for formulas the position)',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    },
+    401: { description: 'No or unknown API key' },
+    403: { description: 'The key has not the scope' },
+  };
+  paths['/api/v1/metrics'] = {
+    get: {
+      summary: "The KPI catalog and the organization's custom KPIs",
+      tags: ['metrics'],
+      responses: { 200: { description: '{metrics: [...]} with id, names, unit, formula, options, dimensions' } },
+    },
+    post: {
+      summary: 'Define a custom KPI (full scope)',
+      tags: ['metrics'],
+      requestBody: jsonBody(
+        '{id, name, names?: {ru, lt}, formula, unit, direction, description, min_sample}; formula language: docs/metrics.md',
+      ),
+      responses: { 201: { description: 'Saved' }, 409: { description: 'The id exists' }, ...errors },
+    },
+  };
+  paths['/api/v1/metrics/{id}'] = {
+    parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+    put: {
+      summary: 'Replace a custom KPI (full scope)',
+      tags: ['metrics'],
+      requestBody: jsonBody('as POST /api/v1/metrics'),
+      responses: { 200: { description: 'Saved' }, 404: { description: 'No such custom KPI' }, ...errors },
+    },
+    delete: {
+      summary: 'Delete a custom KPI (full scope)',
+      tags: ['metrics'],
+      responses: { 204: { description: 'Deleted' }, 404: { description: 'No such custom KPI' } },
+    },
+  };
+  paths['/api/v1/query'] = {
+    post: {
+      summary: 'Query metrics: the same JSON as cxkpi query --format json',
+      tags: ['metrics'],
+      requestBody: jsonBody(
+        '{metrics, from, to, grain, by, where, tz, compare: previous|year, options: {metric: {option: value}}, business_hours}',
+      ),
+      responses: {
+        200: { description: '{rows: [{metric, period, group, value, n, ci_low, ci_high, low_sample, ...}], meta}' },
+        ...errors,
+      },
+    },
+  };
+  paths['/api/v1/query/rows'] = {
+    post: {
+      summary: 'The rows behind a metric value',
+      tags: ['metrics'],
+      parameters: [{ name: 'format', in: 'query', schema: { enum: ['json', 'csv', 'xlsx'] } }],
+      requestBody: jsonBody('{metric, from, to, where, tz, options, business_hours, limit}'),
+      responses: { 200: { description: '{metric, columns, rows, truncated}, or a CSV / XLSX file' }, ...errors },
+    },
+  };
   for (const entity of entities) {
     paths[`/api/v1/import/${entity.name}`] = {
       post: {
@@ -115,7 +179,9 @@ export function buildOpenApi(): Record<string, unknown> {
         summary: `List ${entity.name}`,
         tags: ['rows'],
         description:
-          'Equality filters on fields (comma = any of), attributes.<name>=value, from/to on the time field, keyset paging.',
+          'Equality filters on fields (comma = any of), attributes.<name>=value, the dimensions of metric queries ' +
+          '(team, customer.segment, ticket.channel, ...; tickets, survey responses, orders, costs), from/to on the time ' +
+          'field, keyset paging.',
         parameters: [
           ...(entity.timeField
             ? [
@@ -155,7 +221,9 @@ export function buildOpenApi(): Record<string, unknown> {
     info: {
       title: 'cxkpi API',
       version,
-      description: 'Customer experience KPIs: import data, list rows. Field reference: docs/data-model.md.',
+      description:
+        'Customer experience KPIs: import data, list rows, query metrics, define custom KPIs. ' +
+        'Field reference: docs/data-model.md; metric reference: docs/metrics.md.',
     },
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],

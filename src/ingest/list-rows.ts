@@ -17,7 +17,15 @@ export const ZRowsQuery = z.object({
   cursor: z.string().optional(),
   format: z.enum(['json', 'csv']).optional(),
 });
-export type RowsQuery = z.infer<typeof ZRowsQuery> & { filters?: Record<string, string> };
+export type RowsQuery = z.infer<typeof ZRowsQuery> & {
+  filters?: Record<string, string>;
+  /**
+   * Filters beyond the entity's own fields (a metric query's dimensions such as `team`,
+   * `customer.segment`, `ticket.channel`): SQL over the row `e` and the joins it needs, or
+   * undefined when the name is unknown.
+   */
+  resolveFilter?: (name: string, values: string[]) => { joins: string[]; condition: RawBuilder<unknown> } | undefined;
+};
 
 export interface RowsPage {
   rows: Array<Record<string, unknown>>;
@@ -39,21 +47,32 @@ function sortKey(entity: EntityDef): { columns: string[]; descending: boolean } 
 }
 
 export async function listRows(db: Db, org: Organization, entity: EntityDef, query: RowsQuery): Promise<RowsPage> {
-  const conditions: RawBuilder<unknown>[] = [sql`org_id = ${org.id}::uuid`];
+  const conditions: RawBuilder<unknown>[] = [sql`e.org_id = ${org.id}::uuid`];
   const ctx = { timezone: org.timezone };
 
+  const joins = new Set<string>();
   for (const [name, raw] of Object.entries(query.filters ?? {})) {
     const attribute = /^attributes\.(.+)$/.exec(name);
     if (attribute && entity.fields.some((f) => f.name === 'attributes')) {
-      conditions.push(sql`attributes ->> ${attribute[1]} in (${sql.join(raw.split(','))})`);
+      conditions.push(sql`e.attributes ->> ${attribute[1]} in (${sql.join(raw.split(','))})`);
       continue;
     }
     const field = entity.fields.find((f) => f.name === name);
     if (!field || !FILTERABLE.has(field.type.kind)) {
+      const resolved = query.resolveFilter?.(
+        name,
+        raw.split(',').map((v) => v.trim()),
+      );
+      if (resolved) {
+        resolved.joins.forEach((j) => joins.add(j));
+        conditions.push(resolved.condition);
+        continue;
+      }
       const allowed = entity.fields.filter((f) => FILTERABLE.has(f.type.kind)).map((f) => f.name);
       throw badRequest(
         'invalid-filter',
-        `Cannot filter ${entity.name} by "${name}"; use one of ${allowed.join(', ')}, attributes.<name>, from, to.`,
+        `Cannot filter ${entity.name} by "${name}"; use one of ${allowed.join(', ')}, attributes.<name>, ` +
+          `${query.resolveFilter ? "the metric query's dimensions (team, customer.segment, ...), " : ''}from, to.`,
       );
     }
     const values = raw.split(',').map((text) => {
@@ -61,7 +80,7 @@ export async function listRows(db: Db, org: Organization, entity: EntityDef, que
       if (value instanceof Invalid) throw badRequest('invalid-filter', `${name}: ${value.reason}`);
       return value;
     });
-    conditions.push(sql`${sql.ref(name)} in (${sql.join(values)})`);
+    conditions.push(sql`${sql.ref(`e.${name}`)} in (${sql.join(values)})`);
   }
 
   if ((query.from || query.to) && !entity.timeField) {
@@ -76,7 +95,7 @@ export async function listRows(db: Db, org: Organization, entity: EntityDef, que
     if (!raw || !timeField) continue;
     const value = parseValue(timeField.type, raw, ctx);
     if (value instanceof Invalid) throw badRequest('invalid-filter', `${bound}: ${value.reason}`);
-    conditions.push(sql`${sql.ref(timeField.name)} ${sql.raw(op)} ${value}`);
+    conditions.push(sql`${sql.ref(`e.${timeField.name}`)} ${sql.raw(op)} ${value}`);
   }
 
   const order = sortKey(entity);
@@ -88,16 +107,16 @@ export async function listRows(db: Db, org: Organization, entity: EntityDef, que
     } catch {
       throw badRequest('invalid-cursor', 'The cursor is not one this API returned; start again without it.');
     }
-    const left = sql.join(order.columns.map((c) => sql.ref(c)));
+    const left = sql.join(order.columns.map((c) => sql.ref(`e.${c}`)));
     conditions.push(sql`(${left}) ${sql.raw(order.descending ? '<' : '>')} (${sql.join(values)})`);
   }
 
   const direction = sql.raw(order.descending ? 'desc' : 'asc');
   const result = await sql<Record<string, unknown>>`
-    select ${sql.join(rowColumns(entity).map((c) => sql.ref(c)))}
-    from ${sql.table(entity.table)}
+    select ${sql.join(rowColumns(entity).map((c) => sql.ref(`e.${c}`)))}
+    from ${sql.table(entity.table)} e ${sql.raw([...joins].join(' '))}
     where ${sql.join(conditions, sql` and `)}
-    order by ${sql.join(order.columns.map((c) => sql`${sql.ref(c)} ${direction}`))}
+    order by ${sql.join(order.columns.map((c) => sql`${sql.ref(`e.${c}`)} ${direction}`))}
     limit ${query.limit + 1}`.execute(db.kysely);
   const rows = result.rows.slice(0, query.limit);
   const last = rows.at(-1);

@@ -1,4 +1,5 @@
 import { listMetrics } from './catalog/index.ts';
+import { FORMULA_ENTITIES } from './custom/compile.ts';
 import { describeMetric } from './describe-metric.ts';
 
 /** The metric reference of docs/metrics.md, generated from the catalog. */
@@ -20,6 +21,16 @@ export function describeCatalog(): string {
       parts.push(`| option \`${option.id}\` | ${option.description}${values}; default \`${String(option.default)}\` |`);
     }
     parts.push('');
+  }
+  return parts.join('\n');
+}
+
+/** The entities and fields of the custom KPI formula language (docs/metrics.md). */
+export function describeFormulaFields(): string {
+  const parts = ['| entity | placed in a period by | fields |', '|---|---|---|'];
+  for (const [entity, { time, fields }] of Object.entries(FORMULA_ENTITIES)) {
+    const list = Object.entries(fields).map(([id, f]) => `\`${id}\` (${f.type}: ${f.description})`);
+    parts.push(`| \`${entity}\` | \`${time}\` | ${list.join(', ')} |`);
   }
   return parts.join('\n');
 }

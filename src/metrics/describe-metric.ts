@@ -1,4 +1,4 @@
-import type { MetricDef } from './catalog/index.ts';
+import { getMetric, type MetricDef } from './catalog/index.ts';
 import { DIMENSIONS } from './dimensions.ts';
 
 /** A metric as the catalog endpoints and docs show it (no SQL). */
@@ -17,6 +17,8 @@ export interface MetricInfo {
   options: Array<{ id: string; description: string; values?: readonly string[]; default: string | number | boolean }>;
   business_hours: boolean;
   dimensions: string[];
+  /** An organization's own KPI (formula language), not part of the catalog. */
+  custom: boolean;
 }
 
 const FORMULAS: Record<MetricDef['formula']['kind'], string> = {
@@ -29,6 +31,7 @@ const FORMULAS: Record<MetricDef['formula']['kind'], string> = {
   customer_state: 'from the customers active (subscription or recent order) at the period start and end',
   orders_per_customer: 'completed orders counted per ordering customer in the period',
   clv: 'arpu x gross margin / customer churn rate pooled over the trailing six periods',
+  custom: 'the formula',
   sum: 'sum of the amounts',
   prorated_sum: 'amounts spread evenly over the days they cover, summed over the days of the period',
   ratio_of_metrics: 'one metric divided by another in the same period and group',
@@ -46,11 +49,21 @@ export function describeMetric(metric: MetricDef): MetricInfo {
     entity: metric.entity,
     time: metric.time,
     population: metric.population,
-    formula: FORMULAS[metric.formula.kind],
+    formula: metric.formula.kind === 'custom' ? metric.formula.text : FORMULAS[metric.formula.kind],
     min_sample: metric.minSample,
     uncertainty: metric.uncertainty,
     options: (metric.options ?? []).map((o) => ({ ...o })),
     business_hours: Boolean(metric.duration),
-    dimensions: [...DIMENSIONS[metric.entity].map((d) => d.id), 'attributes.<name>', 'customer.attributes.<name>'],
+    dimensions: [...dimensionsOf(metric), 'attributes.<name>', 'customer.attributes.<name>'],
+    custom: Boolean(metric.custom),
   };
+}
+
+/** Dimensions a metric can be grouped by: for a custom KPI, those every part of it has. */
+function dimensionsOf(metric: MetricDef): string[] {
+  if (metric.formula.kind !== 'custom') return DIMENSIONS[metric.entity].map((d) => d.id);
+  const { compiled } = metric.formula;
+  const entities = new Set([...compiled.entities, ...compiled.metrics.map((id) => getMetric(id)!.entity)]);
+  const lists = [...entities].map((entity) => DIMENSIONS[entity].map((d) => d.id));
+  return lists.length ? lists[0]!.filter((id) => lists.every((list) => list.includes(id))) : [];
 }

@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { MetricEntity } from './catalog/types.ts';
 
 /**
@@ -124,4 +125,22 @@ export function findDimension(entity: MetricEntity, id: string): (Dimension & { 
     description: 'custom attribute',
     attribute: attribute[2]!,
   };
+}
+
+/**
+ * A dimension as a row filter for listings (GET /api/v1/{entity}): the same names and SQL as
+ * metric queries, so the rows behind a number are found with the filters that produced it.
+ */
+export function dimensionFilter(
+  entity: MetricEntity,
+  id: string,
+  values: string[],
+): { joins: string[]; condition: RawBuilder<unknown> } | undefined {
+  if (entity === 'customers') return undefined;
+  const dimension = findDimension(entity, id);
+  if (!dimension) return undefined;
+  const value = dimension.attribute
+    ? sql`${sql.raw(dimension.sql)} ->> ${dimension.attribute}`
+    : sql.raw(dimension.sql);
+  return { joins: dimension.joins.map((j) => JOINS[j]), condition: sql`${value} in (${sql.join(values)})` };
 }

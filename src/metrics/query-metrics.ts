@@ -21,6 +21,8 @@ import { getBusinessHours, type BusinessHours, type Organization } from '../orgs
 import { getMetric, listMetrics, type Formula, type MetricDef } from './catalog/index.ts';
 import { DIMENSIONS, findDimension, JOINS, type Join } from './dimensions.ts';
 import { compareComponents, estimate, type Components } from './statistics.ts';
+import { evaluateFormula, FORMULA_ENTITIES, type CompiledFormula } from './custom/compile.ts';
+import { loadCustomMetrics, toMetricDef } from './custom/definition.ts';
 
 /**
  * The one metric query behind `cxkpi query`, `POST /api/v1/query` and (later) dashboards,
@@ -140,7 +142,19 @@ async function businessCalendarSql(
     as x(team text, starts float8[], ends float8[], before float8[])) bh on bh.team = ${teamOf}`;
 }
 
-export async function queryMetrics(db: Db, org: Organization, input: MetricQuery): Promise<MetricResult> {
+/** Custom KPIs of the organization among `ids` (looked up only when an id is not in the catalog). */
+async function customMetricsFor(db: Db, org: Organization, ids: string[]): Promise<Map<string, MetricDef>> {
+  if (ids.every((id) => getMetric(id))) return new Map();
+  const customs = await loadCustomMetrics(db, org);
+  return new Map(customs.filter((c) => ids.includes(c.id)).map((c) => [c.id, toMetricDef(c)]));
+}
+
+export async function queryMetrics(
+  db: Db,
+  org: Organization,
+  input: MetricQuery,
+  context: { customs?: Map<string, MetricDef> } = {},
+): Promise<MetricResult> {
   const parsed = ZMetricQuery.safeParse(input);
   if (!parsed.success) {
     throw badRequest(
@@ -150,7 +164,8 @@ export async function queryMetrics(db: Db, org: Organization, input: MetricQuery
   }
   const query = parsed.data;
   const tz = query.tz ?? org.timezone;
-  const prepared = query.metrics.map((id) => prepare(id, query.options[id] ?? {}, query.business_hours));
+  const customs = context.customs ?? (await customMetricsFor(db, org, query.metrics));
+  const prepared = query.metrics.map((id) => prepare(id, query.options[id] ?? {}, query.business_hours, customs));
   const schedule = query.business_hours ? await getBusinessHours(db.kysely, org) : undefined;
   const rows: MetricRow[] = [];
   for (const item of prepared) {
@@ -179,12 +194,17 @@ export async function queryMetrics(db: Db, org: Organization, input: MetricQuery
   };
 }
 
-function prepare(id: string, options: Record<string, string | number | boolean>, businessHours: boolean): Prepared {
-  const metric = getMetric(id);
+function prepare(
+  id: string,
+  options: Record<string, string | number | boolean>,
+  businessHours: boolean,
+  customs?: Map<string, MetricDef>,
+): Prepared {
+  const metric = getMetric(id) ?? customs?.get(id);
   if (!metric) {
     throw badRequest(
       'unknown-metric',
-      `There is no metric "${id}"; see cxkpi metrics (${listMetrics().length} metrics).`,
+      `There is no metric "${id}"; see cxkpi metrics (${listMetrics().length} catalog metrics and the organization's custom KPIs).`,
     );
   }
   for (const name of Object.keys(options)) {
@@ -363,6 +383,9 @@ async function fetchComponents(
   const filterSql = filters.length ? sql`and ${sql.join(filters, sql` and `)}` : sql``;
   const groupSql = groupSelects.length ? sql`${sql.join(groupSelects)},` : sql``;
   let result;
+  if (item.formula.kind === 'custom') {
+    return customComponents(db, org, item, item.formula.compiled, query, tz, from, to, schedule);
+  }
   if (item.formula.kind === 'sum_of_metrics') {
     const parts = item.formula.parts;
     const maps = await Promise.all(
@@ -540,15 +563,92 @@ async function fetchComponents(
       group by ${sql.join(groupBy)}`.execute(db.kysely);
   }
 
+  return componentMap(result.rows, query.by, metric.series);
+}
+
+/**
+ * A custom KPI per period and group: one query per entity computes the components of all its
+ * aggregates (filtered counts and sums), catalog metrics it uses come from their own queries,
+ * and the formula combines them. n is the smallest n of the parts; a formula that is a single
+ * share or average keeps its components, so it gets an interval and a significance test.
+ */
+async function customComponents(
+  db: Db,
+  org: Organization,
+  item: Prepared,
+  compiled: CompiledFormula,
+  query: z.infer<typeof ZMetricQuery>,
+  tz: string,
+  from: string,
+  to: string,
+  schedule?: BusinessHours,
+): Promise<Map<string, Components>> {
+  const maps: Array<{ aliases: string[]; map: Map<string, Components> }> = [];
+  for (const entity of compiled.entities) {
+    const aggregates = compiled.aggregates.filter((a) => a.entity === entity);
+    const { joins, groupSelects, filters } = dimensionSql({ id: item.metric.id, entity }, query.by, query.where);
+    aggregates.forEach((a) => a.joins.forEach((j) => joins.add(j)));
+    const time = sql.raw(`e.${FORMULA_ENTITIES[entity]!.time}`);
+    const period =
+      query.grain === 'all' ? sql`null::text` : sql`date_trunc(${query.grain}, ${time} at time zone ${tz})::date::text`;
+    const rows = await sql<Record<string, unknown>>`
+      select ${period} as period, ${groupSelects.length ? sql`${sql.join(groupSelects)},` : sql``}
+        ${sql.join(aggregates.flatMap((a) => a.select))}
+      from ${sql.raw(TABLES[entity])} e ${sql.raw([...joins].map((j) => JOINS[j]).join(' '))}
+      where e.org_id = ${org.id}::uuid
+        and ${time} >= ${instant(from, tz)}::timestamptz and ${time} < ${instant(to, tz)}::timestamptz
+        ${filters.length ? sql`and ${sql.join(filters, sql` and `)}` : sql``}
+      group by ${sql.join([sql`1`, ...query.by.map((_, i) => sql.ref(`g${i}`))])}`.execute(db.kysely);
+    maps.push({ aliases: aggregates.map((a) => a.alias), map: componentMap(rows.rows, query.by) });
+  }
+  const metricMaps = new Map<string, Map<string, Components>>();
+  for (const id of compiled.metrics) {
+    metricMaps.set(id, await fetchComponents(db, org, prepare(id, {}, false), query, tz, from, to, schedule));
+  }
+  const keys = new Set([
+    ...maps.flatMap((m) => [...m.map.keys()]),
+    ...[...metricMaps.values()].flatMap((m) => [...m.keys()]),
+  ]);
+  const single = compiled.tree.type === 'aggregate' ? compiled.aggregates[0]! : undefined;
+  const result = new Map<string, Components>();
+  for (const key of keys) {
+    let group: Record<string, string | null> = {};
+    const ns: number[] = [];
+    const aggregate = (alias: string) => {
+      const entry = maps.find((m) => m.aliases.includes(alias))!.map.get(key);
+      if (!entry) return (ns.push(0), undefined);
+      group = entry.group;
+      const components = Object.fromEntries(
+        ['n', 'k', 's', 'ss'].map((suffix) => [suffix, entry[`${alias}_${suffix}`] ?? null]),
+      );
+      ns.push(Number(components.n ?? 0));
+      return components;
+    };
+    const metric = (id: string) => {
+      const components = metricMaps.get(id)!.get(key);
+      if (components) group = components.group;
+      const value = estimate(getMetric(id)!.formula, 'median', components);
+      ns.push(value.n);
+      return value.value;
+    };
+    const value = evaluateFormula(compiled, { aggregate, metric });
+    const components = single ? aggregate(single.alias) : undefined;
+    result.set(key, { ...components, value, n: Math.min(...ns), group });
+  }
+  return result;
+}
+
+/** Query rows (period, g0, g0_name, ... components) as components keyed by period and group ids. */
+function componentMap(rows: Array<Record<string, unknown>>, by: string[], series?: MetricDef['series']) {
   const map = new Map<string, Components>();
-  for (const row of result.rows) {
+  for (const row of rows) {
     const group: Record<string, string | null> = {};
     const ids: Array<string | null> = [];
-    if (metric.series) {
+    if (series) {
       ids.push(row.gs as string | null);
-      group[metric.series.dimension] = row.gs as string | null;
+      group[series.dimension] = row.gs as string | null;
     }
-    for (const [i, id] of query.by.entries()) {
+    for (const [i, id] of by.entries()) {
       const value = row[`g${i}`] as string | null;
       ids.push(value);
       group[id] = value;
@@ -561,7 +661,11 @@ async function fetchComponents(
 }
 
 /** Joins, group-by columns (g0, g0_name, ...) and filters of a query's dimensions. */
-function dimensionSql(metric: MetricDef, by: string[], where: Record<string, string | string[]>) {
+function dimensionSql(
+  metric: Pick<MetricDef, 'id' | 'entity'>,
+  by: string[],
+  where: Record<string, string | string[]>,
+) {
   const joins = new Set<Join>();
   const groupSelects: RawBuilder<unknown>[] = [];
   const valueOf = (id: string) => {
@@ -601,6 +705,7 @@ function componentsSql(item: Prepared): RawBuilder<unknown> {
     case 'sum_of_metrics':
     case 'orders_per_customer':
     case 'clv':
+    case 'custom':
       return sql`count(*) as n`;
     case 'sum':
       return sql.raw(`count(${f.value}) as n, sum(${f.value})::float8 as s`);
@@ -624,7 +729,7 @@ function componentsSql(item: Prepared): RawBuilder<unknown> {
   }
 }
 
-function unknownDimension(metric: MetricDef, id: string) {
+function unknownDimension(metric: Pick<MetricDef, 'id' | 'entity'>, id: string) {
   const known = [...DIMENSIONS[metric.entity].map((d) => d.id), 'attributes.<name>', 'customer.attributes.<name>'];
   return badRequest(
     'unknown-dimension',

@@ -37,6 +37,12 @@ const meanComponents = (c: Components): MeanComponents => ({ n: num(c.n), sum: n
 
 export function estimate(formula: Formula, aggregate: string, c: Components | undefined): Estimate {
   if (formula.kind === 'customer_state') return customerEstimate(formula, c);
+  if (formula.kind === 'custom') {
+    const tree = formula.compiled.tree;
+    if (tree.type === 'aggregate' && (tree.fn === 'share' || tree.fn === 'avg') && c)
+      return estimate({ kind: tree.fn === 'share' ? 'proportion' : 'mean', success: '', value: '' }, aggregate, c);
+    return c ? { value: c.value as number | null, n: num(c.n), low: null, high: null } : NONE;
+  }
   if (formula.kind === 'orders_per_customer')
     return estimate(
       { kind: formula.measure === 'repeat' ? 'proportion' : 'mean', success: '', value: '' },
@@ -125,6 +131,16 @@ export function compareComponents(
   b: Components | undefined,
 ): boolean | null {
   if (!a || !b) return null;
+  if (formula.kind === 'custom') {
+    const tree = formula.compiled.tree;
+    if (tree.type !== 'aggregate' || (tree.fn !== 'share' && tree.fn !== 'avg')) return null;
+    return compareComponents(
+      { kind: tree.fn === 'share' ? 'proportion' : 'mean', success: '', value: '' },
+      aggregate,
+      a,
+      b,
+    );
+  }
   if (formula.kind === 'orders_per_customer') {
     const as = formula.measure === 'repeat' ? 'proportion' : 'mean';
     return compareComponents({ kind: as, success: '', value: '' }, aggregate, a, b);

@@ -1,17 +1,48 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { badRequest } from '../../errors.ts';
 import { csvRow } from '../../export/csv.ts';
 import { writeXlsx } from '../../export/xlsx.ts';
 import { describeMetric, listMetricRows, listMetrics, queryMetrics } from '../../metrics/index.ts';
+import { loadCustomMetrics, toMetricDef } from '../../metrics/custom/definition.ts';
+import { deleteCustomMetric, saveCustomMetric } from '../../metrics/custom/store.ts';
 import { requireKey, type AppDeps, type AppEnv } from '../app.ts';
 
-/** GET /api/v1/metrics (the catalog) and POST /api/v1/query (the same JSON as cxkpi query). */
+async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+  try {
+    const body = await c.req.json();
+    if (body && typeof body === 'object' && !Array.isArray(body)) return body;
+  } catch {
+    // reported below
+  }
+  throw badRequest('invalid-json', 'The body must be a JSON object.');
+}
+
+/**
+ * GET /api/v1/metrics (the catalog and the organization's custom KPIs), custom KPI definitions,
+ * and POST /api/v1/query (the same JSON as cxkpi query).
+ */
 export function metricsRoutes(deps: AppDeps) {
   return (
     new Hono<AppEnv>()
-      .get('/api/v1/metrics', requireKey(deps, ['full', 'read']), (c) =>
-        c.json({ metrics: listMetrics().map(describeMetric) }),
-      )
+      .get('/api/v1/metrics', requireKey(deps, ['full', 'read']), async (c) => {
+        const customs = await loadCustomMetrics(deps.db, c.get('org'));
+        return c.json({ metrics: [...listMetrics(), ...customs.map(toMetricDef)].map(describeMetric) });
+      })
+      // Custom KPIs: body {id, name, names?: {ru, lt}, formula, unit, direction, description, min_sample}.
+      .post('/api/v1/metrics', requireKey(deps, ['full']), async (c) => {
+        const saved = await saveCustomMetric(deps.db, c.get('org'), await jsonBody(c), 'create');
+        return c.json(saved, 201);
+      })
+      .put('/api/v1/metrics/:id', requireKey(deps, ['full']), async (c) => {
+        const body = await jsonBody(c);
+        return c.json(
+          await saveCustomMetric(deps.db, c.get('org'), { ...body, id: String(c.req.param('id')) }, 'replace'),
+        );
+      })
+      .delete('/api/v1/metrics/:id', requireKey(deps, ['full']), async (c) => {
+        await deleteCustomMetric(deps.db, c.get('org'), String(c.req.param('id')));
+        return c.body(null, 204);
+      })
       .post('/api/v1/query', requireKey(deps, ['full', 'read']), async (c) => {
         let body: unknown;
         try {

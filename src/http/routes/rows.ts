@@ -4,11 +4,14 @@ import { ENTITY_NAMES, getEntity } from '../../ingest/index.ts';
 import { listRows, rowColumns, ZRowsQuery } from '../../ingest/list-rows.ts';
 import { csvRow } from '../../export/csv.ts';
 import { badRequest, notFound } from '../../errors.ts';
+import { dimensionFilter } from '../../metrics/dimensions.ts';
 import { requireKey, type AppDeps, type AppEnv } from '../app.ts';
 
 /**
  * GET /api/v1/{entity}: the stored rows, newest first, filtered by field values
- * (`channel=email,chat`), custom attributes (`attributes.region=north`) and a time range
+ * (`channel=email,chat`), custom attributes (`attributes.region=north`), the dimensions of a
+ * metric query for tickets, survey responses, orders and costs (`team=t1`,
+ * `customer.segment=smb`, `ticket.channel=chat`), and a time range
  * (`from`, `to`, half-open, on the entity's time field), paged with `cursor`; JSON or CSV
  * (`format=csv` or `Accept: text/csv`).
  */
@@ -32,7 +35,12 @@ export function rowsRoutes(deps: AppDeps) {
     }
     const query = parsed.data;
     const csv = query.format === 'csv' || (!query.format && (c.req.header('accept') ?? '').includes('text/csv'));
-    const page = await listRows(deps.db, c.get('org'), entity, { ...query, filters });
+    const metricEntity = (['tickets', 'survey_responses', 'orders', 'costs'] as const).find((e) => e === entity.name);
+    const page = await listRows(deps.db, c.get('org'), entity, {
+      ...query,
+      filters,
+      resolveFilter: metricEntity && ((name, values) => dimensionFilter(metricEntity, name, values)),
+    });
     if (!csv) return c.json(page);
     const columns = rowColumns(entity);
     c.header('content-type', 'text/csv; charset=utf-8');

@@ -1,3 +1,5 @@
+import type { CompiledFormula } from '../custom/compile.ts';
+
 /**
  * A KPI as data. The engine turns a definition into one SQL query per request that returns
  * additive components per period and group (counts, sums, sums of squares) or, for
@@ -51,6 +53,8 @@ export type Formula =
   | { kind: 'orders_per_customer'; measure: 'repeat' | 'frequency' }
   /** ARPU x gross margin / churn rate pooled over the trailing six periods (this one included). */
   | { kind: 'clv' }
+  /** An organization's own KPI from the formula language (src/metrics/custom). */
+  | { kind: 'custom'; text: string; compiled: CompiledFormula }
   /** Subscription MRR earned in the period: each calendar month it is active for pays its MRR pro rata. */
   | { kind: 'prorated_mrr' }
   /** The sum of other metrics' values, per period and group. */
@@ -94,4 +98,6 @@ export interface MetricDef {
    * duration counts only the organization's open hours between them.
    */
   duration?: { start: string; end: string };
+  /** Defined by an organization, not part of the catalog. */
+  custom?: boolean;
 }
