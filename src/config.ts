@@ -33,10 +33,18 @@ export const ZConfig = z.object({
     .default('EUR'),
   /** Connections the server keeps open to a PostgreSQL server. */
   poolSize: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Behind a reverse proxy: take the client address from X-Forwarded-For and HTTPS from
+   * X-Forwarded-Proto (for rate limits and Secure cookies). Only when a proxy sets them.
+   */
+  trustProxy: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 export type Config = z.infer<typeof ZConfig>;
 
-export type ConfigFlags = Partial<Record<keyof Config, string | number | undefined>>;
+export type ConfigFlags = Partial<Record<keyof Config, string | number | boolean | undefined>>;
 
 const envNames: Record<keyof Config, string[]> = {
   dataDir: ['CXKPI_DATA_DIR'],
@@ -48,6 +56,7 @@ const envNames: Record<keyof Config, string[]> = {
   defaultTimezone: ['CXKPI_TIMEZONE'],
   defaultCurrency: ['CXKPI_CURRENCY'],
   poolSize: ['CXKPI_POOL_SIZE'],
+  trustProxy: ['CXKPI_TRUST_PROXY'],
 };
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {

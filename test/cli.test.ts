@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { main } from '../src/cli/main.ts';
 import type { Io } from '../src/cli/context.ts';
@@ -148,6 +149,45 @@ test('a second process cannot open an embedded database that is in use', async (
     fs.writeFileSync(path.join(dir, 'cxkpi.lock'), '999999999'); // no such process: a stale lock
     assert.equal(await main(['orgs', 'list', '--data-dir', dir], capture()), 0);
     assert.equal(fs.existsSync(path.join(dir, 'cxkpi.lock')), false, 'released on close');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cxkpi user: create with a generated or piped password, list, reset-password', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-cli-'));
+  try {
+    const db = ['--data-dir', path.join(dir, 'data')];
+    let io = capture();
+    assert.equal(await main(['user', 'create', '--email', 'Lead@Example.com', '--role', 'team_lead', ...db], io), 2);
+    assert.match(io.stderr, /A team lead needs the teams they lead/);
+    io = capture();
+    assert.equal(await main(['user', 'create', '--email', 'Boss@Example.com', '--role', 'owner', ...db], io), 0);
+    const generated = /Password \(shown only now\): (\S+)/.exec(io.stdout)![1]!;
+    assert.ok(generated.length >= 16);
+    io = capture();
+    const piped = capture();
+    piped.stdin = Readable.from(['a piped passphrase\n']) as typeof process.stdin;
+    assert.equal(
+      await main(['user', 'reset-password', '--email', 'boss@example.com', '--password-stdin', ...db], piped),
+      0,
+    );
+    assert.match(piped.stdout, /Password of boss@example.com set/);
+    assert.equal(await main(['user', 'list', ...db], io), 0);
+    assert.match(io.stdout, /boss@example.com\s+owner\s+\(never logged in\)/);
+    const { openDatabase } = await import('../src/db/connect.ts');
+    const { authenticate, listAudit } = await import('../src/auth/index.ts');
+    const database = await openDatabase({ dataDir: path.join(dir, 'data'), databaseUrl: undefined, poolSize: 1 });
+    try {
+      await assert.rejects(authenticate(database.kysely, 'boss@example.com', generated), /wrong/);
+      const user = await authenticate(database.kysely, 'boss@example.com', 'a piped passphrase');
+      assert.equal(user.email, 'boss@example.com');
+      const org = await database.kysely.selectFrom('organization').select('id').executeTakeFirstOrThrow();
+      const actions = (await listAudit(database.kysely, org.id)).map((e) => `${e.actor_type} ${e.action} ${e.target}`);
+      assert.deepEqual(actions, ['operator password.reset boss@example.com', 'operator user.created boss@example.com']);
+    } finally {
+      await database.close();
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

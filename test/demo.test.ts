@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { loadDemo } from '../src/cli/commands/demo.ts';
+import { loadDemo, resetDemoUsers } from '../src/cli/commands/demo.ts';
+import { loadConfig } from '../src/config.ts';
+import { createApp } from '../src/http/app.ts';
+import { createLogger } from '../src/http/logger.ts';
 import type { Io } from '../src/cli/context.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
 
@@ -53,6 +56,25 @@ for (const variant of variants) {
       assert.equal(teams.rows[0]!.team_id, 'team-technical');
       assert.ok(teams.rows[0]!.median_seconds > 1.8 * teams.rows[1]!.median_seconds);
       assert.equal([...teams.rows].sort((a, b) => a.csat - b.csat)[0]!.team_id, 'team-technical');
+
+      // Demo logins: one per kind of view; the agent is the agent record ag-01 of team billing.
+      const app = createApp({ db, config: loadConfig({}, {}), logger: createLogger('silent') });
+      const demoOrg = { ...org, timezone: 'Europe/Vilnius', currency: 'EUR' };
+      const first = await resetDemoUsers(db, demoOrg);
+      const second = await resetDemoUsers(db, demoOrg);
+      assert.notEqual(first.password, second.password, 'the password changes at each start');
+      const roles: string[] = [];
+      for (const user of second.users) {
+        const login = await app.request('/api/v1/auth/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: user.email, password: second.password, organization: org.slug }),
+        });
+        assert.equal(login.status, 200, user.email);
+        const me = (await login.json()) as { role: string; teams: string[] | null };
+        roles.push(`${me.role}:${(me.teams ?? []).join(',')}`);
+      }
+      assert.deepEqual(roles, ['owner:', 'team_lead:team-billing', 'agent:team-billing', 'viewer:']);
     });
   });
 }

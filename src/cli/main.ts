@@ -26,6 +26,7 @@ const commands: Record<string, Command> = {
     load: () => import('./commands/orgs.ts'),
   },
   keys: { summary: 'create, list and revoke API keys', load: () => import('./commands/keys.ts') },
+  user: { summary: 'add people, list them, reset a password', load: () => import('./commands/user.ts') },
 };
 
 export function usage(): string {

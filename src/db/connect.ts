@@ -10,6 +10,7 @@ import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import * as m0001 from './migrations/0001-initial.ts';
 import * as m0002 from './migrations/0002-custom-metrics.ts';
+import * as m0003 from './migrations/0003-accounts.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -39,7 +40,11 @@ export interface Session {
   copyIn(table: string, columns: string[], text: string): Promise<void>;
 }
 
-const migrations: Record<string, Migration> = { '0001-initial': m0001, '0002-custom-metrics': m0002 };
+const migrations: Record<string, Migration> = {
+  '0001-initial': m0001,
+  '0002-custom-metrics': m0002,
+  '0003-accounts': m0003,
+};
 
 // Same JavaScript values from both backends: counts and numerics as numbers, dates as
 // 'YYYY-MM-DD' text (never a Date at local midnight), timestamps as Date.

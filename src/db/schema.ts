@@ -5,6 +5,8 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<Record<string, unknown>, string | Record<string, unknown>, string | Record<string, unknown>>;
 
+export type Role = 'owner' | 'admin' | 'manager' | 'team_lead' | 'agent' | 'viewer';
+
 interface Entity {
   org_id: string;
   id: string;
@@ -34,6 +36,61 @@ export interface Database {
     created_at: GeneratedTimestamp;
     last_used_at: Timestamp | null;
     revoked_at: Timestamp | null;
+  };
+  app_user: {
+    id: Generated<string>;
+    email: string;
+    name: Generated<string>;
+    password_hash: string;
+    failed_logins: Generated<number>;
+    locked_until: Timestamp | null;
+    password_changed_at: GeneratedTimestamp;
+    last_login_at: Timestamp | null;
+    created_at: GeneratedTimestamp;
+  };
+  membership: {
+    org_id: string;
+    user_id: string;
+    role: Role;
+    teams: Generated<string[]>;
+    agent_id: string | null;
+    created_at: GeneratedTimestamp;
+  };
+  user_session: {
+    id: string;
+    user_id: string;
+    org_id: string;
+    csrf_token: string;
+    created_at: GeneratedTimestamp;
+    last_seen_at: GeneratedTimestamp;
+    expires_at: Timestamp;
+    ip: string | null;
+    user_agent: string | null;
+  };
+  invitation: {
+    org_id: string;
+    id: Generated<string>;
+    email: string;
+    role: Role;
+    teams: Generated<string[]>;
+    agent_id: string | null;
+    token_hash: string;
+    created_by: string | null;
+    created_at: GeneratedTimestamp;
+    expires_at: Timestamp;
+    accepted_at: Timestamp | null;
+  };
+  audit_log: {
+    org_id: string;
+    id: Generated<string>;
+    at: GeneratedTimestamp;
+    actor_type: 'user' | 'api_key' | 'operator';
+    actor_id: string | null;
+    actor: string;
+    action: string;
+    target: string | null;
+    details: ColumnType<Record<string, unknown>, string | undefined, string>;
+    ip: string | null;
   };
   custom_metric: {
     org_id: string;

@@ -1,11 +1,24 @@
-import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
-import { verifyApiKey, type ApiKeyScope, type VerifiedKey } from '../auth/index.ts';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
+import { secureHeaders } from 'hono/secure-headers';
+import {
+  assertCan,
+  memberAccess,
+  verifyApiKey,
+  verifySession,
+  type Access,
+  type Action,
+  type SessionInfo,
+} from '../auth/index.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { AppError, toAppError } from '../errors.ts';
 import { getOrganization, type Organization } from '../orgs/index.ts';
 import type { Logger } from './logger.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { authRoutes } from './routes/auth.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/import.ts';
@@ -16,7 +29,8 @@ import { rowsRoutes } from './routes/rows.ts';
 export interface AppEnv {
   Variables: {
     requestId: string;
-    auth: VerifiedKey;
+    access: Access;
+    session: SessionInfo;
     org: Organization;
   };
 }
@@ -42,7 +56,7 @@ export function createApp(deps: AppDeps) {
       path: c.req.path,
       status: c.res.status,
       ms: Math.round(performance.now() - started),
-      ...(c.get('auth') ? { key: c.get('auth').keyId } : {}),
+      ...(c.get('access') ? { actor: c.get('access').actorId, kind: c.get('access').kind } : {}),
     });
   });
 
@@ -69,7 +83,36 @@ export function createApp(deps: AppDeps) {
     c.json({ error: { code: 'not-found', message: `There is no ${c.req.method} ${c.req.path}; see /api/docs.` } }, 404),
   );
 
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      referrerPolicy: 'same-origin',
+    }),
+  );
+  // JSON bodies are small; imports stream up to CXKPI_MAX_IMPORT_BYTES on their own route.
+  app.use('/api/v1/*', async (c, next) => {
+    if (c.req.path.startsWith('/api/v1/import/')) return next();
+    return bodyLimit({
+      maxSize: 1024 * 1024,
+      onError: () => {
+        throw new AppError(413, 'body-too-large', 'A request body is at most 1 MiB (imports excepted).');
+      },
+    })(c, next);
+  });
+
   app.route('/', healthRoutes(deps));
+  app.route('/', authRoutes(deps));
+  app.route('/', adminRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/', importRoutes(deps));
   app.route('/', metricsRoutes(deps));
@@ -78,28 +121,76 @@ export function createApp(deps: AppDeps) {
   return app;
 }
 
-/** Middleware: a valid API key with one of `scopes`; sets `auth` and `org`. */
-export function requireKey(deps: AppDeps, scopes: ApiKeyScope[]) {
-  return async (c: import('hono').Context<AppEnv>, next: () => Promise<void>) => {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match)
-      throw new AppError(
-        401,
-        'unauthorized',
-        'Send an API key: Authorization: Bearer <key> (create one with `cxkpi keys create`).',
-      );
-    const verified = await verifyApiKey(deps.db.kysely, match[1]!);
-    if (!verified) throw new AppError(401, 'unauthorized', 'The API key is unknown or revoked.');
-    if (!scopes.includes(verified.scope)) {
-      throw new AppError(
-        403,
-        'forbidden',
-        `This ${verified.scope} key cannot do this; it needs a ${scopes.join(' or ')} key.`,
-      );
-    }
-    c.set('auth', verified);
-    c.set('org', await getOrganization(deps.db.kysely, verified.orgId));
+export const SESSION_COOKIE = 'cxkpi_session';
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Middleware: the caller (an API key in `Authorization: Bearer`, or a session cookie) may do
+ * `action`; sets `access` and `org`. A request authenticated by cookie that changes anything must
+ * carry the session's CSRF token in `X-CSRF-Token` and, when the browser sends one, an Origin of
+ * this server.
+ */
+export function requireAccess(deps: AppDeps, action: Action) {
+  return async (c: Context<AppEnv>, next: () => Promise<void>) => {
+    const access = await authenticateRequest(deps, c);
+    assertCan(access, action);
     await next();
   };
+}
+
+/** The caller of a request, or 401; also sets `access`, `org` and, for cookies, `session`. */
+export async function authenticateRequest(deps: AppDeps, c: Context<AppEnv>): Promise<Access> {
+  const known = c.get('access');
+  if (known) return known;
+  const header = c.req.header('authorization');
+  let access: Access | undefined;
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const verified = match ? await verifyApiKey(deps.db.kysely, match[1]!) : undefined;
+    if (!verified) throw new AppError(401, 'unauthorized', 'The API key is unknown or revoked.');
+    const key = await deps.db.kysely
+      .selectFrom('api_key')
+      .select('name')
+      .where('org_id', '=', verified.orgId)
+      .where('id', '=', verified.keyId)
+      .executeTakeFirstOrThrow();
+    access = {
+      orgId: verified.orgId,
+      kind: 'api_key',
+      role: `key:${verified.scope}`,
+      actorId: verified.keyId,
+      actor: `API key ${key.name}`,
+    };
+  } else {
+    const token = getCookie(c, SESSION_COOKIE);
+    const session = token ? await verifySession(deps.db.kysely, token) : undefined;
+    if (session) {
+      access = await memberAccess(deps.db.kysely, session.orgId, session.userId);
+      if (access) {
+        c.set('session', session);
+        if (UNSAFE.has(c.req.method)) checkCsrf(c, session);
+      }
+    }
+  }
+  if (!access) {
+    throw new AppError(
+      401,
+      'unauthorized',
+      'Log in (POST /api/v1/auth/login) or send an API key: Authorization: Bearer <key> (cxkpi keys create).',
+    );
+  }
+  c.set('access', access);
+  c.set('org', await getOrganization(deps.db.kysely, access.orgId));
+  return access;
+}
+
+function checkCsrf(c: Context<AppEnv>, session: SessionInfo) {
+  const sent = c.req.header('x-csrf-token') ?? '';
+  const expected = session.csrfToken;
+  const same = sent.length === expected.length && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+  if (!same) throw new AppError(403, 'csrf', 'Missing or wrong X-CSRF-Token header (GET /api/v1/auth/me gives it).');
+  const origin = c.req.header('origin');
+  if (origin && origin !== 'null' && new URL(origin).host !== new URL(c.req.url).host) {
+    throw new AppError(403, 'csrf', `Requests from ${origin} are not accepted.`);
+  }
 }

@@ -25,6 +25,8 @@ export type RowsQuery = z.infer<typeof ZRowsQuery> & {
    * undefined when the name is unknown.
    */
   resolveFilter?: (name: string, values: string[]) => { joins: string[]; condition: RawBuilder<unknown> } | undefined;
+  /** Conditions over `e` that always apply (the caller's part of the data). */
+  restrict?: RawBuilder<unknown>[];
 };
 
 export interface RowsPage {
@@ -47,7 +49,7 @@ function sortKey(entity: EntityDef): { columns: string[]; descending: boolean } 
 }
 
 export async function listRows(db: Db, org: Organization, entity: EntityDef, query: RowsQuery): Promise<RowsPage> {
-  const conditions: RawBuilder<unknown>[] = [sql`e.org_id = ${org.id}::uuid`];
+  const conditions: RawBuilder<unknown>[] = [sql`e.org_id = ${org.id}::uuid`, ...(query.restrict ?? [])];
   const ctx = { timezone: org.timezone };
 
   const joins = new Set<string>();

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import type { DataScope } from '../auth/access.ts';
 import type { MetricEntity } from './catalog/types.ts';
 
 /**
@@ -143,4 +144,26 @@ export function dimensionFilter(
     ? sql`${sql.raw(dimension.sql)} ->> ${dimension.attribute}`
     : sql.raw(dimension.sql);
   return { joins: dimension.joins.map((j) => JOINS[j]), condition: sql`${value} in (${sql.join(values)})` };
+}
+
+/** Entities whose rows carry a team, and so can be shown to a team lead or an agent. */
+export const TEAM_ENTITIES = new Set<MetricEntity>(['tickets', 'survey_responses', 'costs']);
+
+/**
+ * Conditions that keep a caller within their part of the data: a team lead's teams, an agent's
+ * team and, wherever single agents show (rows, by or where agent), only the agent themself.
+ */
+export function scopeFilters(
+  entity: MetricEntity,
+  scope: DataScope | undefined,
+  perAgent: boolean,
+): RawBuilder<unknown>[] {
+  if (!scope) return [];
+  const filters: RawBuilder<unknown>[] = [];
+  if (scope.agentId !== undefined && (perAgent || !scope.teams?.length)) {
+    filters.push(entity === 'costs' ? sql`false` : sql`e.agent_id = ${scope.agentId}`);
+  } else if (scope.teams) {
+    filters.push(scope.teams.length ? sql`e.team_id in (${sql.join(scope.teams)})` : sql`false`);
+  }
+  return filters;
 }

@@ -14,12 +14,14 @@ import { cumulativeOpenSeconds } from '../calendar/business-hours.ts';
 import { localToUtcMs } from '../calendar/zoned-time.ts';
 import { isTimeZone } from '../config.ts';
 import type { Db } from '../db/connect.ts';
-import { badRequest } from '../errors.ts';
+import type { DataScope } from '../auth/access.ts';
+import { AppError, badRequest } from '../errors.ts';
 import { getEntity, type EntityName } from '../ingest/index.ts';
 import { rowColumns } from '../ingest/list-rows.ts';
 import { getBusinessHours, type BusinessHours, type Organization } from '../orgs/index.ts';
 import { getMetric, listMetrics, type Formula, type MetricDef } from './catalog/index.ts';
-import { DIMENSIONS, findDimension, JOINS, type Join } from './dimensions.ts';
+import type { MetricEntity } from './catalog/types.ts';
+import { DIMENSIONS, findDimension, JOINS, scopeFilters, TEAM_ENTITIES, type Join } from './dimensions.ts';
 import { compareComponents, estimate, type Components } from './statistics.ts';
 import { evaluateFormula, FORMULA_ENTITIES, type CompiledFormula } from './custom/compile.ts';
 import { loadCustomMetrics, toMetricDef } from './custom/definition.ts';
@@ -51,6 +53,8 @@ export const ZMetricQuery = z
     path: ['grain'],
   });
 export type MetricQuery = z.input<typeof ZMetricQuery>;
+/** A validated query and the part of the data its caller may see. */
+type ParsedQuery = z.infer<typeof ZMetricQuery> & { scope?: DataScope };
 
 export interface MetricRow {
   metric: string;
@@ -153,7 +157,7 @@ export async function queryMetrics(
   db: Db,
   org: Organization,
   input: MetricQuery,
-  context: { customs?: Map<string, MetricDef> } = {},
+  context: { customs?: Map<string, MetricDef>; scope?: DataScope } = {},
 ): Promise<MetricResult> {
   const parsed = ZMetricQuery.safeParse(input);
   if (!parsed.success) {
@@ -166,16 +170,18 @@ export async function queryMetrics(
   const tz = query.tz ?? org.timezone;
   const customs = context.customs ?? (await customMetricsFor(db, org, query.metrics));
   const prepared = query.metrics.map((id) => prepare(id, query.options[id] ?? {}, query.business_hours, customs));
+  prepared.forEach((item) => checkScope(item, context.scope, query.by, query.where));
+  const scoped: ParsedQuery = { ...query, scope: context.scope };
   const schedule = query.business_hours ? await getBusinessHours(db.kysely, org) : undefined;
   const rows: MetricRow[] = [];
   for (const item of prepared) {
-    const current = await fetchComponents(db, org, item, query, tz, query.from, query.to, schedule);
+    const current = await fetchComponents(db, org, item, scoped, tz, query.from, query.to, schedule);
     const periods = query.grain === 'all' ? [null] : listPeriods(query.from, query.to, query.grain);
     let previous: Map<string, Components> | undefined;
     let toPrevious: ((period: string | null) => string | null) | undefined;
     if (query.compare) {
       const shift = comparisonShift(query.compare, query.grain, query.from, query.to);
-      previous = await fetchComponents(db, org, item, query, tz, shift.from, shift.to, schedule);
+      previous = await fetchComponents(db, org, item, scoped, tz, shift.from, shift.to, schedule);
       toPrevious = shift.map;
     }
     rows.push(...assemble(item, query.by, periods, current, previous, toPrevious));
@@ -279,7 +285,7 @@ async function clvComponents(
   db: Db,
   org: Organization,
   item: Prepared,
-  query: z.infer<typeof ZMetricQuery>,
+  query: ParsedQuery,
   tz: string,
   from: string,
   to: string,
@@ -360,14 +366,14 @@ async function fetchComponents(
   db: Db,
   org: Organization,
   item: Prepared,
-  query: z.infer<typeof ZMetricQuery>,
+  query: ParsedQuery,
   tz: string,
   from: string,
   to: string,
   schedule?: BusinessHours,
 ): Promise<Map<string, Components>> {
   const { metric } = item;
-  const { joins, groupSelects, filters } = dimensionSql(metric, query.by, query.where);
+  const { joins, groupSelects, filters } = dimensionSql(metric, query.by, query.where, query.scope);
   const time = sql.raw(`e.${metric.time}`);
   if (metric.series) {
     // The series dimension comes first and is always grouped.
@@ -577,7 +583,7 @@ async function customComponents(
   org: Organization,
   item: Prepared,
   compiled: CompiledFormula,
-  query: z.infer<typeof ZMetricQuery>,
+  query: ParsedQuery,
   tz: string,
   from: string,
   to: string,
@@ -586,7 +592,12 @@ async function customComponents(
   const maps: Array<{ aliases: string[]; map: Map<string, Components> }> = [];
   for (const entity of compiled.entities) {
     const aggregates = compiled.aggregates.filter((a) => a.entity === entity);
-    const { joins, groupSelects, filters } = dimensionSql({ id: item.metric.id, entity }, query.by, query.where);
+    const { joins, groupSelects, filters } = dimensionSql(
+      { id: item.metric.id, entity },
+      query.by,
+      query.where,
+      query.scope,
+    );
     aggregates.forEach((a) => a.joins.forEach((j) => joins.add(j)));
     const time = sql.raw(`e.${FORMULA_ENTITIES[entity]!.time}`);
     const period =
@@ -665,6 +676,8 @@ function dimensionSql(
   metric: Pick<MetricDef, 'id' | 'entity'>,
   by: string[],
   where: Record<string, string | string[]>,
+  scope?: DataScope,
+  rows = false,
 ) {
   const joins = new Set<Join>();
   const groupSelects: RawBuilder<unknown>[] = [];
@@ -690,7 +703,43 @@ function dimensionSql(
     const values = (Array.isArray(raw) ? raw : raw.split(',')).map((v) => v.trim());
     filters.push(sql`${value} in (${sql.join(values)})`);
   }
+  filters.push(...scopeFilters(metric.entity, scope, rows || by.includes('agent') || 'agent' in where));
   return { joins, groupSelects, filters };
+}
+
+/** Refuses what a scoped caller may not see: data without teams, and per-agent numbers for viewers. */
+function checkScope(item: Prepared, scope: DataScope | undefined, by: string[], where: Record<string, unknown>) {
+  if (!scope) return;
+  if (scope.aggregatesOnly && (by.includes('agent') || 'agent' in where)) {
+    throw new AppError(403, 'forbidden', 'Numbers of single agents are not shown to viewers.');
+  }
+  if (scope.teams || scope.agentId !== undefined) {
+    const outside = [...metricEntities(item.metric)].filter((e) => !TEAM_ENTITIES.has(e));
+    if (outside.length) {
+      throw new AppError(
+        403,
+        'forbidden',
+        `${item.metric.id} is computed from ${outside.join(', ')}, which are not team data; ask a manager.`,
+      );
+    }
+  }
+}
+
+/** The entities a metric reads, through the metrics it is computed from. */
+function metricEntities(metric: MetricDef): Set<MetricEntity> {
+  const f = metric.formula;
+  const parts =
+    f.kind === 'ratio_of_metrics'
+      ? [f.numerator, f.denominator]
+      : f.kind === 'sum_of_metrics'
+        ? f.parts
+        : f.kind === 'clv'
+          ? ['arpu', 'customer_churn_rate']
+          : f.kind === 'custom'
+            ? f.compiled.metrics
+            : [];
+  const own: MetricEntity[] = f.kind === 'custom' ? f.compiled.entities : parts.length ? [] : [metric.entity];
+  return new Set([...own, ...parts.flatMap((id) => [...metricEntities(getMetric(id)!)])]);
 }
 
 function componentsSql(item: Prepared): RawBuilder<unknown> {
@@ -820,7 +869,12 @@ const ROW_TABLES: Partial<Record<MetricDef['entity'], EntityName>> = {
   orders: 'orders',
 };
 
-export async function listMetricRows(db: Db, org: Organization, input: MetricRowsQuery): Promise<MetricRowsResult> {
+export async function listMetricRows(
+  db: Db,
+  org: Organization,
+  input: MetricRowsQuery,
+  context: { scope?: DataScope } = {},
+): Promise<MetricRowsResult> {
   const parsed = ZMetricRowsQuery.safeParse(input);
   if (!parsed.success) {
     throw badRequest(
@@ -831,6 +885,7 @@ export async function listMetricRows(db: Db, org: Organization, input: MetricRow
   const query = parsed.data;
   const tz = query.tz ?? org.timezone;
   const item = prepare(query.metric, query.options, query.business_hours);
+  checkScope(item, context.scope, [], query.where);
   const entityName = ROW_TABLES[item.metric.entity];
   const f = item.formula;
   if (
@@ -843,7 +898,7 @@ export async function listMetricRows(db: Db, org: Organization, input: MetricRow
     );
   }
   const entity = getEntity(entityName)!;
-  const { joins, filters } = dimensionSql(item.metric, [], query.where);
+  const { joins, filters } = dimensionSql(item.metric, [], query.where, context.scope, true);
   const explain: Array<[string, string]> = [];
   if (item.metric.series) explain.push([item.metric.series.dimension, item.metric.series.sql]);
   if (f.kind === 'proportion') explain.push(['counts_as_success', `(${f.success})`]);
@@ -860,8 +915,10 @@ export async function listMetricRows(db: Db, org: Organization, input: MetricRow
     item.businessHours && schedule ? await businessCalendarSql(db, org, item, schedule, from, to) : sql``;
   const columns = [...rowColumns(entity), ...explain.map(([name]) => name)];
   const result = await sql<Record<string, unknown>>`
-    select ${sql.join(rowColumns(entity).map((c) => sql.ref(`e.${c}`)))},
-      ${sql.join(explain.map(([name, expr]) => sql`${sql.raw(expr)} as ${sql.ref(name)}`))}
+    select ${sql.join([
+      ...rowColumns(entity).map((c) => sql.ref(`e.${c}`)),
+      ...explain.map(([name, expr]) => sql`${sql.raw(expr)} as ${sql.ref(name)}`),
+    ])}
     from ${sql.raw(TABLES[item.metric.entity])} e ${sql.raw(joinText)} ${calendar}
     where e.org_id = ${org.id}::uuid and ${time} >= ${from}::timestamptz and ${time} < ${to}::timestamptz
       and (${sql.raw(item.where)}) ${filters.length ? sql`and ${sql.join(filters, sql` and `)}` : sql``}

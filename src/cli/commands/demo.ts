@@ -1,6 +1,17 @@
 import path from 'node:path';
 import { sql } from 'kysely';
-import { createApiKey, listApiKeys, revokeApiKey } from '../../auth/index.ts';
+import {
+  addMember,
+  createApiKey,
+  createUser,
+  findUserByEmail,
+  generatePassword,
+  listApiKeys,
+  revokeApiKey,
+  setPassword,
+  type MembershipInput,
+} from '../../auth/index.ts';
+import { ORGANIZATION_DOMAIN } from '../../demo/demo-text.ts';
 import { openDatabase, redactUrl, type Db } from '../../db/connect.ts';
 import { badRequest } from '../../errors.ts';
 import { generateDemo, type DemoData } from '../../demo/index.ts';
@@ -65,6 +76,10 @@ export async function run(args: string[], io: Io): Promise<number> {
     );
     const key = await rotateDemoKey(db, org);
     io.out(`Demo API key (read and write, valid until the next \`cxkpi demo\`):\n  ${key}\n`);
+    const { password, users } = await resetDemoUsers(db, org);
+    io.out(`Demo logins (password for all, valid until the next \`cxkpi demo\`: ${password}):`);
+    for (const user of users) io.out(`  ${user.email.padEnd(40)} ${user.role}`);
+    io.out('');
   } catch (error) {
     await db.close();
     throw error;
@@ -134,6 +149,34 @@ export async function loadDemo(
     db.kysely,
   );
   return true;
+}
+
+/**
+ * People to log in as, one per kind of view: the owner, the billing team's lead and one of its
+ * agents (her agent record is her), and a viewer. Their password changes at each start.
+ */
+export async function resetDemoUsers(db: Db, org: Organization) {
+  const password = `demo-${generatePassword()}`;
+  const agent = await db.kysely
+    .selectFrom('agent')
+    .select(['id', 'email'])
+    .where('org_id', '=', org.id)
+    .where('id', '=', 'ag-01')
+    .executeTakeFirstOrThrow();
+  const users: Array<{ email: string } & MembershipInput> = [
+    { email: `owner@${ORGANIZATION_DOMAIN}`, role: 'owner' },
+    { email: `lead.billing@${ORGANIZATION_DOMAIN}`, role: 'team_lead', teams: ['team-billing'] },
+    { email: agent.email!, role: 'agent', agent_id: agent.id },
+    { email: `viewer@${ORGANIZATION_DOMAIN}`, role: 'viewer' },
+  ];
+  for (const user of users) {
+    const existing = await findUserByEmail(db.kysely, user.email);
+    const id = existing?.id ?? (await createUser(db.kysely, { email: user.email, password })).id;
+    if (existing) await setPassword(db.kysely, id, password);
+    await db.kysely.deleteFrom('membership').where('org_id', '=', org.id).where('user_id', '=', id).execute();
+    await addMember(db.kysely, org.id, id, user);
+  }
+  return { password, users };
 }
 
 /** One demo key at a time: the previous one is revoked at each start. */

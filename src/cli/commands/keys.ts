@@ -1,4 +1,12 @@
-import { API_KEY_SCOPES, createApiKey, listApiKeys, revokeApiKey, type ApiKeyScope } from '../../auth/index.ts';
+import {
+  API_KEY_SCOPES,
+  createApiKey,
+  listApiKeys,
+  OPERATOR,
+  recordAudit,
+  revokeApiKey,
+  type ApiKeyScope,
+} from '../../auth/index.ts';
 import { badRequest } from '../../errors.ts';
 import { configFrom, databaseOptions, parseCommand, resolveOrganization, withDatabase, type Io } from '../context.ts';
 
@@ -23,6 +31,10 @@ export async function run(args: string[], io: Io): Promise<number> {
       if (!API_KEY_SCOPES.includes(scope))
         throw badRequest('invalid-scope', `--scope must be one of ${API_KEY_SCOPES.join(', ')}.`);
       const { key, info } = await createApiKey(db.kysely, org.id, { name: values.name ?? 'cli', scope });
+      await recordAudit(db.kysely, { ...OPERATOR, orgId: org.id }, 'key.created', info.prefix, {
+        name: info.name,
+        scope: info.scope,
+      });
       io.out(`Created ${info.scope} key ${info.prefix} (${info.name}). It is shown only now:\n${key}`);
       return 0;
     }
@@ -37,6 +49,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     }
     if (action === 'revoke' && target) {
       await revokeApiKey(db.kysely, org.id, target);
+      await recordAudit(db.kysely, { ...OPERATOR, orgId: org.id }, 'key.revoked', target);
       io.out(`Revoked ${target}.`);
       return 0;
     }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { OPERATOR, recordAudit } from '../../auth/index.ts';
 import { badRequest } from '../../errors.ts';
 import { loadCustomMetrics, toMetricDef } from '../../metrics/custom/definition.ts';
 import { deleteCustomMetric, saveCustomMetric } from '../../metrics/custom/store.ts';
@@ -42,6 +43,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       const org = await resolveOrganization(db, config, values.org);
       if (action === 'delete') {
         await deleteCustomMetric(db, org, id);
+        await recordAudit(db.kysely, { ...OPERATOR, orgId: org.id }, 'metric.deleted', id);
         io.out(`Custom KPI ${id} deleted.`);
         return 0;
       }
@@ -62,6 +64,15 @@ export async function run(args: string[], io: Io): Promise<number> {
           min_sample: minSample,
         },
         values.replace ? 'replace' : 'create',
+      );
+      await recordAudit(
+        db.kysely,
+        { ...OPERATOR, orgId: org.id },
+        values.replace ? 'metric.replaced' : 'metric.defined',
+        saved.id,
+        {
+          formula: saved.formula,
+        },
       );
       io.out(`Custom KPI ${saved.id} ${values.replace ? 'replaced' : 'defined'}: ${saved.formula}`);
       return 0;

@@ -1,4 +1,5 @@
 import { isTimeZone } from '../../config.ts';
+import { OPERATOR, recordAudit } from '../../auth/index.ts';
 import { badRequest } from '../../errors.ts';
 import {
   createOrganization,
@@ -56,6 +57,14 @@ export async function run(args: string[], io: Io): Promise<number> {
         } else if (!values.team)
           throw badRequest('invalid-arguments', '--clear removes a team schedule: add --team ID.');
         await setBusinessHours(db.kysely, org, input, values.team);
+        const target = values.team ? `team ${values.team}` : null;
+        await recordAudit(
+          db.kysely,
+          { ...OPERATOR, orgId: org.id },
+          input ? 'business_hours.set' : 'business_hours.cleared',
+          target,
+          (input ?? {}) as Record<string, unknown>,
+        );
         io.out(
           values.team
             ? `Business hours of team ${values.team} ${values.clear ? 'removed: it follows the organization' : 'set'}.`

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { AppError, badRequest } from '../../errors.ts';
 import { formatFromContentType, IMPORT_FORMATS, importRecords, type ImportFormat } from '../../ingest/index.ts';
 import { getPreset } from '../../ingest/presets.ts';
-import { requireKey, type AppDeps, type AppEnv } from '../app.ts';
+import { requireAccess, type AppDeps, type AppEnv } from '../app.ts';
 
 /**
  * POST /api/v1/import/{entity}: the body is the file (CSV, JSON Lines or a JSON array), streamed
@@ -10,7 +10,7 @@ import { requireKey, type AppDeps, type AppEnv } from '../app.ts';
  * set=field=value (repeatable), preset, skip_invalid, dry_run.
  */
 export function importRoutes(deps: AppDeps) {
-  return new Hono<AppEnv>().post('/api/v1/import/:entity', requireKey(deps, ['full', 'ingest']), async (c) => {
+  return new Hono<AppEnv>().post('/api/v1/import/:entity', requireAccess(deps, 'import'), async (c) => {
     const query = c.req.queries();
     const one = (name: string) => query[name]?.at(-1);
     const format = (one('format') ?? formatFromContentType(c.req.header('content-type'))) as ImportFormat | undefined;
@@ -35,7 +35,7 @@ export function importRoutes(deps: AppDeps) {
         skipInvalid: flag(one('skip_invalid')),
         dryRun: flag(one('dry_run')),
         source: 'http',
-        apiKeyId: c.get('auth').keyId,
+        apiKeyId: c.get('access').kind === 'api_key' ? c.get('access').actorId! : undefined,
       },
     );
     if (summary.status === 'rejected') {

@@ -1,21 +1,14 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
+import { z } from 'zod';
 import { badRequest } from '../../errors.ts';
 import { csvRow } from '../../export/csv.ts';
 import { writeXlsx } from '../../export/xlsx.ts';
 import { describeMetric, listMetricRows, listMetrics, queryMetrics } from '../../metrics/index.ts';
+import { dataScope, recordAudit } from '../../auth/index.ts';
 import { loadCustomMetrics, toMetricDef } from '../../metrics/custom/definition.ts';
 import { deleteCustomMetric, saveCustomMetric } from '../../metrics/custom/store.ts';
-import { requireKey, type AppDeps, type AppEnv } from '../app.ts';
-
-async function jsonBody(c: Context): Promise<Record<string, unknown>> {
-  try {
-    const body = await c.req.json();
-    if (body && typeof body === 'object' && !Array.isArray(body)) return body;
-  } catch {
-    // reported below
-  }
-  throw badRequest('invalid-json', 'The body must be a JSON object.');
-}
+import { parseBody } from './auth.ts';
+import { requireAccess, type AppDeps, type AppEnv } from '../app.ts';
 
 /**
  * GET /api/v1/metrics (the catalog and the organization's custom KPIs), custom KPI definitions,
@@ -24,26 +17,38 @@ async function jsonBody(c: Context): Promise<Record<string, unknown>> {
 export function metricsRoutes(deps: AppDeps) {
   return (
     new Hono<AppEnv>()
-      .get('/api/v1/metrics', requireKey(deps, ['full', 'read']), async (c) => {
+      .get('/api/v1/metrics', requireAccess(deps, 'query'), async (c) => {
         const customs = await loadCustomMetrics(deps.db, c.get('org'));
         return c.json({ metrics: [...listMetrics(), ...customs.map(toMetricDef)].map(describeMetric) });
       })
       // Custom KPIs: body {id, name, names?: {ru, lt}, formula, unit, direction, description, min_sample}.
-      .post('/api/v1/metrics', requireKey(deps, ['full']), async (c) => {
-        const saved = await saveCustomMetric(deps.db, c.get('org'), await jsonBody(c), 'create');
+      .post('/api/v1/metrics', requireAccess(deps, 'define_metrics'), async (c) => {
+        const saved = await saveCustomMetric(
+          deps.db,
+          c.get('org'),
+          await parseBody(c, z.record(z.string(), z.unknown())),
+          'create',
+        );
+        await recordAudit(deps.db.kysely, c.get('access'), 'metric.defined', saved.id, { formula: saved.formula });
         return c.json(saved, 201);
       })
-      .put('/api/v1/metrics/:id', requireKey(deps, ['full']), async (c) => {
-        const body = await jsonBody(c);
-        return c.json(
-          await saveCustomMetric(deps.db, c.get('org'), { ...body, id: String(c.req.param('id')) }, 'replace'),
+      .put('/api/v1/metrics/:id', requireAccess(deps, 'define_metrics'), async (c) => {
+        const body = await parseBody(c, z.record(z.string(), z.unknown()));
+        const saved = await saveCustomMetric(
+          deps.db,
+          c.get('org'),
+          { ...body, id: String(c.req.param('id')) },
+          'replace',
         );
+        await recordAudit(deps.db.kysely, c.get('access'), 'metric.replaced', saved.id, { formula: saved.formula });
+        return c.json(saved);
       })
-      .delete('/api/v1/metrics/:id', requireKey(deps, ['full']), async (c) => {
+      .delete('/api/v1/metrics/:id', requireAccess(deps, 'define_metrics'), async (c) => {
         await deleteCustomMetric(deps.db, c.get('org'), String(c.req.param('id')));
+        await recordAudit(deps.db.kysely, c.get('access'), 'metric.deleted', String(c.req.param('id')));
         return c.body(null, 204);
       })
-      .post('/api/v1/query', requireKey(deps, ['full', 'read']), async (c) => {
+      .post('/api/v1/query', requireAccess(deps, 'query'), async (c) => {
         let body: unknown;
         try {
           body = await c.req.json();
@@ -53,18 +58,20 @@ export function metricsRoutes(deps: AppDeps) {
             'The body must be a JSON object: {"metrics": [...], "from": ..., "to": ...}.',
           );
         }
-        return c.json(await queryMetrics(deps.db, c.get('org'), body as never));
+        return c.json(await queryMetrics(deps.db, c.get('org'), body as never, { scope: dataScope(c.get('access')) }));
       })
       // The rows behind a value: body {metric, from, to, where, tz, options, business_hours, limit};
       // ?format=csv for CSV, xlsx for a workbook.
-      .post('/api/v1/query/rows', requireKey(deps, ['full', 'read']), async (c) => {
+      .post('/api/v1/query/rows', requireAccess(deps, 'rows'), async (c) => {
         let body: unknown;
         try {
           body = await c.req.json();
         } catch {
           throw badRequest('invalid-json', 'The body must be a JSON object: {"metric": ..., "from": ..., "to": ...}.');
         }
-        const result = await listMetricRows(deps.db, c.get('org'), body as never);
+        const result = await listMetricRows(deps.db, c.get('org'), body as never, {
+          scope: dataScope(c.get('access')),
+        });
         const format = c.req.query('format') ?? 'json';
         if (format === 'csv') {
           let text = '\ufeff' + csvRow(result.columns);

@@ -3,9 +3,10 @@ import { stream } from 'hono/streaming';
 import { ENTITY_NAMES, getEntity } from '../../ingest/index.ts';
 import { listRows, rowColumns, ZRowsQuery } from '../../ingest/list-rows.ts';
 import { csvRow } from '../../export/csv.ts';
-import { badRequest, notFound } from '../../errors.ts';
-import { dimensionFilter } from '../../metrics/dimensions.ts';
-import { requireKey, type AppDeps, type AppEnv } from '../app.ts';
+import { AppError, badRequest, notFound } from '../../errors.ts';
+import { dataScope } from '../../auth/index.ts';
+import { dimensionFilter, scopeFilters, TEAM_ENTITIES } from '../../metrics/dimensions.ts';
+import { requireAccess, type AppDeps, type AppEnv } from '../app.ts';
 
 /**
  * GET /api/v1/{entity}: the stored rows, newest first, filtered by field values
@@ -16,7 +17,7 @@ import { requireKey, type AppDeps, type AppEnv } from '../app.ts';
  * (`format=csv` or `Accept: text/csv`).
  */
 export function rowsRoutes(deps: AppDeps) {
-  return new Hono<AppEnv>().get('/api/v1/:entity', requireKey(deps, ['full', 'read']), async (c) => {
+  return new Hono<AppEnv>().get('/api/v1/:entity', requireAccess(deps, 'rows'), async (c) => {
     const entity = getEntity(c.req.param('entity')!);
     if (!entity)
       throw notFound(
@@ -36,10 +37,15 @@ export function rowsRoutes(deps: AppDeps) {
     const query = parsed.data;
     const csv = query.format === 'csv' || (!query.format && (c.req.header('accept') ?? '').includes('text/csv'));
     const metricEntity = (['tickets', 'survey_responses', 'orders', 'costs'] as const).find((e) => e === entity.name);
+    const scope = dataScope(c.get('access'));
+    if (scope && !(metricEntity && TEAM_ENTITIES.has(metricEntity))) {
+      throw new AppError(403, 'forbidden', `${entity.name} are not team data; ask a manager.`);
+    }
     const page = await listRows(deps.db, c.get('org'), entity, {
       ...query,
       filters,
       resolveFilter: metricEntity && ((name, values) => dimensionFilter(metricEntity, name, values)),
+      restrict: metricEntity && scopeFilters(metricEntity, scope, true),
     });
     if (!csv) return c.json(page);
     const columns = rowColumns(entity);

@@ -1,0 +1,98 @@
+import type { Role } from '../db/schema.ts';
+import { AppError } from '../errors.ts';
+import type { ApiKeyScope } from './api-keys.ts';
+
+export type { Role };
+export const ROLES: readonly Role[] = ['owner', 'admin', 'manager', 'team_lead', 'agent', 'viewer'];
+
+/**
+ * Who may do what. One table for the API, the dashboard and the CLI where it talks to a server;
+ * README.md shows it to users. Data scopes (which teams, which agent) are applied by the metric
+ * engine and the row listings themselves, so no report or export can show more.
+ */
+export type Action =
+  | 'import' // send data
+  | 'query' // metric values (scoped for team leads and agents)
+  | 'rows' // the records behind a number, exports of rows (scoped)
+  | 'define_metrics' // custom KPIs
+  | 'settings' // organization settings, business hours
+  | 'users' // members, invitations, roles
+  | 'keys' // API keys
+  | 'audit'; // the audit log
+
+const ALL: Action[] = ['import', 'query', 'rows', 'define_metrics', 'settings', 'users', 'keys', 'audit'];
+
+export const PERMISSIONS: Record<Role | `key:${ApiKeyScope}`, readonly Action[]> = {
+  owner: ALL,
+  admin: ALL,
+  manager: ['import', 'query', 'rows'],
+  team_lead: ['query', 'rows'],
+  agent: ['query', 'rows'],
+  viewer: ['query'],
+  // Keys are for machines: they never manage people or other keys.
+  'key:full': ['import', 'query', 'rows', 'define_metrics', 'settings'],
+  'key:read': ['query', 'rows'],
+  'key:ingest': ['import'],
+};
+
+/** The caller of a request, once authenticated. */
+export interface Access {
+  orgId: string;
+  kind: 'user' | 'api_key' | 'operator';
+  role: Role | `key:${ApiKeyScope}`;
+  /** User id or API key id. */
+  actorId: string | null;
+  /** E-mail or key name, for the audit log. */
+  actor: string;
+  /** Team lead: their teams. Agent: their agent's team. Undefined: the whole organization. */
+  teams?: string[];
+  /** Agent: their agent id; per-agent numbers and rows are only their own. */
+  agentId?: string;
+  /** Viewer: aggregates only, no per-agent numbers. */
+  aggregatesOnly?: boolean;
+}
+
+export const OPERATOR: Omit<Access, 'orgId'> = {
+  kind: 'operator',
+  role: 'owner',
+  actorId: null,
+  actor: 'operator (CLI)',
+};
+
+export function can(access: Access, action: Action): boolean {
+  return PERMISSIONS[access.role].includes(action);
+}
+
+export function assertCan(access: Access, action: Action): void {
+  if (!can(access, action)) {
+    const who =
+      access.kind === 'api_key' ? `A ${access.role.slice(4)} API key` : `The ${access.role.replace('_', ' ')} role`;
+    throw new AppError(403, 'forbidden', `${who} cannot ${DESCRIPTIONS[action]}.`);
+  }
+}
+
+const DESCRIPTIONS: Record<Action, string> = {
+  import: 'import data',
+  query: 'query metrics',
+  rows: 'list records or export them',
+  define_metrics: 'define custom KPIs',
+  settings: 'change organization settings',
+  users: 'manage users',
+  keys: 'manage API keys',
+  audit: 'read the audit log',
+};
+
+/**
+ * What part of the data a caller sees, for the metric engine and the listings. Undefined: all
+ * of the organization.
+ */
+export interface DataScope {
+  teams?: string[];
+  agentId?: string;
+  aggregatesOnly?: boolean;
+}
+
+export function dataScope(access: Access | undefined): DataScope | undefined {
+  if (!access || (!access.teams && !access.agentId && !access.aggregatesOnly)) return undefined;
+  return { teams: access.teams, agentId: access.agentId, aggregatesOnly: access.aggregatesOnly };
+}
