@@ -358,6 +358,14 @@ for (const variant of variants) {
       assert.equal((await patch({ 'x-csrf-token': 'x'.repeat(32) })).status, 403);
       assert.equal((await patch({ 'x-csrf-token': token!, origin: 'https://evil.example' })).status, 403);
       assert.equal((await patch({ 'x-csrf-token': token!, origin: 'http://localhost' })).status, 204);
+      // Amounts are stored in the reporting currency: it cannot change under them.
+      const currency = await app.request('/api/v1/organization', {
+        method: 'PATCH',
+        headers: { cookie: cookie!, 'content-type': 'application/json', 'x-csrf-token': token! },
+        body: JSON.stringify({ currency: 'USD' }),
+      });
+      assert.equal(currency.status, 409);
+      assert.equal(((await currency.json()) as any).error.code, 'currency-in-use');
     });
 
     test('login: wrong passwords lock the account, a burst from one address is refused, cookies are safe', async () => {

@@ -124,6 +124,65 @@ export function buildOpenApi(): Record<string, unknown> {
       responses: { 200: { description: '{metric, columns, rows, truncated}, or a CSV / XLSX file' }, ...errors },
     },
   };
+  // Sign-in and administration (docs/http-api.md has the details).
+  const simple = (summary: string, ok: number, body?: string, extra: Record<string, unknown> = {}) => ({
+    summary,
+    tags: ['access'],
+    ...(body ? { requestBody: jsonBody(body) } : {}),
+    responses: { [ok]: { description: 'Done' }, ...errors },
+    ...extra,
+  });
+  const idParameter = (name: string) => ({
+    parameters: [{ name, in: 'path', required: true, schema: { type: 'string' } }],
+  });
+  paths['/api/v1/auth/login'] = {
+    post: simple(
+      'Log in: sets the session cookie, answers who you are and a csrf_token',
+      200,
+      '{email, password, organization?}',
+      {
+        security: [],
+      },
+    ),
+  };
+  paths['/api/v1/auth/logout'] = { post: simple('End the session', 204) };
+  paths['/api/v1/auth/me'] = { get: simple('Who is calling: role, teams, permissions, organization, csrf_token', 200) };
+  paths['/api/v1/auth/password'] = { post: simple('Change your password', 204, '{current_password, new_password}') };
+  paths['/api/v1/auth/invitations/accept'] = {
+    post: simple('Accept an invitation: creates the account and a session', 201, '{token, password, name?}', {
+      security: [],
+    }),
+  };
+  paths['/api/v1/users'] = { get: simple('Members and open invitations (owner, admin)', 200) };
+  paths['/api/v1/users/invitations'] = {
+    post: simple('Invite someone with a role; answers the link (7 days)', 201, '{email, role, teams?, agent_id?}'),
+  };
+  paths['/api/v1/users/{id}'] = {
+    ...idParameter('id'),
+    patch: simple("Change a member's role", 204, '{role, teams?, agent_id?}'),
+    delete: simple('Remove a member', 204),
+  };
+  paths['/api/v1/keys'] = {
+    get: simple('API keys (owner, admin)', 200),
+    post: simple('Create an API key; the key is shown once', 201, '{name, scope: full|read|ingest}'),
+  };
+  paths['/api/v1/keys/{id}'] = { ...idParameter('id'), delete: simple('Revoke a key (at once)', 204) };
+  paths['/api/v1/organization'] = {
+    get: simple('Organization settings and business hours', 200),
+    patch: simple('Change settings', 204, '{name?, timezone?, currency?, language?}'),
+  };
+  paths['/api/v1/organization/business-hours'] = {
+    put: simple(
+      "Set the organization's business hours",
+      204,
+      '{timezone, week: {mon: [["09:00","17:00"]], ...}, holidays}',
+    ),
+  };
+  paths['/api/v1/organization/business-hours/teams/{team}'] = {
+    ...idParameter('team'),
+    put: simple("Set a team's business hours (null: follow the organization)", 204, 'a schedule or null'),
+  };
+  paths['/api/v1/audit'] = { get: simple('The audit log, newest first (owner, admin)', 200) };
   for (const entity of entities) {
     paths[`/api/v1/import/${entity.name}`] = {
       post: {
@@ -226,10 +285,16 @@ export function buildOpenApi(): Record<string, unknown> {
         'Field reference: docs/data-model.md; metric reference: docs/metrics.md.',
     },
     servers: [{ url: '/' }],
-    security: [{ apiKey: [] }],
+    security: [{ apiKey: [] }, { session: [] }],
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from `cxkpi keys create`' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'cxkpi_session',
+          description: 'From POST /api/v1/auth/login; changes also need the X-CSRF-Token header',
+        },
       },
       schemas,
     },
