@@ -37,6 +37,20 @@ export const ZConfig = z.object({
    * Behind a reverse proxy: take the client address from X-Forwarded-For and HTTPS from
    * X-Forwarded-Proto (for rate limits and Secure cookies). Only when a proxy sets them.
    */
+  /** SMTP server for survey e-mails, smtp://user:pass@host:587 or smtps://...; none: links only. */
+  smtpUrl: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  /** Sender of survey e-mails. */
+  mailFrom: z.string().min(3).default('cxkpi surveys <surveys@localhost>'),
+  /** The address people reach this server at, for links in e-mails (default http://HOST:PORT). */
+  publicUrl: z
+    .string()
+    .regex(/^https?:\/\/[^/]+$/, 'is a scheme and host without a path, such as https://cx.example.com')
+    .optional(),
+  /** Requests per minute and client address on the public survey pages. */
+  surveyRateLimit: z.coerce.number().int().min(1).default(120),
   trustProxy: z
     .enum(['true', 'false'])
     .default('false')
@@ -57,6 +71,10 @@ const envNames: Record<keyof Config, string[]> = {
   defaultCurrency: ['CXKPI_CURRENCY'],
   poolSize: ['CXKPI_POOL_SIZE'],
   trustProxy: ['CXKPI_TRUST_PROXY'],
+  smtpUrl: ['CXKPI_SMTP_URL'],
+  mailFrom: ['CXKPI_MAIL_FROM'],
+  publicUrl: ['CXKPI_PUBLIC_URL'],
+  surveyRateLimit: ['CXKPI_SURVEY_RATE_LIMIT'],
 };
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {

@@ -222,6 +222,20 @@ for (const variant of variants) {
           allowed: settingRoles,
         },
         { method: 'GET', path: '/api/v1/audit', ok: 200, allowed: adminRoles },
+        {
+          method: 'GET',
+          path: '/api/v1/surveys',
+          ok: 200,
+          allowed: [...importRoles.filter((p) => p !== 'key_ingest')],
+        },
+        {
+          method: 'POST',
+          path: '/api/v1/surveys',
+          body: (who) => ({ id: `s-${who.replace('_', '-')}`, name: 'Pulse', kind: 'nps' }),
+          ok: 201,
+          allowed: [...importRoles.filter((p) => p !== 'key_ingest')],
+        },
+        { method: 'GET', path: '/api/v1/organization/service-attributes', ok: 200, allowed: queryRoles },
       ];
       const failures: string[] = [];
       for (const route of routes) {

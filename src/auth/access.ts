@@ -15,22 +15,23 @@ export type Action =
   | 'query' // metric values (scoped for team leads and agents)
   | 'rows' // the records behind a number, exports of rows (scoped)
   | 'define_metrics' // custom KPIs
+  | 'surveys' // survey definitions, invitations, service attributes
   | 'settings' // organization settings, business hours
   | 'users' // members, invitations, roles
   | 'keys' // API keys
   | 'audit'; // the audit log
 
-const ALL: Action[] = ['import', 'query', 'rows', 'define_metrics', 'settings', 'users', 'keys', 'audit'];
+const ALL: Action[] = ['import', 'query', 'rows', 'define_metrics', 'surveys', 'settings', 'users', 'keys', 'audit'];
 
 export const PERMISSIONS: Record<Role | `key:${ApiKeyScope}`, readonly Action[]> = {
   owner: ALL,
   admin: ALL,
-  manager: ['import', 'query', 'rows'],
+  manager: ['import', 'query', 'rows', 'surveys'],
   team_lead: ['query', 'rows'],
   agent: ['query', 'rows'],
   viewer: ['query'],
   // Keys are for machines: they never manage people or other keys.
-  'key:full': ['import', 'query', 'rows', 'define_metrics', 'settings'],
+  'key:full': ['import', 'query', 'rows', 'define_metrics', 'surveys', 'settings'],
   'key:read': ['query', 'rows'],
   'key:ingest': ['import'],
 };
@@ -76,6 +77,7 @@ const DESCRIPTIONS: Record<Action, string> = {
   query: 'query metrics',
   rows: 'list records or export them',
   define_metrics: 'define custom KPIs',
+  surveys: 'manage surveys and invitations',
   settings: 'change organization settings',
   users: 'manage users',
   keys: 'manage API keys',

@@ -5,6 +5,9 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<Record<string, unknown>, string | Record<string, unknown>, string | Record<string, unknown>>;
 
+/** A text in the three languages of the interface. */
+export type Texts = { en: string; ru: string; lt: string };
+
 export type Role = 'owner' | 'admin' | 'manager' | 'team_lead' | 'agent' | 'viewer';
 
 interface Entity {
@@ -91,6 +94,54 @@ export interface Database {
     target: string | null;
     details: ColumnType<Record<string, unknown>, string | undefined, string>;
     ip: string | null;
+  };
+  survey: {
+    org_id: string;
+    id: string;
+    name: string;
+    kind: 'nps' | 'csat' | 'ces' | 'enps' | 'rating';
+    question: ColumnType<Texts, string, string>;
+    follow_up: ColumnType<Texts | null, string | null, string | null>;
+    attributes: Generated<string[]>;
+    status: Generated<'active' | 'closed'>;
+    closes_at: Timestamp | null;
+    trigger: ColumnType<Record<string, unknown>, string | undefined, string>;
+    fatigue_days: Generated<number>;
+    reminder_hours: number | null;
+    link_days: Generated<number>;
+    created_at: GeneratedTimestamp;
+    updated_at: GeneratedTimestamp;
+  };
+  survey_invitation: {
+    org_id: string;
+    id: Generated<string>;
+    survey_id: string;
+    customer_id: string | null;
+    ticket_id: string | null;
+    agent_id: string | null;
+    team_id: string | null;
+    channel: string | null;
+    email: string | null;
+    language: string;
+    source: 'ticket_solved' | 'batch' | 'recurring' | 'widget';
+    send_after: GeneratedTimestamp;
+    sent_at: Timestamp | null;
+    delivery_error: string | null;
+    reminded_at: Timestamp | null;
+    responded_at: Timestamp | null;
+    expires_at: Timestamp;
+    created_at: GeneratedTimestamp;
+  };
+  survey_unsubscribe: {
+    org_id: string;
+    email: string;
+    customer_id: string | null;
+    at: GeneratedTimestamp;
+  };
+  signing_key: {
+    org_id: string;
+    secret: Buffer;
+    created_at: GeneratedTimestamp;
   };
   custom_metric: {
     org_id: string;

@@ -16,6 +16,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { AppError, toAppError } from '../errors.ts';
 import { getOrganization, type Organization } from '../orgs/index.ts';
+import type { Mailer } from '../mail/mailer.ts';
 import type { Logger } from './logger.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -24,6 +25,8 @@ import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/import.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { rowsRoutes } from './routes/rows.ts';
+import { surveyPageRoutes } from './routes/survey-pages.ts';
+import { surveyRoutes } from './routes/surveys.ts';
 
 /** What every route can reach: the database, the configuration, and the caller once known. */
 export interface AppEnv {
@@ -39,6 +42,8 @@ export interface AppDeps {
   db: Db;
   config: Config;
   logger: Logger;
+  /** SMTP for survey e-mails; absent: links only. */
+  mailer?: Mailer;
 }
 
 export function createApp(deps: AppDeps) {
@@ -83,22 +88,21 @@ export function createApp(deps: AppDeps) {
     c.json({ error: { code: 'not-found', message: `There is no ${c.req.method} ${c.req.path}; see /api/docs.` } }, 404),
   );
 
-  app.use(
-    '*',
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-      referrerPolicy: 'same-origin',
-    }),
-  );
+  const headers = secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+    referrerPolicy: 'same-origin',
+  });
+  // Survey pages set their own policy: they may be framed (the widget) and load nothing.
+  app.use('*', (c, next) => (/^\/(s|w)\//.test(c.req.path) ? next() : headers(c, next)));
   // JSON bodies are small; imports stream up to CXKPI_MAX_IMPORT_BYTES on their own route.
   app.use('/api/v1/*', async (c, next) => {
     if (c.req.path.startsWith('/api/v1/import/')) return next();
@@ -110,9 +114,21 @@ export function createApp(deps: AppDeps) {
     })(c, next);
   });
 
+  app.use('*', async (c, next) => {
+    if (!/^\/(s|w)\//.test(c.req.path)) return next();
+    return bodyLimit({
+      maxSize: 64 * 1024,
+      onError: () => {
+        throw new AppError(413, 'body-too-large', 'A survey answer is at most 64 KiB.');
+      },
+    })(c, next);
+  });
+
   app.route('/', healthRoutes(deps));
   app.route('/', authRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', surveyRoutes(deps));
+  app.route('/', surveyPageRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/', importRoutes(deps));
   app.route('/', metricsRoutes(deps));

@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
+import { createMailer } from '../mail/mailer.ts';
+import { runSurveyJobs } from '../surveys/jobs.ts';
 import { createApp } from './app.ts';
 import type { Logger } from './logger.ts';
 
@@ -11,15 +13,27 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(deps: { db: Db; config: Config; logger: Logger }): Promise<RunningServer> {
-  const app = createApp(deps);
+/** Base of links in e-mails: CXKPI_PUBLIC_URL, else the address the server listens on. */
+export function publicUrl(config: Config): string {
+  return config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+}
+
+export async function startServer(deps: {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  /** Run the survey jobs (invitations, e-mails, reminders) every minute. Default true. */
+  surveyJobs?: boolean;
+}): Promise<RunningServer> {
+  const mailer = createMailer(deps.config);
+  const app = createApp({ ...deps, mailer });
   let inFlight = 0;
   let idle: (() => void) | undefined;
   const server = serve({
-    fetch: async (request: Request) => {
+    fetch: async (request: Request, env: unknown) => {
       inFlight++;
       try {
-        return await app.fetch(request);
+        return await app.fetch(request, env);
       } finally {
         if (--inFlight === 0) idle?.();
       }
@@ -33,9 +47,33 @@ export async function startServer(deps: { db: Db; config: Config; logger: Logger
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  // Survey jobs once a minute, never two at a time.
+  let job: Promise<void> | undefined;
+  const runJobs = () => {
+    if (job) return;
+    const links = deps.config.publicUrl ?? publicUrl({ ...deps.config, port: address.port });
+    job = runSurveyJobs(deps.db, { mailer, publicUrl: links })
+      .then((report) => {
+        if (report.invited || report.sent || report.reminded || report.failed)
+          deps.logger.info('survey jobs', { ...report });
+      })
+      .catch((error) => deps.logger.error('survey jobs failed', { error: String((error as Error).stack ?? error) }))
+      .finally(() => (job = undefined));
+  };
+  const timer = deps.surveyJobs === false ? undefined : setInterval(runJobs, 60_000);
+  const first = deps.surveyJobs === false ? undefined : setTimeout(runJobs, 5_000);
+  if (!mailer && deps.surveyJobs !== false) {
+    deps.logger.info('no SMTP server (CXKPI_SMTP_URL): survey links are made, nothing is e-mailed');
+  }
   return {
-    url: `http://${host}:${address.port}`,
+    url,
     close: async () => {
+      clearInterval(timer);
+      clearTimeout(first);
+      await job;
+      mailer?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if (inFlight > 0) {
         deps.logger.info('waiting for requests in flight', { count: inFlight });

@@ -66,6 +66,12 @@ export const DIMENSIONS: Record<MetricEntity, Dimension[]> = {
   orders: common.filter((d) => !['team', 'agent'].includes(d.id)).concat([own('status', 'order status')]),
   costs: [common.find((d) => d.id === 'team')!, own('category', 'cost category')],
   tickets: [...common, own('priority', 'ticket priority'), own('status', 'ticket status')],
+  survey_invitations: [
+    ...common,
+    { id: 'survey', sql: 'e.survey_id', joins: [], description: 'survey id' },
+    own('source', 'how the invitation came: ticket_solved, batch, recurring, widget'),
+    own('language', 'language of the invitation'),
+  ],
   survey_responses: [
     ...common,
     own('kind', 'survey kind (nps, csat, ces, enps, rating)'),
@@ -147,7 +153,7 @@ export function dimensionFilter(
 }
 
 /** Entities whose rows carry a team, and so can be shown to a team lead or an agent. */
-export const TEAM_ENTITIES = new Set<MetricEntity>(['tickets', 'survey_responses', 'costs']);
+export const TEAM_ENTITIES = new Set<MetricEntity>(['tickets', 'survey_responses', 'survey_invitations', 'costs']);
 
 /**
  * Conditions that keep a caller within their part of the data: a team lead's teams, an agent's

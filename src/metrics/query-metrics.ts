@@ -342,6 +342,7 @@ function comparisonShift(compare: 'previous' | 'year', grain: Grain, from: strin
 const TABLES = {
   tickets: 'ticket',
   survey_responses: 'survey_response',
+  survey_invitations: 'survey_invitation',
   customers: 'customer',
   orders: 'customer_order',
   costs: 'cost',

@@ -159,4 +159,20 @@ export const surveyMetrics: MetricDef[] = [
     minSample: 0,
     uncertainty: 'none',
   },
+  {
+    id: 'survey_response_rate',
+    names: { en: 'Survey response rate', ru: 'Доля ответов на опрос', lt: 'Apklausos atsakymų dalis' },
+    description:
+      'Invitations answered / invitations delivered (e-mailed by cxkpi), placed in the period they were sent. ' +
+      'Links shared by hand are not delivered invitations and are not counted.',
+    unit: 'ratio',
+    direction: 'higher_is_better',
+    entity: 'survey_invitations',
+    time: 'sent_at',
+    population: 'survey invitations e-mailed in the period',
+    where: 'e.sent_at is not null',
+    formula: { kind: 'proportion', success: 'e.responded_at is not null' },
+    minSample: 30,
+    uncertainty: 'wilson',
+  },
 ];
