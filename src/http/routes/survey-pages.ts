@@ -17,9 +17,14 @@ import { rateLimit } from '../rate-limit.ts';
 const CSP =
   "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors *; img-src 'self'";
 
-function languageOf(c: Context<AppEnv>, fallback: Language): Language {
+/**
+ * The page's language: `?lang=`, else the invitation's (the customer's language, as in the
+ * e-mail), else, for the widget and unknown links, the browser's.
+ */
+function languageOf(c: Context<AppEnv>, fallback: Language, invitation?: Language): Language {
   const asked = interfaceLanguage(c.req.query('lang'));
   if (asked) return asked;
+  if (invitation) return invitation;
   for (const part of (c.req.header('accept-language') ?? '').split(',')) {
     const found = interfaceLanguage(part.split(';')[0]);
     if (found) return found;
@@ -53,7 +58,7 @@ export function surveyPageRoutes(deps: AppDeps) {
 
   async function show(c: Context<AppEnv>, invitation: OpenInvitation, error?: string) {
     const org = await getOrganization(db.kysely, invitation.orgId);
-    const language = languageOf(c, invitation.language);
+    const language = languageOf(c, invitation.language, invitation.language);
     const path = new URL(c.req.url).pathname;
     const attributes = await getServiceAttributes(db, org);
     const body = renderSurveyPage(
@@ -72,7 +77,11 @@ export function surveyPageRoutes(deps: AppDeps) {
     const found = await findInvitation(db, token);
     if (found.state === 'invalid') return html(c, renderMessagePage(languageOf(c, 'en'), 'invalid'), 404);
     if (found.state === 'closed')
-      return html(c, renderMessagePage(languageOf(c, found.invitation.language), 'closed'), 410);
+      return html(
+        c,
+        renderMessagePage(languageOf(c, found.invitation.language, found.invitation.language), 'closed'),
+        410,
+      );
     try {
       await recordResponse(db, found.invitation, input);
     } catch (error) {
@@ -96,14 +105,24 @@ export function surveyPageRoutes(deps: AppDeps) {
         const found = await findInvitation(db, token);
         if (found.state === 'invalid') return html(c, renderMessagePage(languageOf(c, 'en'), 'invalid'), 404);
         if (found.state === 'closed')
-          return html(c, renderMessagePage(languageOf(c, found.invitation.language), 'closed'), 410);
+          return html(
+            c,
+            renderMessagePage(languageOf(c, found.invitation.language, found.invitation.language), 'closed'),
+            410,
+          );
         return show(c, found.invitation);
       })
       .post('/s/:token', async (c) => answer(c, c.req.param('token'), await readAnswer(c)))
       .get('/s/:token/unsubscribe', async (c) => {
         const found = await findInvitation(db, c.req.param('token'));
         if (found.state === 'invalid') return html(c, renderMessagePage(languageOf(c, 'en'), 'invalid'), 404);
-        return html(c, renderUnsubscribePage(languageOf(c, found.invitation.language), new URL(c.req.url).pathname));
+        return html(
+          c,
+          renderUnsubscribePage(
+            languageOf(c, found.invitation.language, found.invitation.language),
+            new URL(c.req.url).pathname,
+          ),
+        );
       })
       // The page's button, and one-click unsubscribe from mail programs (RFC 8058).
       .post('/s/:token/unsubscribe', async (c) => {
@@ -112,7 +131,7 @@ export function surveyPageRoutes(deps: AppDeps) {
         const { invitation } = found;
         const address = invitation.email ?? (invitation.customer_id ? `customer:${invitation.customer_id}` : undefined);
         if (address) await unsubscribe(db, invitation.orgId, address, invitation.customer_id);
-        return html(c, renderMessagePage(languageOf(c, invitation.language), 'unsubscribed'));
+        return html(c, renderMessagePage(languageOf(c, invitation.language, invitation.language), 'unsubscribed'));
       })
       .get('/w/:token', async (c) => {
         const opened = await openWidgetToken(db, c.req.param('token'));
