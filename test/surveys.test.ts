@@ -56,7 +56,13 @@ for (const variant of variants) {
       const org = await createTestOrg(db, { timezone: 'UTC', language: 'en' });
       const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${smtpPort}`, mailFrom: 'CX <cx@example.com>' })!;
       mailers.push(mailer);
-      const app = createApp({ db, config: loadConfig({}, {}), logger: createLogger('silent'), mailer });
+      const logs: string[] = [];
+      const app = createApp({
+        db,
+        config: loadConfig({}, {}),
+        logger: createLogger('info', (l) => void logs.push(l)),
+        mailer,
+      });
       const key = (await createApiKey(db.kysely, org.id, { name: 't', scope: 'full' })).key;
       const tag = org.slug.slice(-6);
       await importRecords(db, org, 'customers', {
@@ -99,7 +105,7 @@ for (const variant of variants) {
         .execute();
       const jobs = (hours: number) => runSurveyJobs(db, { mailer, publicUrl: PUBLIC }, new Date(at(hours)));
       const mine = () => inbox.filter((m) => (m.to as { text: string }).text.includes(tag));
-      return { org, app, key, survey, jobs, mine, tag };
+      return { org, app, key, survey, jobs, mine, tag, logs };
     }
 
     test('solved tickets invite in the customer language; one click answers; reminders only to non-responders', async () => {
@@ -198,7 +204,7 @@ for (const variant of variants) {
     });
 
     test('the page: comment and ratings after the score, changes count, hostile input is inert', async () => {
-      const { org, app, key, survey } = await setup();
+      const { org, app, key, survey, logs } = await setup();
       const invite = await app.request(`/api/v1/surveys/${survey.id}/invitations`, {
         method: 'POST',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' },

@@ -58,7 +58,8 @@ export function createApp(deps: AppDeps) {
     deps.logger.info('request', {
       request_id: requestId,
       method: c.req.method,
-      path: c.req.path,
+      // Survey and invitation links are credentials of their recipient: never logged whole.
+      path: c.req.path.replace(/^\/(s|w|invite)\/[^/]+/, '/$1/[token]'),
       status: c.res.status,
       ms: Math.round(performance.now() - started),
       ...(c.get('access') ? { actor: c.get('access').actorId, kind: c.get('access').kind } : {}),
