@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { Texts } from '../db/schema.ts';
 import { badRequest } from '../errors.ts';
+import { SURVEY_SCALES } from '../ingest/entities.ts';
 import { scaleOf, type Language, type SurveyKind } from './definitions.ts';
 import { interfaceLanguage, surveyIsOpen } from './invitations.ts';
 import { openInvitationToken } from './links.ts';
@@ -120,8 +121,46 @@ export async function recordResponse(db: Db, invitation: OpenInvitation, input: 
     if (!Number.isInteger(value) || value < 1 || value > 5) throw badRequest('invalid-rating', 'A rating is 1 to 5.');
     ratings[key] = value;
   }
-  const id = `sv-${invitation.id}`;
-  await sql`
+  await saveAnswer(db, invitation.orgId, invitation.id, score, comment, ratings, now);
+}
+
+/** The scale of each survey kind as SQL over `s.kind` (static text from SURVEY_SCALES). */
+const SCALE_SQL = (['low', 'high'] as const).map(
+  (end) =>
+    `case s.kind ${Object.entries(SURVEY_SCALES)
+      .map(([kind, [low, high]]) => `when '${kind}' then ${end === 'low' ? low : high}`)
+      .join(' ')} end`,
+);
+
+/**
+ * The one-click path (a score, nothing else): one statement checks that the link's survey is
+ * open and the score on its scale, and saves. False when it could not (the caller then finds
+ * out why, to show the right page).
+ */
+export async function recordScore(db: Db, token: string, score: number, now = new Date()): Promise<boolean> {
+  if (!Number.isInteger(score)) return false;
+  const opened = await openInvitationToken(db, token);
+  if (!opened) return false;
+  return saveAnswer(db, opened.orgId, opened.invitationId, score, undefined, {}, now, true);
+}
+
+async function saveAnswer(
+  db: Db,
+  orgId: string,
+  invitationId: string,
+  score: number,
+  comment: string | null | undefined,
+  ratings: Record<string, number>,
+  now: Date,
+  checkOpen = false,
+): Promise<boolean> {
+  const id = `sv-${invitationId}`;
+  const open = checkOpen
+    ? sql`and s.status = 'active' and (s.closes_at is null or s.closes_at > ${now}::timestamptz)
+        and i.expires_at > ${now}::timestamptz
+        and ${score}::int between ${sql.raw(SCALE_SQL[0]!)} and ${sql.raw(SCALE_SQL[1]!)}`
+    : sql``;
+  const result = await sql<{ saved: number }>`
     with saved as (
       insert into survey_response (org_id, id, kind, score, submitted_at, survey, comment, language, customer_id,
         ticket_id, agent_id, team_id, channel, ratings, attributes)
@@ -129,16 +168,17 @@ export async function recordResponse(db: Db, invitation: OpenInvitation, input: 
         i.ticket_id, i.agent_id, i.team_id, i.channel, ${JSON.stringify(ratings)}::jsonb,
         jsonb_build_object('source', 'cxkpi-survey', 'invitation', i.id::text)
       from survey_invitation i join survey s on s.org_id = i.org_id and s.id = i.survey_id
-      where i.org_id = ${invitation.orgId}::uuid and i.id = ${invitation.id}::uuid
+      where i.org_id = ${orgId}::uuid and i.id = ${invitationId}::uuid ${open}
       on conflict (org_id, id) do update set
         score = excluded.score,
         comment = ${comment === undefined ? sql`survey_response.comment` : sql`excluded.comment`},
         ratings = survey_response.ratings || excluded.ratings,
         updated_at = now()
       returning 1
+    ), marked as (
+      update survey_invitation set responded_at = coalesce(responded_at, ${now}::timestamptz)
+      where org_id = ${orgId}::uuid and id = ${invitationId}::uuid and exists (select 1 from saved)
     )
-    update survey_invitation set responded_at = coalesce(responded_at, ${now}::timestamptz)
-    where org_id = ${invitation.orgId}::uuid and id = ${invitation.id}::uuid and exists (select 1 from saved)`.execute(
-    db.kysely,
-  );
+    select count(*)::int as saved from saved`.execute(db.kysely);
+  return result.rows[0]!.saved === 1;
 }

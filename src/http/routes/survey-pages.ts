@@ -5,7 +5,13 @@ import { getServiceAttributes, getSurvey, type Language } from '../../surveys/de
 import { interfaceLanguage, inviteRecipients, surveyIsOpen, unsubscribe } from '../../surveys/invitations.ts';
 import { openWidgetToken } from '../../surveys/links.ts';
 import { renderMessagePage, renderSurveyPage, renderUnsubscribePage } from '../../surveys/render.ts';
-import { findInvitation, recordResponse, type AnswerInput, type OpenInvitation } from '../../surveys/responses.ts';
+import {
+  findInvitation,
+  recordResponse,
+  recordScore,
+  type AnswerInput,
+  type OpenInvitation,
+} from '../../surveys/responses.ts';
 import type { AppDeps, AppEnv } from '../app.ts';
 import { rateLimit } from '../rate-limit.ts';
 
@@ -41,7 +47,11 @@ function html(c: Context<AppEnv>, body: string, status: 200 | 400 | 404 | 410 = 
 
 /** Form fields of an answer: score, comment, rating.<attribute>. */
 async function readAnswer(c: Context<AppEnv>): Promise<AnswerInput> {
-  const form = await c.req.parseBody();
+  // Forms are url-encoded; URLSearchParams reads them far faster than a FormData parser.
+  const type = c.req.header('content-type') ?? '';
+  const form: Record<string, unknown> = type.startsWith('application/x-www-form-urlencoded')
+    ? Object.fromEntries(new URLSearchParams(await c.req.text()))
+    : await c.req.parseBody();
   const answer: AnswerInput = {};
   const number = (v: unknown) => (typeof v === 'string' && /^-?\d{1,3}$/.test(v) ? Number(v) : Number.NaN);
   if (typeof form.score === 'string') answer.score = number(form.score);
@@ -74,6 +84,11 @@ export function surveyPageRoutes(deps: AppDeps) {
 
   /** Saves, then shows the page again (post/redirect/get); a mistake re-renders with the reason. */
   async function answer(c: Context<AppEnv>, token: string, input: AnswerInput) {
+    const lang = interfaceLanguage(c.req.query('lang'));
+    const back = () => c.redirect(`/s/${token}${lang ? `?lang=${lang}` : ''}`, 303);
+    // A score alone (the e-mail's buttons, the first click on the page): one statement.
+    const onlyScore = input.score !== undefined && input.comment === undefined && !input.ratings;
+    if (onlyScore && (await recordScore(db, token, input.score!))) return back();
     const found = await findInvitation(db, token);
     if (found.state === 'invalid') return html(c, renderMessagePage(languageOf(c, 'en'), 'invalid'), 404);
     if (found.state === 'closed')
@@ -88,8 +103,7 @@ export function surveyPageRoutes(deps: AppDeps) {
       if (error instanceof AppError && error.status === 400) return show(c, found.invitation, error.message);
       throw error;
     }
-    const lang = interfaceLanguage(c.req.query('lang'));
-    return c.redirect(`/s/${token}${lang ? `?lang=${lang}` : ''}`, 303);
+    return back();
   }
 
   return (
