@@ -183,6 +183,34 @@ export function buildOpenApi(): Record<string, unknown> {
     put: simple("Set a team's business hours (null: follow the organization)", 204, 'a schedule or null'),
   };
   paths['/api/v1/audit'] = { get: simple('The audit log, newest first (owner, admin)', 200) };
+  const survey = (summary: string, ok: number, body?: string) => ({ ...simple(summary, ok, body), tags: ['surveys'] });
+  paths['/api/v1/surveys'] = {
+    get: survey('Surveys with invitation, delivery and response counts', 200),
+    post: survey(
+      'Define a survey',
+      201,
+      '{id, name, kind, question?, follow_up?, attributes?, status?, closes_at?, trigger?, fatigue_days?, reminder_hours?, link_days?}',
+    ),
+  };
+  paths['/api/v1/surveys/{id}'] = {
+    ...idParameter('id'),
+    get: survey('One survey', 200),
+    put: survey('Replace a survey (close it with status closed)', 200, 'as POST /api/v1/surveys'),
+  };
+  paths['/api/v1/surveys/{id}/invitations'] = {
+    ...idParameter('id'),
+    get: survey('Invitations, newest first, with delivery and answers', 200),
+    post: survey(
+      'Invite recipients (JSON array or CSV): links, and e-mails when SMTP is configured',
+      201,
+      '[{customer_id?, email?, ticket_id?, agent_id?, team_id?, channel?, language?}]',
+    ),
+  };
+  paths['/api/v1/surveys/{id}/embed'] = { ...idParameter('id'), get: survey('An <iframe> snippet of the survey', 200) };
+  paths['/api/v1/organization/service-attributes'] = {
+    get: survey('Service attributes surveys can ask to rate', 200),
+    put: survey('Replace the list', 200, '[{key, names: {en, ru?, lt?}}]'),
+  };
   for (const entity of entities) {
     paths[`/api/v1/import/${entity.name}`] = {
       post: {
