@@ -8,7 +8,11 @@ import type { Io } from '../src/cli/context.ts';
 import { generateDemo } from '../src/demo/index.ts';
 import ExcelJS from 'exceljs';
 import { writeXlsx } from '../src/export/xlsx.ts';
-import { listMetricRows, queryMetrics, type MetricRow } from '../src/metrics/index.ts';
+import { createApiKey } from '../src/auth/index.ts';
+import { loadConfig } from '../src/config.ts';
+import { createApp } from '../src/http/app.ts';
+import { createLogger } from '../src/http/logger.ts';
+import { listMetricRows, listMetrics, queryMetrics, type MetricRow } from '../src/metrics/index.ts';
 import { loadCustomMetrics } from '../src/metrics/custom/definition.ts';
 import { deleteCustomMetric, saveCustomMetric } from '../src/metrics/custom/store.ts';
 import { getBusinessHours, setBusinessHours } from '../src/orgs/index.ts';
@@ -261,6 +265,30 @@ for (const variant of variants) {
       await deleteCustomMetric(db, org, 'service_index');
       await deleteCustomMetric(db, org, 'urgent_fast_answer');
       await assert.rejects(query({ metrics: ['service_index'] }), /There is no metric "service_index"/);
+    });
+
+    test('every catalog metric answers on the demo data, the same over HTTP as in-process', async () => {
+      const app = createApp({ db, config: loadConfig({}, {}), logger: createLogger('silent') });
+      const { key } = await createApiKey(db.kysely, org.id, { name: 'all-metrics', scope: 'read' });
+      const ids = listMetrics().map((m) => m.id);
+      const empty: string[] = [];
+      for (let i = 0; i < ids.length; i += 10) {
+        const body = { metrics: ids.slice(i, i + 10), from: '2025-11-01', to: '2026-05-01', grain: 'quarter' as const };
+        const response = await app.request('/api/v1/query', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        assert.equal(response.status, 200, JSON.stringify(body.metrics));
+        const viaHttp = (await response.json()) as { rows: MetricRow[] };
+        const direct = await query(body);
+        assert.deepEqual(viaHttp.rows, JSON.parse(JSON.stringify(direct.rows)));
+        for (const id of body.metrics) {
+          if (!direct.rows.some((r) => r.metric === id && r.value !== null && Number.isFinite(r.value))) empty.push(id);
+        }
+      }
+      // The demo sends no surveys of its own: nothing is delivered, so no response rate.
+      assert.deepEqual(empty, ['survey_response_rate']);
     });
 
     test('tickets created per ISO week, and empty periods are null', async () => {
