@@ -20,11 +20,15 @@ import type { Mailer } from '../mail/mailer.ts';
 import type { Logger } from './logger.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { directoryRoutes } from './routes/directory.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { feedbackRoutes } from './routes/feedback.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/import.ts';
+import { importsRoutes } from './routes/imports.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { rowsRoutes } from './routes/rows.ts';
+import { webRoutes } from './routes/web.ts';
 import { surveyPageRoutes } from './routes/survey-pages.ts';
 import { surveyRoutes } from './routes/surveys.ts';
 
@@ -133,8 +137,13 @@ export function createApp(deps: AppDeps) {
   app.route('/', docsRoutes());
   app.route('/', importRoutes(deps));
   app.route('/', metricsRoutes(deps));
+  app.route('/', directoryRoutes(deps));
+  app.route('/', feedbackRoutes(deps));
+  app.route('/', importsRoutes(deps));
   // Last: /api/v1/{entity} would otherwise take /api/v1/metrics.
   app.route('/', rowsRoutes(deps));
+  // After every API route: the dashboard's files, and its page for every other address.
+  app.route('/', webRoutes());
   return app;
 }
 

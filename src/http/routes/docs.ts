@@ -23,24 +23,20 @@ export function docsRoutes() {
 <script src="/api/docs/init.js"></script></body></html>`;
   const init = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#ui', deepLinking: true, persistAuthorization: true });`;
 
-  return (
-    new Hono<AppEnv>()
-      .get('/api/openapi.json', (c) => {
-        openApi ??= JSON.stringify(buildOpenApi());
-        return c.body(openApi, 200, { 'content-type': 'application/json; charset=utf-8' });
-      })
-      // The dashboard will live at the root; until then the root leads to the API documentation.
-      .get('/', (c) => c.redirect('/api/docs'))
-      .get('/api/docs', (c) => c.html(page))
-      .get('/api/docs/init.js', (c) => c.body(init, 200, { 'content-type': 'text/javascript; charset=utf-8' }))
-      .get('/api/docs/:asset', (c) => {
-        const asset = c.req.param('asset');
-        const type = assets[asset];
-        if (!type) return c.notFound();
-        return c.body(fs.readFileSync(path.join(uiDir, asset)), 200, {
-          'content-type': type,
-          'cache-control': 'public, max-age=86400',
-        });
-      })
-  );
+  return new Hono<AppEnv>()
+    .get('/api/openapi.json', (c) => {
+      openApi ??= JSON.stringify(buildOpenApi());
+      return c.body(openApi, 200, { 'content-type': 'application/json; charset=utf-8' });
+    })
+    .get('/api/docs', (c) => c.html(page))
+    .get('/api/docs/init.js', (c) => c.body(init, 200, { 'content-type': 'text/javascript; charset=utf-8' }))
+    .get('/api/docs/:asset', (c) => {
+      const asset = c.req.param('asset');
+      const type = assets[asset];
+      if (!type) return c.notFound();
+      return c.body(fs.readFileSync(path.join(uiDir, asset)), 200, {
+        'content-type': type,
+        'cache-control': 'public, max-age=86400',
+      });
+    });
 }
