@@ -1,0 +1,112 @@
+import { createContext, useContext, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorState, Loading } from './components/states.tsx';
+import { useApi } from './data.ts';
+import type { Unit } from './format.ts';
+
+export interface MetricInfo {
+  id: string;
+  names: { en: string; ru: string; lt: string };
+  description: string;
+  unit: Unit;
+  direction: 'higher_is_better' | 'lower_is_better' | 'neutral';
+  entity: 'tickets' | 'survey_responses' | 'customers' | 'orders' | 'costs';
+  min_sample: number;
+  uncertainty: string;
+  options: Array<{ id: string; description: string; values?: string[]; default: string | number | boolean }>;
+  business_hours: boolean;
+  dimensions: string[];
+  custom: boolean;
+}
+
+export interface Directory {
+  teams: Array<{ id: string; name: string }>;
+  agents: Array<{ id: string; name: string; team_id: string | null; active: boolean }>;
+  data: { first: string | null; last: string | null };
+}
+
+export interface MetricRow {
+  metric: string;
+  period: string | null;
+  group: Record<string, string | null>;
+  value: number | null;
+  n: number;
+  ci_low: number | null;
+  ci_high: number | null;
+  low_sample: boolean;
+  previous?: number | null;
+  delta?: number | null;
+  significant?: boolean | null;
+}
+
+export interface QueryResult {
+  rows: MetricRow[];
+  meta: { tz: string; from: string; to: string; grain: string; compare: string | null; business_hours: boolean };
+}
+
+interface CatalogValue {
+  metrics: MetricInfo[];
+  byId: Map<string, MetricInfo>;
+  directory: Directory;
+}
+
+const CatalogContext = createContext<CatalogValue | null>(null);
+
+/** The metric catalog and the caller's teams and agents, loaded once after login. */
+export function CatalogProvider({ children }: { children: ReactNode }) {
+  const metrics = useApi<{ metrics: MetricInfo[] }>('/metrics');
+  const directory = useApi<Directory>('/directory');
+  const failed = metrics.error ?? directory.error;
+  if (failed)
+    return (
+      <ErrorState
+        error={failed}
+        onRetry={() => {
+          metrics.reload();
+          directory.reload();
+        }}
+      />
+    );
+  if (!metrics.data || !directory.data) return <Loading />;
+  const value: CatalogValue = {
+    metrics: metrics.data.metrics,
+    byId: new Map(metrics.data.metrics.map((m) => [m.id, m])),
+    directory: directory.data,
+  };
+  return <CatalogContext.Provider value={value}>{children}</CatalogContext.Provider>;
+}
+
+export function useCatalog(): CatalogValue {
+  const value = useContext(CatalogContext);
+  if (!value) throw new Error('useCatalog outside CatalogProvider');
+  return value;
+}
+
+/** A metric's name in the reader's language. */
+export function useMetricName() {
+  const { i18n } = useTranslation();
+  const { byId } = useCatalog();
+  return (id: string) => {
+    const metric = byId.get(id);
+    return metric ? (metric.names[i18n.language as 'en'] ?? metric.names.en) : id;
+  };
+}
+
+/** A dimension's label in the reader's language. */
+export function useDimensionLabel() {
+  const { t } = useTranslation();
+  return (id: string) => {
+    const attribute = /^(customer\.)?attributes\.(.+)$/.exec(id);
+    if (attribute) return t('dims.attribute', { name: attribute[2] });
+    const key = `dims.${id.replace(/\./g, '_')}`;
+    const text = t(key as 'dims.team');
+    return text === key ? id : text;
+  };
+}
+
+/** A group's display: the name the engine joined in, or the id. */
+export function groupLabel(group: Record<string, string | null>, dimension: string, fallback: string): string {
+  const id = group[dimension];
+  if (id === null || id === undefined) return fallback;
+  return group[`${dimension}_name`] ?? id;
+}

@@ -1,0 +1,239 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../api.ts';
+import { useCatalog, useMetricName, type MetricInfo, type MetricRow, type QueryResult } from '../catalog.tsx';
+import { addPeriods, periodEnd, type Period } from '../periods.ts';
+import { Link } from '../router.tsx';
+import { isScoped, useSession } from '../session.tsx';
+import { useFormat } from '../use-format.ts';
+import { Sparkline } from './sparkline.tsx';
+import { ErrorState } from './states.tsx';
+
+const TREND_LENGTH = { week: 12, month: 12, quarter: 8, year: 5 } as const;
+const TEAM_DATA = new Set(['tickets', 'survey_responses', 'costs']);
+
+interface Slot<T> {
+  data?: T;
+  error?: ApiError;
+}
+
+/** Metrics a caller can query: team leads and agents see team data only. */
+export function useVisibleMetrics(ids: string[]): { visible: MetricInfo[]; hidden: number } {
+  const { me } = useSession();
+  const { byId } = useCatalog();
+  const known = ids.map((id) => byId.get(id)).filter((m): m is MetricInfo => Boolean(m));
+  const visible = isScoped(me) ? known.filter((m) => TEAM_DATA.has(m.entity) && !m.custom) : known;
+  return { visible, hidden: known.length - visible.length };
+}
+
+/**
+ * KPI cards for a period: value, change against the previous period with its significance, the
+ * 95 % interval, n and a low-sample warning, and a trend line. The headline numbers are asked
+ * first, one request per KPI so each card shows as soon as it is known; the trends follow.
+ */
+export function KpiGrid({
+  metrics,
+  period,
+  where = {},
+  onReady,
+  explorerWhere,
+}: {
+  metrics: MetricInfo[];
+  period: Period;
+  where?: Record<string, string[]>;
+  onReady?: () => void;
+  explorerWhere?: string;
+}) {
+  const [headline, setHeadline] = useState<Record<string, Slot<MetricRow>>>({});
+  const [trend, setTrend] = useState<Record<string, Slot<MetricRow[]>>>({});
+  const [attempt, setAttempt] = useState(0);
+  const ids = metrics.map((m) => m.id).join(',');
+  const whereKey = JSON.stringify(where);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    const signal = controller.signal;
+    setHeadline({});
+    setTrend({});
+    const to = periodEnd(period);
+    const ask = (id: string, from: string, compare: boolean) =>
+      api<QueryResult>('/query', {
+        body: { metrics: [id], from, to, grain: period.grain, where, ...(compare ? { compare: 'previous' } : {}) },
+        signal,
+      });
+    const wrap = (error: unknown) => (error instanceof ApiError ? error : new ApiError(0, 'client', String(error)));
+    const heads = metrics.map((m) =>
+      ask(m.id, period.start, true).then(
+        (result) => !signal.aborted && setHeadline((s) => ({ ...s, [m.id]: { data: result.rows.at(-1) } })),
+        (error: unknown) => {
+          if (!signal.aborted) setHeadline((s) => ({ ...s, [m.id]: { error: wrap(error) } }));
+          throw error;
+        },
+      ),
+    );
+    void Promise.allSettled(heads).then((settled) => {
+      if (signal.aborted) return;
+      onReady?.();
+      const from = addPeriods(period.start, period.grain, -(TREND_LENGTH[period.grain] - 1));
+      metrics.forEach((m, i) => {
+        if (settled[i]!.status === 'rejected') return;
+        ask(m.id, from, false).then(
+          (result) => !signal.aborted && setTrend((s) => ({ ...s, [m.id]: { data: result.rows } })),
+          (error: unknown) => !signal.aborted && setTrend((s) => ({ ...s, [m.id]: { error: wrap(error) } })),
+        );
+      });
+    });
+    return () => controller.abort();
+    // ids and whereKey stand for metrics and where.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ids, period.grain, period.start, whereKey, attempt]);
+
+  const ready = metrics.every((m) => headline[m.id]);
+  return (
+    <div className="kpi-grid" data-testid="kpi-grid" data-ready={ready}>
+      {metrics.map((m) => (
+        <KpiCard
+          key={m.id}
+          metric={m}
+          period={period}
+          slot={headline[m.id]}
+          trend={trend[m.id]}
+          onRetry={() => setAttempt((n) => n + 1)}
+          explorerWhere={explorerWhere}
+        />
+      ))}
+    </div>
+  );
+}
+
+function KpiCard({
+  metric,
+  period,
+  slot,
+  trend,
+  onRetry,
+  explorerWhere,
+}: {
+  metric: MetricInfo;
+  period: Period;
+  slot: Slot<MetricRow> | undefined;
+  trend: Slot<MetricRow[]> | undefined;
+  onRetry: () => void;
+  explorerWhere?: string;
+}) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const metricName = useMetricName();
+  const name = metricName(metric.id);
+  const row = slot?.data;
+  const state = !slot ? 'loading' : slot.error ? 'error' : row?.value === null || !row ? 'empty' : 'ready';
+  const explorer = useMemo(() => {
+    const params = new URLSearchParams({
+      metric: metric.id,
+      from: addPeriods(period.start, period.grain, -(TREND_LENGTH[period.grain] - 1)),
+      to: periodEnd(period),
+      grain: period.grain,
+      compare: 'previous',
+    });
+    if (explorerWhere) params.set('where', explorerWhere);
+    return `/explorer?${params}`;
+  }, [metric.id, period, explorerWhere]);
+
+  const delta = row?.delta ?? null;
+  const direction =
+    delta === null || delta === 0 || metric.direction === 'neutral'
+      ? 'neutral'
+      : delta > 0 === (metric.direction === 'higher_is_better')
+        ? 'better'
+        : 'worse';
+  const trendValues = trend?.data?.map((r) => r.value) ?? [];
+  // Surveys sent in waves (relationship NPS) leave months empty: say when there last was a value.
+  const latest = trend?.data?.findLast((r) => r.value !== null);
+
+  return (
+    <article
+      className={`kpi is-${state}`}
+      data-testid={`kpi-${metric.id}`}
+      data-state={state}
+      aria-busy={state === 'loading'}
+    >
+      <header>
+        <h3>
+          <Link to={explorer} title={t('kpi.explore', { metric: name })}>
+            {name}
+          </Link>
+        </h3>
+        {row?.low_sample && row.value !== null && (
+          <span className="badge warn" title={t('kpi.lowSample', { n: format.count(row.n), min: metric.min_sample })}>
+            ⚠ {t('kpi.lowSampleShort')}
+          </span>
+        )}
+      </header>
+      {state === 'loading' && <div className="kpi-value skeleton" aria-label={t('app.loading')} />}
+      {state === 'error' && slot?.error && <ErrorState error={slot.error} onRetry={onRetry} compact />}
+      {state === 'empty' && (
+        <div className="kpi-empty">
+          {t('app.noDataPeriod')}
+          {latest?.period && (
+            <div className="muted">
+              {t('kpi.latest', {
+                value: format.value(latest.value, metric.unit),
+                period: format.period(latest.period, period.grain),
+              })}
+            </div>
+          )}
+        </div>
+      )}
+      {state === 'ready' && row && (
+        <>
+          <div className="kpi-value" data-testid="kpi-value">
+            {format.value(row.value, metric.unit)}
+          </div>
+          <div className={`kpi-delta ${direction}`}>
+            {delta !== null && (
+              <>
+                <span aria-hidden="true">{delta > 0 ? '▲' : delta < 0 ? '▼' : '●'}</span>{' '}
+                <span>{format.delta(delta, metric.unit)}</span>
+                <span className="sr-only"> ({t(`kpi.${direction === 'neutral' ? 'unchanged' : direction}`)})</span>
+                {row.significant === true && (
+                  <span className="significance" title={t('kpi.significant')} aria-label={t('kpi.significant')}>
+                    {' '}
+                    ★
+                  </span>
+                )}
+              </>
+            )}
+            <span className="muted"> {t('kpi.previous', { value: format.value(row.previous, metric.unit) })}</span>
+          </div>
+          <div className="kpi-meta muted">
+            {row.ci_low !== null && row.ci_high !== null && (
+              <span>
+                {t('kpi.interval', {
+                  low: format.value(row.ci_low, metric.unit),
+                  high: format.value(row.ci_high, metric.unit),
+                })}
+              </span>
+            )}
+            <span>{t('kpi.sample', { n: format.count(row.n) })}</span>
+          </div>
+          {row.low_sample && (
+            <p className="kpi-warning">⚠ {t('kpi.lowSample', { n: format.count(row.n), min: metric.min_sample })}</p>
+          )}
+        </>
+      )}
+      <div className="kpi-trend">
+        {trend?.data && (
+          <Sparkline
+            values={trendValues}
+            label={`${t('kpi.trend', { count: trendValues.length })}: ${trend.data
+              .map(
+                (r) =>
+                  `${r.period ? format.periodShort(r.period, period.grain) : ''} ${format.value(r.value, metric.unit)}`,
+              )
+              .join(', ')}`}
+          />
+        )}
+      </div>
+    </article>
+  );
+}

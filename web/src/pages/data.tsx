@@ -1,0 +1,461 @@
+import { Fragment, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../api.ts';
+import { Empty, ErrorState, Loading } from '../components/states.tsx';
+import { useApi } from '../data.ts';
+import { useFormat } from '../use-format.ts';
+
+interface EntityInfo {
+  name: string;
+  description: string;
+  key: string[];
+  fields: Array<{ name: string; kind: string; required: boolean; values?: string[]; description?: string }>;
+}
+
+interface ImportRun {
+  id: string;
+  entity: string;
+  source: string | null;
+  format: string;
+  status: 'running' | 'succeeded' | 'rejected' | 'failed';
+  dry_run: boolean;
+  records: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  message: string | null;
+  error_count: number;
+  started_at: string;
+}
+
+interface RecordError {
+  line: number;
+  id?: string;
+  field: string | null;
+  reason: string;
+}
+
+interface Summary {
+  status: string;
+  dry_run: boolean;
+  records: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  errors: RecordError[];
+  message: string;
+}
+
+interface Preview {
+  format: 'csv' | 'jsonl' | 'json';
+  columns: string[];
+  samples: Record<string, string[]>;
+}
+
+/** Reads the start of a file to show its columns and first values (the server parses it again in full). */
+async function previewFile(file: File): Promise<Preview> {
+  const name = file.name.toLowerCase();
+  const head = await file.slice(0, 256 * 1024).text();
+  const samples: Record<string, string[]> = {};
+  const add = (column: string, value: unknown) => {
+    const list = (samples[column] ??= []);
+    if (list.length < 3 && value !== undefined && value !== null && value !== '')
+      list.push(typeof value === 'object' ? JSON.stringify(value) : String(value));
+  };
+  if (
+    name.endsWith('.jsonl') ||
+    name.endsWith('.ndjson') ||
+    (!name.endsWith('.json') && head.trimStart().startsWith('{'))
+  ) {
+    const lines = head
+      .split('\n')
+      .slice(0, 20)
+      .filter((l) => l.trim());
+    for (const line of lines.slice(0, lines.length > 1 ? -1 : undefined)) {
+      const record = JSON.parse(line) as Record<string, unknown>;
+      for (const [key, value] of Object.entries(record)) add(key, value);
+    }
+    return { format: 'jsonl', columns: Object.keys(samples), samples };
+  }
+  if (name.endsWith('.json') || head.trimStart().startsWith('[')) {
+    const records = JSON.parse(await file.text()) as Array<Record<string, unknown>>;
+    for (const record of records.slice(0, 20)) for (const [key, value] of Object.entries(record)) add(key, value);
+    return { format: 'json', columns: Object.keys(samples), samples };
+  }
+  const text = head.replace(/^\ufeff/, '');
+  const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
+  const delimiter = [',', ';', '\t'].reduce(
+    (best, d) => (firstLine.split(d).length > firstLine.split(best).length ? d : best),
+    ',',
+  );
+  const rows = parseCsv(text, delimiter).slice(0, 6);
+  const columns = rows[0] ?? [];
+  for (const row of rows.slice(1)) columns.forEach((c, i) => add(c, row[i]));
+  columns.forEach((c) => (samples[c] ??= []));
+  return { format: 'csv', columns, samples };
+}
+
+function parseCsv(text: string, delimiter: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === delimiter) (row.push(field), (field = ''));
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      ((row = []), (field = ''));
+      if (rows.length > 6) break;
+    } else field += c;
+  }
+  if (field || row.length) rows.push([...row, field]);
+  return rows;
+}
+
+export default function Data() {
+  const { t } = useTranslation();
+  const entities = useApi<{ entities: EntityInfo[] }>('/entities');
+  const [historyKey, setHistoryKey] = useState(0);
+  return (
+    <section className="page" data-testid="data">
+      <header className="page-header">
+        <h1>{t('data.title')}</h1>
+      </header>
+      {entities.loading && <Loading />}
+      {entities.error && <ErrorState error={entities.error} onRetry={entities.reload} />}
+      {entities.data && <ImportForm entities={entities.data.entities} onImported={() => setHistoryKey((n) => n + 1)} />}
+      <History key={historyKey} />
+    </section>
+  );
+}
+
+function ImportForm({ entities, onImported }: { entities: EntityInfo[]; onImported: () => void }) {
+  const { t } = useTranslation();
+  const [entityName, setEntityName] = useState(entities.find((e) => e.name === 'tickets')?.name ?? entities[0]!.name);
+  const [file, setFile] = useState<File>();
+  const [preview, setPreview] = useState<Preview>();
+  const [mapping, setMapping] = useState<Record<string, string>>({});
+  const [skipInvalid, setSkipInvalid] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [summary, setSummary] = useState<Summary>();
+  const [error, setError] = useState<string>();
+  const entity = entities.find((e) => e.name === entityName)!;
+  const fieldNames = entity.fields.map((f) => f.name).filter((f) => f !== 'attributes');
+
+  const defaultTarget = (column: string) =>
+    fieldNames.includes(column) || column.startsWith('attributes.') || column.startsWith('ratings.')
+      ? column
+      : `attributes.${column}`;
+
+  const choose = async (chosen: File | undefined) => {
+    setFile(chosen);
+    setSummary(undefined);
+    setError(undefined);
+    setPreview(undefined);
+    if (!chosen) return;
+    try {
+      const next = await previewFile(chosen);
+      setPreview(next);
+      setMapping({});
+    } catch (failure) {
+      setError(t('data.unreadable', { reason: (failure as Error).message }));
+    }
+  };
+
+  const targetOf = (column: string) => mapping[column] ?? defaultTarget(column);
+  const mapped = new Set(preview?.columns.map(targetOf));
+  const missing = entity.fields.filter((f) => f.required && !mapped.has(f.name)).map((f) => f.name);
+
+  const send = async (dryRun: boolean) => {
+    if (!file || !preview) return;
+    setBusy(true);
+    setSummary(undefined);
+    setError(undefined);
+    const params = new URLSearchParams({ format: preview.format });
+    for (const column of preview.columns)
+      if (targetOf(column) !== column) params.append('map', `${column}=${targetOf(column)}`);
+    if (dryRun) params.set('dry_run', 'true');
+    if (skipInvalid) params.set('skip_invalid', 'true');
+    try {
+      const result = await api<Summary>(`/import/${entity.name}?${params}`, {
+        raw: {
+          body: file,
+          type:
+            preview.format === 'csv'
+              ? 'text/csv'
+              : preview.format === 'json'
+                ? 'application/json'
+                : 'application/x-ndjson',
+        },
+      });
+      setSummary(result);
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.code === 'records-rejected') {
+        setSummary({
+          status: 'rejected',
+          dry_run: dryRun,
+          records: 0,
+          inserted: 0,
+          updated: 0,
+          unchanged: 0,
+          rejected: (failure.details as RecordError[]).length,
+          errors: failure.details as RecordError[],
+          message: failure.message,
+        });
+      } else setError((failure as Error).message);
+    } finally {
+      setBusy(false);
+      onImported();
+    }
+  };
+
+  return (
+    <section className="card">
+      <h2>{t('data.importTitle')}</h2>
+      <div className="controls">
+        <label>
+          {t('data.entity')}
+          <select
+            value={entityName}
+            onChange={(e) => {
+              setEntityName(e.target.value);
+              setSummary(undefined);
+              setMapping({});
+            }}
+            data-testid="import-entity"
+          >
+            {entities.map((e) => (
+              <option key={e.name} value={e.name}>
+                {e.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="grow">
+          {t('data.file')}
+          <input
+            type="file"
+            accept=".csv,.tsv,.txt,.jsonl,.ndjson,.json"
+            onChange={(e) => void choose(e.target.files?.[0])}
+            data-testid="import-file"
+          />
+        </label>
+      </div>
+      <p className="muted">{entity.description}</p>
+      {error && (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      )}
+      {preview && (
+        <>
+          <h3>{t('data.mapping')}</h3>
+          <p className="muted">{t('data.mappingHint')}</p>
+          <div className="table-scroll">
+            <table className="data" data-testid="mapping">
+              <thead>
+                <tr>
+                  <th scope="col">{t('data.column')}</th>
+                  <th scope="col">{t('data.field')}</th>
+                  <th scope="col">{t('data.sample')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {preview.columns.map((column) => (
+                  <tr key={column}>
+                    <th scope="row">{column}</th>
+                    <td>
+                      <select
+                        value={targetOf(column)}
+                        aria-label={`${t('data.field')}: ${column}`}
+                        onChange={(e) => setMapping((m) => ({ ...m, [column]: e.target.value }))}
+                      >
+                        {entity.fields
+                          .filter((f) => f.name !== 'attributes')
+                          .map((f) => (
+                            <option key={f.name} value={f.name}>
+                              {f.name}
+                              {f.required ? ` (${t('data.required')})` : ''}
+                            </option>
+                          ))}
+                        {!fieldNames.includes(column) && (
+                          <option
+                            value={
+                              column.startsWith('attributes.') || column.startsWith('ratings.')
+                                ? column
+                                : `attributes.${column}`
+                            }
+                          >
+                            {t('data.asAttribute')}
+                          </option>
+                        )}
+                        <option value="-">{t('data.drop')}</option>
+                      </select>
+                    </td>
+                    <td className="muted">{preview.samples[column]?.join(' · ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {missing.length > 0 && (
+            <p className="warning-text">{t('data.missingRequired', { fields: missing.join(', ') })}</p>
+          )}
+          <label className="checkbox">
+            <input type="checkbox" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} />
+            {t('data.skipInvalid')}
+          </label>
+          <div className="actions">
+            <button
+              type="button"
+              className="secondary"
+              disabled={busy}
+              onClick={() => void send(true)}
+              data-testid="import-dry-run"
+            >
+              {t('data.preview')}
+            </button>
+            <button type="button" disabled={busy} onClick={() => void send(false)} data-testid="import-run">
+              {t('data.import')}
+            </button>
+            {busy && <Loading inline label={t('data.importing')} />}
+          </div>
+        </>
+      )}
+      {summary && (
+        <div className={`summary ${summary.status}`} role="status" data-testid="import-summary">
+          <h3>{t('data.result')}</h3>
+          <p>{summary.message}</p>
+          {summary.errors.length > 0 && <ErrorsTable errors={summary.errors} />}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function ErrorsTable({ errors }: { errors: RecordError[] }) {
+  const { t } = useTranslation();
+  if (!errors.length) return <p className="muted">{t('data.noRejected')}</p>;
+  return (
+    <div className="table-scroll">
+      <table className="data">
+        <thead>
+          <tr>
+            <th scope="col">{t('data.line')}</th>
+            <th scope="col">{t('data.id')}</th>
+            <th scope="col">{t('data.field')}</th>
+            <th scope="col">{t('data.reason')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {errors.slice(0, 500).map((e, i) => (
+            <tr key={i}>
+              <td className="num">{e.line}</td>
+              <td>{e.id ?? ''}</td>
+              <td>{e.field ?? ''}</td>
+              <td className="wrap">{e.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function History() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const imports = useApi<{ imports: ImportRun[] }>('/imports', { query: { limit: 50 } });
+  const [open, setOpen] = useState<string>();
+  const detail = useApi<{ errors: RecordError[] }>(open ? `/imports/${open}` : null);
+  return (
+    <section className="card">
+      <h2>{t('data.history')}</h2>
+      {imports.loading && <Loading />}
+      {imports.error && <ErrorState error={imports.error} onRetry={imports.reload} compact />}
+      {imports.data && !imports.data.imports.length && <Empty>{t('data.noImports')}</Empty>}
+      {imports.data && imports.data.imports.length > 0 && (
+        <div className="table-scroll">
+          <table className="data" data-testid="imports-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('data.started')}</th>
+                <th scope="col">{t('data.entity')}</th>
+                <th scope="col">{t('data.source')}</th>
+                <th scope="col">{t('data.status')}</th>
+                <th scope="col" className="num">
+                  {t('data.records')}
+                </th>
+                <th scope="col" className="num">
+                  {t('data.inserted')}
+                </th>
+                <th scope="col" className="num">
+                  {t('data.updated')}
+                </th>
+                <th scope="col" className="num">
+                  {t('data.unchanged')}
+                </th>
+                <th scope="col" className="num">
+                  {t('data.rejected')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {imports.data.imports.map((run) => (
+                <Fragment key={run.id}>
+                  <tr>
+                    <td>{format.date(run.started_at, true)}</td>
+                    <td>{run.entity}</td>
+                    <td>{run.source ?? ''}</td>
+                    <td>
+                      <span className={`status ${run.status}`}>{t(`data.statuses.${run.status}`)}</span>
+                      {run.dry_run && ` · ${t('data.dryRun')}`}
+                    </td>
+                    <td className="num">{format.count(run.records)}</td>
+                    <td className="num">{format.count(run.inserted)}</td>
+                    <td className="num">{format.count(run.updated)}</td>
+                    <td className="num">{format.count(run.unchanged)}</td>
+                    <td className="num">
+                      {run.error_count > 0 ? (
+                        <button
+                          type="button"
+                          className="link"
+                          aria-expanded={open === run.id}
+                          onClick={() => setOpen(open === run.id ? undefined : run.id)}
+                        >
+                          {format.count(run.rejected || run.error_count)} — {t('data.showRejected')}
+                        </button>
+                      ) : (
+                        format.count(run.rejected)
+                      )}
+                    </td>
+                  </tr>
+                  {open === run.id && (
+                    <tr>
+                      <td colSpan={9}>
+                        {run.message && <p>{run.message}</p>}
+                        {detail.loading && <Loading inline />}
+                        {detail.error && <ErrorState error={detail.error} onRetry={detail.reload} compact />}
+                        {detail.data && <ErrorsTable errors={detail.data.errors} />}
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

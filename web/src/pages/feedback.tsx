@@ -1,0 +1,133 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useCatalog } from '../catalog.tsx';
+import { FeedbackList } from '../components/feedback-list.tsx';
+import { addDays, isDate } from '../periods.ts';
+import { navigate, useLocation } from '../router.tsx';
+import { isScoped, useSession } from '../session.tsx';
+
+const KINDS = ['nps', 'csat', 'ces', 'enps', 'rating'];
+const FIELDS = ['q', 'source', 'kind', 'sentiment', 'team', 'agent', 'language', 'from', 'to', 'with_text'] as const;
+
+/** Survey comments and reviews with their score, customer, ticket, agent and language. */
+export default function Feedback() {
+  const { t } = useTranslation();
+  const { me } = useSession();
+  const { directory } = useCatalog();
+  const { search } = useLocation();
+  const query: Record<string, string | undefined> = {};
+  for (const field of FIELDS) query[field] = search.get(field) ?? undefined;
+  const [text, setText] = useState(query.q ?? '');
+  const set = (field: (typeof FIELDS)[number], value: string | undefined) => {
+    const params = new URLSearchParams(search);
+    if (value) params.set(field, value);
+    else params.delete(field);
+    navigate(`/feedback?${params}`, { replace: true });
+  };
+  // The search runs when typing pauses.
+  useEffect(() => {
+    const timer = setTimeout(() => text !== (query.q ?? '') && set('q', text.trim() || undefined), 350);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [text]);
+
+  const select = (field: (typeof FIELDS)[number], label: string, options: Array<[string, string]>) => (
+    <label>
+      {label}
+      <select
+        value={query[field] ?? ''}
+        onChange={(e) => set(field, e.target.value || undefined)}
+        data-testid={`feedback-${field}`}
+      >
+        <option value="">{t('app.all')}</option>
+        {options.map(([value, name]) => (
+          <option key={value} value={value}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+
+  return (
+    <section className="page" data-testid="feedback">
+      <header className="page-header">
+        <h1>{t('feedback.title')}</h1>
+      </header>
+      <form
+        className="controls card"
+        role="search"
+        onSubmit={(e) => (e.preventDefault(), set('q', text.trim() || undefined))}
+      >
+        <label className="grow">
+          {t('app.search')}
+          <input
+            type="search"
+            value={text}
+            placeholder={t('feedback.searchPlaceholder')}
+            onChange={(e) => setText(e.target.value)}
+            data-testid="feedback-search"
+          />
+        </label>
+        {!isScoped(me) &&
+          select('source', t('feedback.source'), [
+            ['surveys', t('feedback.sourceSurveys')],
+            ['reviews', t('feedback.sourceReviews')],
+          ])}
+        {select(
+          'kind',
+          t('feedback.kind'),
+          KINDS.map((k) => [k, k.toUpperCase()]),
+        )}
+        {select('sentiment', t('feedback.sentiment'), [
+          ['negative', t('feedback.negative')],
+          ['neutral', t('feedback.neutral')],
+          ['positive', t('feedback.positive')],
+        ])}
+        {directory.teams.length > 1 &&
+          select(
+            'team',
+            t('feedback.team'),
+            directory.teams.map((x) => [x.id, x.name]),
+          )}
+        {directory.agents.length > 1 &&
+          select(
+            'agent',
+            t('feedback.agent'),
+            directory.agents.map((x) => [x.id, x.name]),
+          )}
+        {select('language', t('feedback.language'), [
+          ['en', 'English'],
+          ['ru', 'Русский'],
+          ['lt', 'Lietuvių'],
+        ])}
+        <label>
+          {t('period.from')}
+          <input
+            type="date"
+            value={query.from ?? ''}
+            onChange={(e) => set('from', isDate(e.target.value) ? e.target.value : undefined)}
+          />
+        </label>
+        <label>
+          {t('period.until')}
+          <input
+            type="date"
+            value={query.to ? addDays(query.to, -1) : ''}
+            onChange={(e) => set('to', isDate(e.target.value) ? addDays(e.target.value, 1) : undefined)}
+          />
+        </label>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={query.with_text !== 'false'}
+            onChange={(e) => set('with_text', e.target.checked ? undefined : 'false')}
+          />
+          {t('feedback.withText')}
+        </label>
+      </form>
+      {isScoped(me) && <p className="note">{t('feedback.reviewsHidden')}</p>}
+      <FeedbackList query={query} />
+    </section>
+  );
+}
