@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startDemoServer, type DemoServer } from './demo-server.ts';
+
+// The dashboard in a real browser (Debian's Chromium) over the demo organization: log in, the
+// overview and its languages, the explorer down to the tickets and their export, and what an
+// agent may open. Screenshots for the README go to docs/screenshots/.
+const CHROMIUM = '/usr/bin/chromium';
+const root = path.resolve(import.meta.dirname, '../..');
+const shots = path.join(root, 'docs', 'screenshots');
+const skip = fs.existsSync(CHROMIUM)
+  ? false
+  : `no Chromium at ${CHROMIUM} (apt-get install chromium): the browser tests are skipped`;
+
+/** Builds web/dist when it is missing or older than its sources (a test run after editing web/). */
+function ensureBuilt() {
+  const index = path.join(root, 'web', 'dist', 'index.html');
+  const newest = (dir: string): number =>
+    Math.max(
+      ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => {
+        const full = path.join(dir, e.name);
+        return e.isDirectory() ? newest(full) : fs.statSync(full).mtimeMs;
+      }),
+    );
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newest(path.join(root, 'web', 'src'))) return;
+  const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-web.js')], { stdio: 'inherit' });
+  assert.equal(built.status, 0, 'the dashboard builds');
+}
+
+describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
+  let server: DemoServer;
+  let browser: Browser;
+
+  before(async () => {
+    ensureBuilt();
+    fs.mkdirSync(shots, { recursive: true });
+    [server, browser] = await Promise.all([
+      startDemoServer(),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+      }),
+    ]);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(who: keyof DemoServer['logins']): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('E-mail').fill(server.logins[who]);
+    await page.getByLabel('Password').fill(server.password);
+    return { page, errors };
+  }
+
+  test('the owner logs in and sees the overview, in English, Russian and Lithuanian', async (t) => {
+    const { page, errors } = await open('owner');
+    // Timed in the page: this process also runs the server, whose queries would delay the test's
+    // own view of the page. From the click to every headline KPI shown, then to every trend line.
+    await page.evaluate(`void (window.__overview = new Promise((resolve) => {
+      const started = performance.now();
+      let interactive;
+      const check = () => {
+        if (interactive === undefined && document.querySelector('[data-testid=kpi-grid][data-ready=true]'))
+          interactive = performance.now() - started;
+        if (interactive !== undefined && document.querySelectorAll('.kpi-trend svg').length === 11)
+          return resolve([Math.round(interactive), Math.round(performance.now() - started)]);
+        requestAnimationFrame(check);
+      };
+      check();
+    }))`);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    const [interactive, withTrends] = (await page.evaluate('window.__overview')) as [number, number];
+    t.diagnostic(`overview interactive ${interactive} ms after login; all trend lines ${withTrends} ms`);
+    console.log(`overview interactive ${interactive} ms after login (all trend lines: ${withTrends} ms)`);
+    // Every card answered: a value, or a plain "no data" (never a blank or an error).
+    const states = await page
+      .locator('[data-testid=kpi-grid] article')
+      .evaluateAll((cards) => cards.map((card) => card.getAttribute('data-state')));
+    assert.equal(states.length, 11, 'eleven headline KPIs');
+    assert.ok(
+      states.every((s) => s === 'ready' || s === 'empty'),
+      `card states: ${states.join(', ')}`,
+    );
+
+    await assert.doesNotReject(page.getByRole('heading', { name: 'Overview' }).waitFor());
+    await assert.doesNotReject(page.getByText('April 2026, compared with March 2026').waitFor());
+    const csat = page.locator('[data-testid=kpi-csat] [data-testid=kpi-value]');
+    assert.match(await csat.innerText(), /^\d{2}\.\d%$/);
+    await page.screenshot({ path: path.join(shots, 'overview.png') });
+
+    await page.getByTestId('language').selectOption('ru');
+    await page.getByRole('heading', { name: 'Обзор' }).waitFor();
+    assert.match(await csat.innerText(), /^\d{2},\d\s%$/, 'a Russian decimal comma and spaced percent sign');
+    assert.ok(await page.getByText('апрель 2026 г.', { exact: false }).first().isVisible());
+    await page.getByTestId('language').selectOption('lt');
+    await page.getByRole('heading', { name: 'Apžvalga' }).waitFor();
+    assert.match(await csat.innerText(), /^\d{2},\d\s%$/);
+    assert.ok(await page.getByRole('link', { name: 'Komandos ir agentai' }).isVisible());
+    // The choice is remembered.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Apžvalga' }).waitFor();
+    await page.getByTestId('language').selectOption('en');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    assert.deepEqual(errors, []);
+  });
+
+  test('the explorer groups a metric by team, drills down to the tickets and exports them', async () => {
+    const { page, errors } = await open('owner');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.locator('[data-testid=kpi-grid]').waitFor();
+    await page.getByRole('link', { name: 'Explorer' }).click();
+    await page.getByTestId('metric-select').selectOption('first_response_time');
+    await page.getByTestId('group-select').selectOption('team');
+    await page.getByTestId('view-table').click();
+    const table = page.getByTestId('result-table');
+    await table.waitFor();
+    for (const team of ['Billing', 'Technical Support', 'VIP Accounts'])
+      assert.ok((await table.getByRole('cell', { name: team, exact: true }).count()) >= 12, team);
+    assert.match(page.url(), /metric=first_response_time.*by=team.*view=table/, 'the state is in the address');
+
+    await page.getByTestId('view-bar').click();
+    const canvas = page.locator('[data-testid=chart][data-ready=true] canvas');
+    await canvas.waitFor();
+    await page.waitForTimeout(300);
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.55, box.y + box.height * 0.8);
+    const panel = page.getByTestId('rows-panel');
+    await panel.waitFor();
+    await panel.getByTestId('rows-count').waitFor();
+    assert.match(await panel.getByTestId('rows-count').innerText(), /\d+ rows/);
+    assert.ok(await panel.getByRole('columnheader', { name: 'measured_value' }).isVisible());
+    const firstId = await panel.locator('tbody tr td').first().innerText();
+    assert.match(firstId, /^t-\d+$/, 'ticket rows');
+    await page.screenshot({ path: path.join(shots, 'explorer.png'), fullPage: true });
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), panel.getByTestId('export-csv').click()]);
+    const text = fs.readFileSync((await csv.path())!, 'utf8');
+    assert.ok(text.startsWith('\ufeffid,'), 'CSV with a header');
+    assert.ok(text.trim().split('\n').length > 10, 'CSV with rows');
+    assert.match(csv.suggestedFilename(), /^first_response_time-.*\.csv$/);
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), panel.getByTestId('export-xlsx').click()]);
+    assert.equal(
+      fs
+        .readFileSync((await xlsx.path())!)
+        .subarray(0, 2)
+        .toString(),
+      'PK',
+      'an XLSX (zip) file',
+    );
+    assert.deepEqual(errors, []);
+  });
+
+  test("an agent sees their own page and team, and not a colleague's page", async () => {
+    const { page, errors } = await open('agent');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.locator('[data-testid=kpi-grid][data-ready=true]').waitFor();
+    assert.equal(await page.locator('[data-testid=kpi-grid] article').count(), 7, 'team KPIs only');
+    assert.ok(await page.getByText('Customer and revenue KPIs').isVisible());
+    assert.equal(await page.getByRole('link', { name: 'Settings' }).count(), 0, 'no settings for an agent');
+
+    await page.goto(`${server.url}/agents/ag-01`);
+    await page.getByRole('heading', { name: /^Agent: / }).waitFor();
+    await page.locator('[data-testid=kpi-grid][data-ready=true]').waitFor();
+    await page.getByTestId('feedback-total').waitFor();
+    await page.locator('[data-testid=chart][data-ready=true]').waitFor();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(shots, 'agent.png'), fullPage: true });
+
+    await page.goto(`${server.url}/agents/ag-02`);
+    await page.getByTestId('not-allowed').waitFor();
+    assert.ok(await page.getByText('You can only open your own agent page').isVisible());
+    assert.equal(await page.getByTestId('agent-page').count(), 0);
+
+    await page.goto(`${server.url}/teams`);
+    const agents = page.getByTestId('agents-table');
+    await agents.waitFor();
+    assert.equal(await agents.locator('tbody tr').count(), 1, 'their own row');
+    assert.equal(await page.getByTestId('teams-table').locator('tbody tr').count(), 1, 'their team as a whole');
+    assert.ok(await page.getByTestId('teams-table').getByText('Billing').isVisible());
+    assert.deepEqual(errors, []);
+  });
+});
