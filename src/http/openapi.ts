@@ -183,6 +183,46 @@ export function buildOpenApi(): Record<string, unknown> {
     put: simple("Set a team's business hours (null: follow the organization)", 204, 'a schedule or null'),
   };
   paths['/api/v1/audit'] = { get: simple('The audit log, newest first (owner, admin)', 200) };
+  // What the dashboard reads besides metrics (docs/http-api.md).
+  const query = (...names: string[]) => names.map((name) => ({ name, in: 'query', schema: { type: 'string' } }));
+  const read = (summary: string, description: string, parameters: unknown[] = []) => ({
+    get: { summary, tags: ['dashboard'], parameters, responses: { 200: { description }, ...errors } },
+  });
+  paths['/api/v1/feedback'] = read(
+    'Survey comments and reviews, newest first, filtered and searched (scoped for team leads and agents)',
+    '{items: [{source, id, at, kind, score, sentiment, text, customer, ticket, agent, team, ...}], total, next_cursor}',
+    query(
+      'from',
+      'to',
+      'source',
+      'kind',
+      'team',
+      'agent',
+      'language',
+      'sentiment',
+      'q',
+      'with_text',
+      'limit',
+      'cursor',
+    ),
+  );
+  paths['/api/v1/directory'] = read(
+    'The teams and agents the caller may see, and the span of the data',
+    '{teams: [{id, name}], agents: [{id, name, team_id, active}], data: {first, last}}',
+  );
+  paths['/api/v1/imports'] = read(
+    'Past imports, newest first',
+    '{imports: [{id, entity, source, status, records, inserted, ..., error_count}], next_before}',
+    query('limit', 'before', 'entity'),
+  );
+  paths['/api/v1/imports/{id}'] = {
+    ...idParameter('id'),
+    ...read('One import with its rejected records', 'the import and errors: [{line, id, field, reason}]'),
+  };
+  paths['/api/v1/entities'] = read(
+    'The entities and their fields, for a column mapping',
+    '{entities: [{name, fields}]}',
+  );
   const survey = (summary: string, ok: number, body?: string) => ({ ...simple(summary, ok, body), tags: ['surveys'] });
   paths['/api/v1/surveys'] = {
     get: survey('Surveys with invitation, delivery and response counts', 200),
