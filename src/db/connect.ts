@@ -90,6 +90,9 @@ function openServer(url: string, poolSize: number): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    // JIT compiles each metric statement for 0.7-1.5 s and rarely wins that back here
+    // (bench/metrics.ts); imports already turned it off for their transactions.
+    options: '-c jit=off',
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === INT8 || oid === NUMERIC) return parseNumber;

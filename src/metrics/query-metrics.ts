@@ -545,17 +545,7 @@ async function fetchComponents(
   } else if (item.formula.kind === 'clv') {
     return clvComponents(db, org, item, query, tz, from, to);
   } else if (item.formula.kind === 'open_at_end') {
-    // A state at each period's end: each period is a row joined to what was open at its end.
-    const rows = periodBounds(query.grain, from, to).map((p) => ({ period: p.period, end_at: instant(p.end, tz) }));
-    const until = sql.raw(item.formula.until);
-    result = await sql<Record<string, unknown>>`
-      select p.period, ${groupSql} count(*) as n
-      from json_to_recordset(${JSON.stringify(rows)}::json) as p(period text, end_at timestamptz)
-      join ${sql.raw(TABLES[metric.entity])} e on e.org_id = ${org.id}::uuid and ${time} < p.end_at
-        and (${until} is null or ${until} >= p.end_at)
-      ${joinSql}
-      where (${sql.raw(item.where)}) ${filterSql}
-      group by ${sql.join(groupBy)}`.execute(db.kysely);
+    return openAtEnd(db, org, item, item.formula.until, query, tz, from, to, joinSql, groupSql, filterSql);
   } else {
     const period =
       query.grain === 'all' ? sql`null::text` : sql`date_trunc(${query.grain}, ${time} at time zone ${tz})::date::text`;
@@ -563,6 +553,7 @@ async function fetchComponents(
       select ${period} as period, ${groupSql}
         ${componentsSql(item)}
       from ${sql.raw(TABLES[metric.entity])} e ${joinSql}
+        ${item.formula.kind === 'distribution' ? sql.raw(`cross join lateral (select (${item.formula.value})::float8 as x) v`) : sql``}
       where e.org_id = ${org.id}::uuid
         and ${time} >= ${instant(from, tz)}::timestamptz and ${time} < ${instant(to, tz)}::timestamptz
         and (${sql.raw(item.where)})
@@ -648,6 +639,60 @@ async function customComponents(
     result.set(key, { ...components, value, n: Math.min(...ns), group });
   }
   return result;
+}
+
+/**
+ * Rows open at each period's end, in one pass: with the period ends E1 < ... < En, a row is open
+ * at Ei when it started before Ei and did not end before Ei (import guarantees end >= start).
+ * width_bucket places each start and each end among the Ei; the +1s and -1s per bucket, summed
+ * in order, give the open count at every end (instead of joining every end to every older row).
+ */
+async function openAtEnd(
+  db: Db,
+  org: Organization,
+  item: Prepared,
+  until: string,
+  query: ParsedQuery,
+  tz: string,
+  from: string,
+  to: string,
+  joinSql: RawBuilder<unknown>,
+  groupSql: RawBuilder<unknown>,
+  filterSql: RawBuilder<unknown>,
+): Promise<Map<string, Components>> {
+  const bounds = periodBounds(query.grain, from, to);
+  const ends = bounds.map((p) => instant(p.end, tz));
+  const time = sql.raw(`e.${item.metric.time}`);
+  const endsSql = sql`${`{${ends.join(',')}}`}::timestamptz[]`;
+  const groupRefs = query.by.flatMap((_, i) => [sql.ref(`g${i}`)]);
+  const result = await sql<Record<string, unknown>>`
+    select d.bucket, ${groupSql} sum(d.delta)::int as delta
+    from ${sql.raw(TABLES[item.metric.entity])} e ${joinSql}
+    cross join lateral (values (width_bucket(${time}, ${endsSql}) + 1, 1),
+      (case when ${sql.raw(until)} < ${ends.at(-1)!}::timestamptz then width_bucket(${sql.raw(until)}, ${endsSql}) + 1 end, -1)) d(bucket, delta)
+    where e.org_id = ${org.id}::uuid and ${time} < ${ends.at(-1)!}::timestamptz
+      and (${sql.raw(until)} is null or ${sql.raw(until)} >= ${ends[0]!}::timestamptz)
+      and d.bucket is not null and (${sql.raw(item.where)}) ${filterSql}
+    group by ${sql.join([sql`1`, ...groupRefs])}`.execute(db.kysely);
+  // Running sums per group over the buckets 1..n: the open count at each end.
+  const groups = new Map<string, { ids: Array<string | null>; row: Record<string, unknown>; deltas: number[] }>();
+  for (const row of result.rows) {
+    const ids = query.by.map((_, i) => row[`g${i}`] as string | null);
+    const key = JSON.stringify(ids);
+    const entry = groups.get(key) ?? { ids, row, deltas: new Array<number>(ends.length + 1).fill(0) };
+    entry.deltas[Number(row.bucket) - 1] = (entry.deltas[Number(row.bucket) - 1] ?? 0) + Number(row.delta);
+    if (row.g0_name !== undefined) entry.row = { ...entry.row, ...row };
+    groups.set(key, entry);
+  }
+  const rows: Array<Record<string, unknown>> = [];
+  for (const { row, deltas } of groups.values()) {
+    let open = 0;
+    for (const [i, bound] of bounds.entries()) {
+      open += deltas[i]!;
+      if (open > 0) rows.push({ ...row, period: bound.period, n: open });
+    }
+  }
+  return componentMap(rows, query.by, item.metric.series);
 }
 
 /** Query rows (period, g0, g0_name, ... components) as components keyed by period and group ids. */
@@ -770,11 +815,12 @@ function componentsSql(item: Prepared): RawBuilder<unknown> {
         `count(${f.value}) as n, sum(${f.value})::float8 as s, sum((${f.value})::float8 * (${f.value})) as ss`,
       );
     case 'distribution': {
+      // A percentile needs only the sorted values; the mean only sums (each computed once).
+      if (item.aggregate === 'mean') {
+        return sql.raw(`count(v.x) as n, sum(v.x) as s, sum(v.x * v.x) as ss`);
+      }
       const p = item.aggregate === 'p90' ? 0.9 : 0.5;
-      return sql.raw(
-        `count(${f.value}) as n, sum(${f.value})::float8 as s, sum((${f.value})::float8 * (${f.value})) as ss, ` +
-          `percentile_cont(${p}) within group (order by (${f.value})::float8) as pct`,
-      );
+      return sql.raw(`count(v.x) as n, percentile_cont(${p}) within group (order by v.x) as pct`);
     }
   }
 }

@@ -172,8 +172,10 @@ export const supportMetrics: MetricDef[] = [
         success:
           o.one_touch === true || o.one_touch === 'true'
             ? 'coalesce(e.agent_replies, 0) < 2'
-            : `coalesce(e.agent_replies, 0) <= 1 and e.reopen_count = 0 and not exists (select 1 from ticket n ` +
-              `where n.org_id = e.org_id and n.customer_id = e.customer_id and n.id <> e.id ` +
+            : // A later ticket is another ticket (resolved_at >= created_at is checked at import), so no
+              // id comparison: the lookup stays an index-only scan of (org, customer, created_at).
+              `coalesce(e.agent_replies, 0) <= 1 and e.reopen_count = 0 and not exists (select 1 from ticket n ` +
+              `where n.org_id = e.org_id and n.customer_id = e.customer_id ` +
               `and n.created_at > e.resolved_at and n.created_at <= e.resolved_at + interval '${days(o)} days')`,
       },
     }),
@@ -211,7 +213,7 @@ export const supportMetrics: MetricDef[] = [
       formula: {
         kind: 'proportion',
         success:
-          `exists (select 1 from ticket n where n.org_id = e.org_id and n.customer_id = e.customer_id and n.id <> e.id ` +
+          `exists (select 1 from ticket n where n.org_id = e.org_id and n.customer_id = e.customer_id ` +
           `and n.created_at > e.created_at and n.created_at <= e.created_at + interval '${days(o)} days')`,
       },
     }),
