@@ -110,3 +110,17 @@ export function groupLabel(group: Record<string, string | null>, dimension: stri
   if (id === null || id === undefined) return fallback;
   return group[`${dimension}_name`] ?? id;
 }
+
+/** A metric option's name and its values in the reader's language (the option id when unknown). */
+export function useOptionLabels() {
+  const { t } = useTranslation();
+  const lookup = (key: string) => {
+    const full = `metricOptions.${key}`;
+    const text = t(full as 'metricOptions.true');
+    return text === full ? undefined : text;
+  };
+  return {
+    name: (id: string) => lookup(id) ?? id.replace(/_/g, ' '),
+    value: (id: string, value: string) => lookup(`${id}_${value}`) ?? lookup(value) ?? value,
+  };
+}

@@ -6,6 +6,7 @@ import {
   useCatalog,
   useDimensionLabel,
   useMetricName,
+  useOptionLabels,
   type MetricInfo,
   type MetricRow,
   type QueryResult,
@@ -101,6 +102,7 @@ export default function Explorer() {
   const { metrics, byId } = useCatalog();
   const metricName = useMetricName();
   const dimensionLabel = useDimensionLabel();
+  const optionLabel = useOptionLabels();
   const [state, update] = useExplorerState();
   const [drill, setDrill] = useState<Drill>();
   const [copied, setCopied] = useState(false);
@@ -273,14 +275,14 @@ export default function Explorer() {
           .filter((o) => o.values)
           .map((o) => (
             <label key={o.id} title={o.description}>
-              {o.id.replace(/_/g, ' ')}
+              {optionLabel.name(o.id)}
               <select
                 value={state.options[o.id] ?? String(o.default)}
                 onChange={(e) => update({ options: { ...state.options, [o.id]: e.target.value } })}
               >
                 {o.values!.map((v) => (
                   <option key={v} value={v}>
-                    {v}
+                    {optionLabel.value(o.id, v)}
                   </option>
                 ))}
               </select>
