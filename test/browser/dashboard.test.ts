@@ -189,4 +189,27 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     assert.ok(await page.getByTestId('teams-table').getByText('Billing').isVisible());
     assert.deepEqual(errors, []);
   });
+
+  test('a team lead sees their team and its agents; a viewer sees no single agents and no records', async () => {
+    const lead = await open('lead');
+    await lead.page.getByRole('button', { name: 'Log in' }).click();
+    await lead.page.locator('[data-testid=kpi-grid][data-ready=true]').waitFor();
+    assert.equal(await lead.page.locator('[data-testid=kpi-grid] article').count(), 7);
+    await lead.page.getByRole('link', { name: 'Teams and agents' }).click();
+    await lead.page.getByTestId('agents-table').waitFor();
+    assert.deepEqual(await lead.page.getByTestId('teams-table').locator('tbody th').allInnerTexts(), ['Billing']);
+    const teamsOfAgents = await lead.page.getByTestId('agents-table').locator('tbody td:first-of-type').allInnerTexts();
+    assert.ok(teamsOfAgents.length >= 3 && teamsOfAgents.every((team) => team === 'Billing'), teamsOfAgents.join());
+    await lead.page.goto(`${server.url}/teams/team-technical`);
+    await lead.page.getByTestId('not-allowed').waitFor();
+
+    const viewer = await open('viewer');
+    await viewer.page.getByRole('button', { name: 'Log in' }).click();
+    await viewer.page.locator('[data-testid=kpi-grid][data-ready=true]').waitFor();
+    assert.equal(await viewer.page.locator('[data-testid=kpi-grid] article').count(), 11);
+    assert.equal(await viewer.page.getByRole('link', { name: 'Feedback' }).count(), 0, 'comments are records');
+    await viewer.page.getByRole('link', { name: 'Teams and agents' }).click();
+    await viewer.page.getByText('Numbers of single agents are not shown to viewers.').waitFor();
+    assert.deepEqual([...lead.errors, ...viewer.errors], []);
+  });
 });
