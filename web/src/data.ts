@@ -36,7 +36,6 @@ export function useApi<T>(
     );
     return () => controller.abort();
     // The key holds path and options.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, attempt]);
 
   const fresh = state.key === key;

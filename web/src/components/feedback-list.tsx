@@ -77,7 +77,6 @@ export function FeedbackList({
     void load(null, controller.signal);
     return () => controller.abort();
     // key stands for query
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, attempt]);
 
   return (

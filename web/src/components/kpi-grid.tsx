@@ -85,7 +85,6 @@ export function KpiGrid({
     });
     return () => controller.abort();
     // ids and whereKey stand for metrics and where.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ids, period.grain, period.start, whereKey, attempt]);
 
   const ready = metrics.every((m) => headline[m.id]);

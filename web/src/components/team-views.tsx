@@ -217,7 +217,6 @@ export function TrendChart({
         },
       ],
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [result.data, metric, format.language]);
   return (
     <section className="card">

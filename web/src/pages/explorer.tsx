@@ -158,7 +158,6 @@ export default function Explorer() {
   const option = useMemo(
     () => (model && metric ? chartOption(model, metric, state, format, t, dimensionLabel(by)) : undefined),
     // format and t change with the language
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [model, metric, state.view, state.compare, format.language, by],
   );
 

@@ -28,7 +28,6 @@ export default function Feedback() {
   useEffect(() => {
     const timer = setTimeout(() => text !== (query.q ?? '') && set('q', text.trim() || undefined), 350);
     return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [text]);
 
   const select = (field: (typeof FIELDS)[number], label: string, options: Array<[string, string]>) => (

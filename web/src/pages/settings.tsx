@@ -535,7 +535,6 @@ function AuditTab() {
   const page = useApi<{ entries: AuditEntry[] }>('/audit', { query: { limit: 100, before } });
   useEffect(() => {
     if (page.data) setEntries((current) => (before ? [...current, ...page.data!.entries] : page.data!.entries));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [page.data]);
   return (
     <section className="card">
