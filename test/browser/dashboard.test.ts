@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -8,10 +9,13 @@ import { startDemoServer, type DemoServer } from './demo-server.ts';
 
 // The dashboard in a real browser (Debian's Chromium) over the demo organization: log in, the
 // overview and its languages, the explorer down to the tickets and their export, and what an
-// agent may open. Screenshots for the README go to docs/screenshots/.
+// agent may open. Screenshots go to a temporary directory, or with UPDATE_SCREENSHOTS=1 to
+// docs/screenshots/ for the README (so a plain test run leaves the tree as it was).
 const CHROMIUM = '/usr/bin/chromium';
 const root = path.resolve(import.meta.dirname, '../..');
-const shots = path.join(root, 'docs', 'screenshots');
+const shots = process.env.UPDATE_SCREENSHOTS
+  ? path.join(root, 'docs', 'screenshots')
+  : fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-screenshots-'));
 const skip = fs.existsSync(CHROMIUM)
   ? false
   : `no Chromium at ${CHROMIUM} (apt-get install chromium): the browser tests are skipped`;
