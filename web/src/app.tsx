@@ -17,6 +17,7 @@ const AgentPage = lazy(() => import('./pages/agent.tsx'));
 const Feedback = lazy(() => import('./pages/feedback.tsx'));
 const Data = lazy(() => import('./pages/data.tsx'));
 const Settings = lazy(() => import('./pages/settings.tsx'));
+const Surveys = lazy(() => import('./pages/surveys.tsx'));
 
 export function App() {
   return (
@@ -43,6 +44,7 @@ function Routes() {
   else if ((match = /^\/teams\/([^/]+)$/.exec(path))) page = <TeamPage id={decodeURIComponent(match[1]!)} />;
   else if ((match = /^\/agents\/([^/]+)$/.exec(path))) page = <AgentPage id={decodeURIComponent(match[1]!)} />;
   else if (path === '/feedback') page = guard('rows', <Feedback />);
+  else if (path === '/surveys' || path.startsWith('/surveys/')) page = guard('surveys', <Surveys />);
   else if (path === '/data') page = guard('import', <Data />);
   else if (path.startsWith('/settings')) page = <Settings />;
   else page = <NotFound />;
