@@ -19,6 +19,16 @@ export const badRequest = (code: string, message: string, details?: unknown) =>
   new AppError(400, code, message, details);
 export const notFound = (code: string, message: string) => new AppError(404, code, message);
 
+/** A 400 from failed schema validation: each problem's field (or `whole`) and reason. */
+export function invalidInput(
+  code: string,
+  issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }>,
+  whole: string,
+) {
+  const details = issues.map((i) => ({ field: i.path.map(String).join('.') || whole, reason: i.message }));
+  return badRequest(code, details.map((d) => `${d.field}: ${d.reason}`).join('; '), details);
+}
+
 /** PostgreSQL SQLSTATE codes the application maps to user-facing errors. */
 const pgErrors: Record<string, { status: number; code: string; message: string }> = {
   '23505': { status: 409, code: 'conflict', message: 'A record with the same key already exists.' },

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../db/connect.ts';
 import type { Texts } from '../db/schema.ts';
-import { AppError, badRequest, notFound } from '../errors.ts';
+import { AppError, badRequest, invalidInput, notFound } from '../errors.ts';
 import { SURVEY_SCALES } from '../ingest/entities.ts';
 import type { Organization } from '../orgs/index.ts';
 
@@ -149,18 +149,13 @@ export async function getServiceAttributes(db: Db, org: Organization): Promise<S
 
 export async function setServiceAttributes(db: Db, org: Organization, input: unknown): Promise<ServiceAttribute[]> {
   const parsed = ZServiceAttributes.safeParse(input);
-  if (!parsed.success) throw invalid(parsed.error);
+  if (!parsed.success) throw invalidInput('invalid-survey', parsed.error.issues, 'survey');
   const keys = parsed.data.map((a) => a.key);
   if (new Set(keys).size !== keys.length) throw badRequest('invalid-attributes', 'Attribute keys must differ.');
   const attributes = parsed.data.map((a) => ({ key: a.key, names: fill(a.names) }));
   await sql`update organization set settings = jsonb_set(settings, '{service_attributes}', ${JSON.stringify(attributes)}::jsonb)
     where id = ${org.id}::uuid`.execute(db.kysely);
   return attributes;
-}
-
-function invalid(error: z.ZodError) {
-  const details = error.issues.map((i) => ({ field: i.path.join('.') || 'survey', reason: i.message }));
-  return badRequest('invalid-survey', details.map((d) => `${d.field}: ${d.reason}`).join('; '), details);
 }
 
 /** Creates (mode create) or replaces (mode replace) a survey after validating it. */
@@ -171,7 +166,7 @@ export async function saveSurvey(
   mode: 'create' | 'replace',
 ): Promise<Survey> {
   const parsed = ZSurveyInput.safeParse(input);
-  if (!parsed.success) throw invalid(parsed.error);
+  if (!parsed.success) throw invalidInput('invalid-survey', parsed.error.issues, 'survey');
   const value = parsed.data;
   const known = (await getServiceAttributes(db, org)).map((a) => a.key);
   const unknown = value.attributes.filter((a) => !known.includes(a));

@@ -13,7 +13,7 @@ import {
   type Access,
 } from '../../auth/index.ts';
 import { SESSION_MAX_MS } from '../../auth/sessions.ts';
-import { AppError, badRequest } from '../../errors.ts';
+import { AppError, badRequest, invalidInput } from '../../errors.ts';
 import { getOrganization } from '../../orgs/index.ts';
 import { authenticateRequest, SESSION_COOKIE, type AppDeps, type AppEnv } from '../app.ts';
 import { clientAddress, isHttps, rateLimit } from '../rate-limit.ts';
@@ -27,10 +27,7 @@ export async function parseBody<T extends z.ZodType>(c: Context<AppEnv>, schema:
     throw badRequest('invalid-json', 'The body must be a JSON object.');
   }
   const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', reason: i.message }));
-    throw badRequest('invalid-body', details.map((d) => `${d.field}: ${d.reason}`).join('; '), details);
-  }
+  if (!parsed.success) throw invalidInput('invalid-body', parsed.error.issues, 'body');
   return parsed.data;
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connect.ts';
-import { AppError, badRequest, notFound } from '../../errors.ts';
+import { AppError, invalidInput, notFound } from '../../errors.ts';
 import type { Organization } from '../../orgs/index.ts';
 import { queryMetrics } from '../query-metrics.ts';
 import {
@@ -22,10 +22,7 @@ export async function saveCustomMetric(
   mode: 'create' | 'replace',
 ): Promise<CustomMetric> {
   const parsed = ZCustomMetricInput.safeParse(input);
-  if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'metric', reason: i.message }));
-    throw badRequest('invalid-metric', details.map((d) => `${d.field}: ${d.reason}`).join('; '), details);
-  }
+  if (!parsed.success) throw invalidInput('invalid-metric', parsed.error.issues, 'metric');
   const value = parsed.data;
   const names = { en: value.name, ru: value.names.ru ?? value.name, lt: value.names.lt ?? value.name };
   const definition = toMetricDef({ ...value, names });
