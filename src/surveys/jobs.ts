@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import { getOrganization } from '../orgs/index.ts';
+import { getOrganization, type Organization } from '../orgs/index.ts';
 import { getSurvey, type Language, type Survey } from './definitions.ts';
 import { inviteRecipients, surveyIsOpen } from './invitations.ts';
 import { invitationToken } from './links.ts';
@@ -56,12 +56,7 @@ export async function runSurveyJobs(db: Db, deps: SurveyJobDeps, now = new Date(
 }
 
 /** Tickets solved since the survey began (at most 30 days back), delay passed, not yet surveyed. */
-async function inviteSolvedTickets(
-  db: Db,
-  org: Awaited<ReturnType<typeof getOrganization>>,
-  survey: Survey,
-  now: Date,
-) {
+async function inviteSolvedTickets(db: Db, org: Organization, survey: Survey, now: Date) {
   const trigger = survey.trigger.ticket_solved;
   if (!trigger) return 0;
   const until = new Date(now.getTime() - trigger.delay_minutes * 60_000);
@@ -87,7 +82,7 @@ async function inviteSolvedTickets(
 }
 
 /** A relationship survey: active customers with an address, not asked by it within its period. */
-async function inviteRecurring(db: Db, org: Awaited<ReturnType<typeof getOrganization>>, survey: Survey, now: Date) {
+async function inviteRecurring(db: Db, org: Organization, survey: Survey, now: Date) {
   const trigger = survey.trigger.recurring;
   if (!trigger) return 0;
   const since = new Date(now.getTime() - trigger.every_days * 86_400_000);
@@ -125,9 +120,15 @@ interface Due {
 async function deliver(db: Db, deps: Required<SurveyJobDeps>, due: Due[], reminder: boolean, now: Date) {
   let sent = 0;
   let failed = 0;
+  // A batch holds up to 1,000 invitations of few surveys: load each organization and survey once.
+  const orgs = new Map<string, Promise<Organization>>();
+  const surveys = new Map<string, Promise<Survey>>();
   for (const invitation of due) {
-    const org = await getOrganization(db.kysely, invitation.org_id);
-    const survey = await getSurvey(db, org, invitation.survey_id);
+    if (!orgs.has(invitation.org_id)) orgs.set(invitation.org_id, getOrganization(db.kysely, invitation.org_id));
+    const org = await orgs.get(invitation.org_id)!;
+    const surveyKey = `${invitation.org_id}/${invitation.survey_id}`;
+    if (!surveys.has(surveyKey)) surveys.set(surveyKey, getSurvey(db, org, invitation.survey_id));
+    const survey = await surveys.get(surveyKey)!;
     const links = surveyLinks(deps.publicUrl, await invitationToken(db, org.id, invitation.id));
     const message = renderInvitationEmail(survey, invitation.language, org.name, links, reminder);
     try {
