@@ -66,6 +66,19 @@ export function surveyPageRoutes(deps: AppDeps) {
   const db = deps.db;
   const limit = rateLimit(deps, { name: 'survey', windowMs: 60_000, max: deps.config.surveyRateLimit });
 
+  const invalidLink = (c: Context<AppEnv>) => html(c, renderMessagePage(languageOf(c, 'en'), 'invalid'), 404);
+  const closedPage = (c: Context<AppEnv>, language: Language) => html(c, renderMessagePage(language, 'closed'), 410);
+
+  /** The widget's organization and open survey, or the page to answer instead. */
+  async function openWidget(c: Context<AppEnv>) {
+    const opened = await openWidgetToken(db, c.req.param('token')!);
+    if (!opened) return invalidLink(c);
+    const org = await getOrganization(db.kysely, opened.orgId);
+    const survey = await getSurvey(db, org, opened.surveyId);
+    if (!surveyIsOpen(survey, new Date())) return closedPage(c, languageOf(c, org.language));
+    return { org, survey };
+  }
+
   async function show(c: Context<AppEnv>, invitation: OpenInvitation, error?: string) {
     const org = await getOrganization(db.kysely, invitation.orgId);
     const language = languageOf(c, invitation.language, invitation.language);
@@ -90,13 +103,9 @@ export function surveyPageRoutes(deps: AppDeps) {
     const onlyScore = input.score !== undefined && input.comment === undefined && !input.ratings;
     if (onlyScore && (await recordScore(db, token, input.score!))) return back();
     const found = await findInvitation(db, token);
-    if (found.state === 'invalid') return html(c, renderMessagePage(languageOf(c, 'en'), 'invalid'), 404);
+    if (found.state === 'invalid') return invalidLink(c);
     if (found.state === 'closed')
-      return html(
-        c,
-        renderMessagePage(languageOf(c, found.invitation.language, found.invitation.language), 'closed'),
-        410,
-      );
+      return closedPage(c, languageOf(c, found.invitation.language, found.invitation.language));
     try {
       await recordResponse(db, found.invitation, input);
     } catch (error) {
@@ -117,19 +126,15 @@ export function surveyPageRoutes(deps: AppDeps) {
         if (score !== undefined)
           return answer(c, token, { score: /^\d{1,2}$/.test(score) ? Number(score) : Number.NaN });
         const found = await findInvitation(db, token);
-        if (found.state === 'invalid') return html(c, renderMessagePage(languageOf(c, 'en'), 'invalid'), 404);
+        if (found.state === 'invalid') return invalidLink(c);
         if (found.state === 'closed')
-          return html(
-            c,
-            renderMessagePage(languageOf(c, found.invitation.language, found.invitation.language), 'closed'),
-            410,
-          );
+          return closedPage(c, languageOf(c, found.invitation.language, found.invitation.language));
         return show(c, found.invitation);
       })
       .post('/s/:token', async (c) => answer(c, c.req.param('token'), await readAnswer(c)))
       .get('/s/:token/unsubscribe', async (c) => {
         const found = await findInvitation(db, c.req.param('token'));
-        if (found.state === 'invalid') return html(c, renderMessagePage(languageOf(c, 'en'), 'invalid'), 404);
+        if (found.state === 'invalid') return invalidLink(c);
         return html(
           c,
           renderUnsubscribePage(
@@ -141,19 +146,16 @@ export function surveyPageRoutes(deps: AppDeps) {
       // The page's button, and one-click unsubscribe from mail programs (RFC 8058).
       .post('/s/:token/unsubscribe', async (c) => {
         const found = await findInvitation(db, c.req.param('token'));
-        if (found.state === 'invalid') return html(c, renderMessagePage(languageOf(c, 'en'), 'invalid'), 404);
+        if (found.state === 'invalid') return invalidLink(c);
         const { invitation } = found;
         const address = invitation.email ?? (invitation.customer_id ? `customer:${invitation.customer_id}` : undefined);
         if (address) await unsubscribe(db, invitation.orgId, address, invitation.customer_id);
         return html(c, renderMessagePage(languageOf(c, invitation.language, invitation.language), 'unsubscribed'));
       })
       .get('/w/:token', async (c) => {
-        const opened = await openWidgetToken(db, c.req.param('token'));
-        if (!opened) return html(c, renderMessagePage(languageOf(c, 'en'), 'invalid'), 404);
-        const org = await getOrganization(db.kysely, opened.orgId);
-        const survey = await getSurvey(db, org, opened.surveyId);
-        if (!surveyIsOpen(survey, new Date()))
-          return html(c, renderMessagePage(languageOf(c, org.language), 'closed'), 410);
+        const widget = await openWidget(c);
+        if (widget instanceof Response) return widget;
+        const { org, survey } = widget;
         const language = languageOf(c, org.language);
         const preview: OpenInvitation = {
           orgId: org.id,
@@ -174,12 +176,9 @@ export function surveyPageRoutes(deps: AppDeps) {
         );
       })
       .post('/w/:token', async (c) => {
-        const opened = await openWidgetToken(db, c.req.param('token'));
-        if (!opened) return html(c, renderMessagePage(languageOf(c, 'en'), 'invalid'), 404);
-        const org = await getOrganization(db.kysely, opened.orgId);
-        const survey = await getSurvey(db, org, opened.surveyId);
-        if (!surveyIsOpen(survey, new Date()))
-          return html(c, renderMessagePage(languageOf(c, org.language), 'closed'), 410);
+        const widget = await openWidget(c);
+        if (widget instanceof Response) return widget;
+        const { org, survey } = widget;
         const input = await readAnswer(c);
         if (input.score === undefined) return c.redirect(new URL(c.req.url).pathname, 303);
         // An anonymous invitation of its own, so the answer can get a comment and change later.
