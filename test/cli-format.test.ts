@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { run as importCommand } from '../src/cli/commands/import.ts';
 import { run as orgsCommand } from '../src/cli/commands/orgs.ts';
-import { run as queryCommand, toTable } from '../src/cli/commands/query.ts';
+import { run as queryCommand, toCsv, toTable } from '../src/cli/commands/query.ts';
 import type { Io } from '../src/cli/context.ts';
 import { describeSource, formatChange, formatDuration, formatValue, renderTable } from '../src/cli/format.ts';
 import type { MetricResult } from '../src/metrics/index.ts';
@@ -151,6 +151,14 @@ test('a query table marks partial periods and says period, time zone and source'
     { units: { revenue: 'money' }, currency: 'EUR', source: 's', org: 'o' },
   );
   assert.ok(!whole.includes('partial'));
+
+  // CSV stays raw and carries the flags as columns when the engine sets them.
+  const csv = toCsv(result).split('\r\n');
+  assert.equal(
+    csv[0],
+    'metric,period,value,n,ci_low,ci_high,low_sample,previous,delta,significant,partial,previous_partial',
+  );
+  assert.equal(csv[2], 'revenue,2026-12,99,3,,,true,1234.5,-1135.5,,true,false');
 });
 
 test('cxkpi query: table in units and currency, JSON and CSV stay raw', async () => {

@@ -129,18 +129,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (format === 'json') write(io, values.out, JSON.stringify(result));
   else if (format === 'csv') write(io, values.out, toCsv(result));
   else if (format === 'xlsx') {
-    const groups = groupKeys(result);
-    const columns = [
-      'metric',
-      'period',
-      ...groups,
-      'value',
-      'n',
-      'ci_low',
-      'ci_high',
-      'low_sample',
-      ...(result.meta.compare ? ['previous', 'delta', 'significant'] : []),
-    ];
+    const columns = exportColumns(result);
     const rows = result.rows.map((row) => ({ ...row, ...row.group }));
     fs.writeFileSync(values.out!, await writeXlsx([{ name: 'KPIs', columns, rows }]));
     io.out(`Wrote ${rows.length} rows to ${values.out}.`);
@@ -153,35 +142,40 @@ function write(io: Io, file: string | undefined, text: string) {
   else io.out(text);
 }
 
-const COLUMNS = [
-  'metric',
-  'period',
-  'value',
-  'n',
-  'ci_low',
-  'ci_high',
-  'low_sample',
-  'previous',
-  'delta',
-  'significant',
-] as const;
-
 function groupKeys(result: MetricResult): string[] {
   const keys = new Set<string>();
   for (const row of result.rows) for (const key of Object.keys(row.group)) keys.add(key);
   return [...keys];
 }
 
+/**
+ * Columns of CSV and XLSX: the raw values, groups after the period, comparison columns with
+ * --compare, and the partial-period flags when the engine sets them.
+ */
+function exportColumns(result: MetricResult): string[] {
+  const compare = Boolean(result.meta.compare);
+  const has = (key: string) => result.rows.some((row) => key in row);
+  return [
+    'metric',
+    'period',
+    ...groupKeys(result),
+    'value',
+    'n',
+    'ci_low',
+    'ci_high',
+    'low_sample',
+    ...(compare ? ['previous', 'delta', 'significant'] : []),
+    ...(has('partial') ? ['partial'] : []),
+    ...(compare && has('previous_partial') ? ['previous_partial'] : []),
+  ];
+}
+
 export function toCsv(result: MetricResult): string {
-  const groups = groupKeys(result);
-  const columns = [...COLUMNS.slice(0, 2), ...groups, ...COLUMNS.slice(2)].filter(
-    (c) => !['previous', 'delta', 'significant'].includes(c) || result.meta.compare,
-  );
+  const groups = new Set(groupKeys(result));
+  const columns = exportColumns(result);
   let text = csvRow(columns);
   for (const row of result.rows) {
-    text += csvRow(
-      columns.map((c) => (groups.includes(c) ? row.group[c] : (row as unknown as Record<string, unknown>)[c])),
-    );
+    text += csvRow(columns.map((c) => (groups.has(c) ? row.group[c] : (row as unknown as Record<string, unknown>)[c])));
   }
   return text.trimEnd();
 }
