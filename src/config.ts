@@ -33,10 +33,6 @@ export const ZConfig = z.object({
     .default('EUR'),
   /** Connections the server keeps open to a PostgreSQL server. */
   poolSize: z.coerce.number().int().min(1).max(100).default(10),
-  /**
-   * Behind a reverse proxy: take the client address from X-Forwarded-For and HTTPS from
-   * X-Forwarded-Proto (for rate limits and Secure cookies). Only when a proxy sets them.
-   */
   /** SMTP server for survey e-mails, smtp://user:pass@host:587 or smtps://...; none: links only. */
   smtpUrl: z
     .string()
@@ -51,10 +47,20 @@ export const ZConfig = z.object({
     .optional(),
   /** Requests per minute and client address on the public survey pages. */
   surveyRateLimit: z.coerce.number().int().min(1).default(120),
+  /**
+   * Behind a reverse proxy: take the client address from X-Forwarded-For and HTTPS from
+   * X-Forwarded-Proto (for rate limits and Secure cookies). Only when a proxy sets them.
+   */
   trustProxy: z
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** Bearer token a Prometheus scraper sends to GET /metrics; unset: the endpoint is off (404). */
+  metricsToken: z
+    .string()
+    .min(16, 'is at least 16 characters (for example: openssl rand -hex 32)')
+    .regex(/^\S+$/, 'has no spaces')
+    .optional(),
 });
 export type Config = z.infer<typeof ZConfig>;
 
@@ -75,6 +81,7 @@ const envNames: Record<keyof Config, string[]> = {
   mailFrom: ['CXKPI_MAIL_FROM'],
   publicUrl: ['CXKPI_PUBLIC_URL'],
   surveyRateLimit: ['CXKPI_SURVEY_RATE_LIMIT'],
+  metricsToken: ['CXKPI_METRICS_TOKEN'],
 };
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {

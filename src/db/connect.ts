@@ -32,7 +32,18 @@ export interface Db {
    * such as an import's transaction with a staging table), with COPY for fast loading.
    */
   session<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+  /** Connections right now, for monitoring (PGlite: its one session, in use or not). */
+  poolStats(): PoolStats;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  max: number;
+  /** Open connections. */
+  total: number;
+  idle: number;
+  /** Callers waiting for a connection. */
+  waiting: number;
 }
 
 export interface Session {
@@ -128,6 +139,7 @@ function openServer(url: string, poolSize: number): Db {
         client.release();
       }
     },
+    poolStats: () => ({ max: poolSize, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => kysely.destroy(),
   };
 }
@@ -183,7 +195,8 @@ async function openEmbedded(dataDir: string | undefined): Promise<Db> {
     unlock();
     throw error;
   }
-  const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const dialect = new PGliteDialect(pglite);
+  const kysely = new Kysely<Database>({ dialect });
   return {
     kysely,
     caps: { multipleConnections: false, name: 'pglite' },
@@ -200,6 +213,10 @@ async function openEmbedded(dataDir: string | undefined): Promise<Db> {
           },
         }),
       ),
+    poolStats: () => {
+      const { held, waiting } = dialect.usage();
+      return { max: 1, total: 1, idle: held ? 0 : 1, waiting };
+    },
     close: async () => {
       try {
         await kysely.destroy();

@@ -17,12 +17,17 @@ import {
  * statements of concurrent requests out of each other's transactions.
  */
 export class PGliteDialect implements Dialect {
+  private driver: PGliteDriver | undefined;
   constructor(private readonly pglite: PGlite) {}
+  /** Whether the session is handed out now, and how many callers wait for it. */
+  usage(): { held: boolean; waiting: number } {
+    return { held: this.driver?.held ?? false, waiting: this.driver?.waiting ?? 0 };
+  }
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new PGliteDriver(this.pglite);
+    return (this.driver = new PGliteDriver(this.pglite));
   }
   createQueryCompiler() {
     return new PostgresQueryCompiler();
@@ -36,6 +41,10 @@ class PGliteDriver implements Driver {
   private readonly connection: PGliteConnection;
   private queue: Promise<void> = Promise.resolve();
   private release: (() => void) | undefined;
+  waiting = 0;
+  get held(): boolean {
+    return this.release !== undefined;
+  }
 
   constructor(private readonly pglite: PGlite) {
     this.connection = new PGliteConnection(pglite);
@@ -49,7 +58,9 @@ class PGliteDriver implements Driver {
     const previous = this.queue;
     let release!: () => void;
     this.queue = new Promise<void>((resolve) => (release = resolve));
+    this.waiting++;
     await previous;
+    this.waiting--;
     this.release = release;
     return this.connection;
   }

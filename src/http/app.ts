@@ -17,7 +17,10 @@ import type { Db } from '../db/connect.ts';
 import { AppError, toAppError } from '../errors.ts';
 import { getOrganization, type Organization } from '../orgs/index.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import type { Logger } from './logger.ts';
+import { isSaneRequestId, runWithRequestId, type Logger } from './logger.ts';
+import { matchedRoutes } from 'hono/route';
+import { createTelemetry, type Telemetry } from './telemetry.ts';
+import { prometheusRoutes } from './routes/prometheus.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { directoryRoutes } from './routes/directory.ts';
@@ -36,6 +39,8 @@ import { surveyRoutes } from './routes/surveys.ts';
 export interface AppEnv {
   Variables: {
     requestId: string;
+    /** Set when no route answered (the not-found handler), for the route label of /metrics. */
+    unmatched: boolean;
     access: Access;
     session: SessionInfo;
     org: Organization;
@@ -48,50 +53,48 @@ export interface AppDeps {
   logger: Logger;
   /** SMTP for survey e-mails; absent: links only. */
   mailer?: Mailer;
+  /** Counters for GET /metrics; createApp makes one when absent. */
+  telemetry?: Telemetry;
 }
 
-export function createApp(deps: AppDeps) {
+export function createApp(appDeps: AppDeps) {
+  const telemetry = appDeps.telemetry ?? createTelemetry();
+  const deps: AppDeps = { ...appDeps, telemetry };
   const app = new Hono<AppEnv>();
 
+  // Every request gets an id (a sane incoming X-Request-Id, else a new one) that its log lines,
+  // including those of modules it calls, and its error answer carry.
   app.use('*', async (c, next) => {
     const started = performance.now();
-    const requestId = c.req.header('x-request-id')?.slice(0, 100) || randomUUID();
+    const incoming = c.req.header('x-request-id');
+    const requestId = isSaneRequestId(incoming) ? incoming : randomUUID();
     c.set('requestId', requestId);
     c.header('x-request-id', requestId);
-    await next();
-    deps.logger.info('request', {
-      request_id: requestId,
-      method: c.req.method,
-      // Survey and invitation links are credentials of their recipient: never logged whole.
-      path: c.req.path.replace(/^\/(s|w|invite)\/[^/]+/, '/$1/[token]'),
-      status: c.res.status,
-      ms: Math.round(performance.now() - started),
-      ...(c.get('access') ? { actor: c.get('access').actorId, kind: c.get('access').kind } : {}),
+    await runWithRequestId(requestId, async () => {
+      await next();
+      const seconds = (performance.now() - started) / 1000;
+      telemetry.recordRequest({ method: c.req.method, route: routeLabel(c), status: c.res.status, seconds });
+      deps.logger.info('request', {
+        method: c.req.method,
+        // Survey and invitation links are credentials of their recipient: never logged whole.
+        path: c.req.path.replace(/^\/(s|w|invite)\/[^/]+/, '/$1/[token]'),
+        status: c.res.status,
+        ms: Math.round(seconds * 1000),
+        ...(c.get('access') ? { actor: c.get('access').actorId, kind: c.get('access').kind } : {}),
+      });
     });
   });
 
   app.onError((error, c) => {
     const appError = toAppError(error);
-    if (appError.status >= 500)
-      deps.logger.error('request failed', {
-        request_id: c.get('requestId'),
-        error: (error as Error).stack ?? String(error),
-      });
-    return c.json(
-      {
-        error: {
-          code: appError.code,
-          message: appError.message,
-          ...(appError.details !== undefined ? { details: appError.details } : {}),
-        },
-      },
-      appError.status as 400,
-    );
+    if (appError.status >= 500) deps.logger.error('request failed', { error: (error as Error).stack ?? String(error) });
+    return c.json(errorBody(c, appError.code, appError.message, appError.details), appError.status as 400);
   });
 
-  app.notFound((c) =>
-    c.json({ error: { code: 'not-found', message: `There is no ${c.req.method} ${c.req.path}; see /api/docs.` } }, 404),
-  );
+  app.notFound((c) => {
+    c.set('unmatched', true);
+    return c.json(errorBody(c, 'not-found', `There is no ${c.req.method} ${c.req.path}; see /api/docs.`), 404);
+  });
 
   const headers = secureHeaders({
     contentSecurityPolicy: {
@@ -130,6 +133,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route('/', healthRoutes(deps));
+  app.route('/', prometheusRoutes(deps, telemetry));
   app.route('/', authRoutes(deps));
   app.route('/', adminRoutes(deps));
   app.route('/', surveyRoutes(deps));
@@ -145,6 +149,22 @@ export function createApp(deps: AppDeps) {
   // After every API route: the dashboard's files, and its page for every other address.
   app.route('/', webRoutes());
   return app;
+}
+
+/** The error answer of every route: `{error: {code, message, details?, request_id}}`. */
+export function errorBody(c: Context<AppEnv>, code: string, message: string, details?: unknown) {
+  return {
+    error: { code, message, ...(details !== undefined ? { details } : {}), request_id: c.get('requestId') },
+  };
+}
+
+/**
+ * The route pattern that answered (`/api/v1/surveys/:id`), never the raw path, so that ids and
+ * survey tokens do not become label values; `unmatched` when no route did.
+ */
+function routeLabel(c: Context<AppEnv>): string {
+  if (c.get('unmatched')) return 'unmatched';
+  return matchedRoutes(c)[c.req.routeIndex]?.path ?? 'unmatched';
 }
 
 export const SESSION_COOKIE = 'cxkpi_session';

@@ -14,8 +14,13 @@ export function buildOpenApi(): Record<string, unknown> {
       properties: {
         error: {
           type: 'object',
-          required: ['code', 'message'],
-          properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+          required: ['code', 'message', 'request_id'],
+          properties: {
+            code: { type: 'string' },
+            message: { type: 'string' },
+            details: {},
+            request_id: { type: 'string', description: 'The X-Request-Id of the answer, also in the server log.' },
+          },
         },
       },
     },

@@ -163,23 +163,16 @@ async function deliver(db: Db, deps: Required<SurveyJobDeps>, due: Due[], remind
 }
 
 /** Invitations whose time has come, to addresses that did not unsubscribe, on open surveys. */
-async function sendDue(db: Db, deps: Required<SurveyJobDeps>, now: Date) {
-  const due = await sql<Due>`
-    select i.org_id, i.id, i.email, i.language, i.survey_id, i.customer_id from survey_invitation i
+const dueEmails = (now: Date) => sql`from survey_invitation i
     join survey s on s.org_id = i.org_id and s.id = i.survey_id
     where i.sent_at is null and i.responded_at is null and i.email is not null
       and i.send_after <= ${now}::timestamptz and i.expires_at > ${now}::timestamptz
       and s.status = 'active' and (s.closes_at is null or s.closes_at > ${now}::timestamptz)
       and not exists (select 1 from survey_unsubscribe u where u.org_id = i.org_id
-        and (u.email = i.email or u.customer_id = i.customer_id))
-    order by i.send_after limit 1000`.execute(db.kysely);
-  return deliver(db, deps, due.rows, false, now);
-}
+        and (u.email = i.email or u.customer_id = i.customer_id))`;
 
-/** One reminder, reminder_hours after the invitation, to those who have not answered. */
-async function remind(db: Db, deps: Required<SurveyJobDeps>, now: Date) {
-  const due = await sql<Due>`
-    select i.org_id, i.id, i.email, i.language, i.survey_id, i.customer_id from survey_invitation i
+/** Sent invitations due their one reminder (reminder_hours after sending), still unanswered. */
+const dueReminders = (now: Date) => sql`from survey_invitation i
     join survey s on s.org_id = i.org_id and s.id = i.survey_id
     where i.sent_at is not null and i.responded_at is null and i.reminded_at is null and i.email is not null
       and s.reminder_hours is not null
@@ -187,7 +180,32 @@ async function remind(db: Db, deps: Required<SurveyJobDeps>, now: Date) {
       and i.expires_at > ${now}::timestamptz
       and s.status = 'active' and (s.closes_at is null or s.closes_at > ${now}::timestamptz)
       and not exists (select 1 from survey_unsubscribe u where u.org_id = i.org_id
-        and (u.email = i.email or u.customer_id = i.customer_id))
+        and (u.email = i.email or u.customer_id = i.customer_id))`;
+
+/**
+ * The survey work waiting for the next run, for monitoring: e-mails and reminders due now (the
+ * same conditions the run uses; without SMTP nothing drains them), and how many of the due
+ * e-mails failed at their last attempt.
+ */
+export async function countDueSurveyJobs(db: Db, now = new Date()) {
+  const counts = await sql<{ emails: number; reminders: number; failing: number }>`
+    select (select count(*) ${dueEmails(now)}) as emails,
+      (select count(*) ${dueReminders(now)}) as reminders,
+      (select count(*) ${dueEmails(now)} and i.delivery_error is not null) as failing`.execute(db.kysely);
+  return counts.rows[0]!;
+}
+
+async function sendDue(db: Db, deps: Required<SurveyJobDeps>, now: Date) {
+  const due = await sql<Due>`
+    select i.org_id, i.id, i.email, i.language, i.survey_id, i.customer_id ${dueEmails(now)}
+    order by i.send_after limit 1000`.execute(db.kysely);
+  return deliver(db, deps, due.rows, false, now);
+}
+
+/** One reminder, reminder_hours after the invitation, to those who have not answered. */
+async function remind(db: Db, deps: Required<SurveyJobDeps>, now: Date) {
+  const due = await sql<Due>`
+    select i.org_id, i.id, i.email, i.language, i.survey_id, i.customer_id ${dueReminders(now)}
     order by i.sent_at limit 1000`.execute(db.kysely);
   return deliver(db, deps, due.rows, true, now);
 }

@@ -8,6 +8,7 @@ import {
   type ApiKeyScope,
 } from '../../auth/index.ts';
 import { badRequest } from '../../errors.ts';
+import { renderTable } from '../format.ts';
 import { configFrom, databaseOptions, parseCommand, resolveOrganization, withDatabase, type Io } from '../context.ts';
 
 const help = `Usage:
@@ -39,12 +40,21 @@ export async function run(args: string[], io: Io): Promise<number> {
       return 0;
     }
     if (action === 'list') {
-      for (const key of await listApiKeys(db.kysely, org.id)) {
-        const state = key.revoked_at
-          ? `revoked ${key.revoked_at.toISOString()}`
-          : `last used ${key.last_used_at?.toISOString() ?? 'never'}`;
-        io.out(`${key.prefix}  ${key.scope.padEnd(6)}  ${key.name}  (${state})  ${key.id}`);
-      }
+      const keys = await listApiKeys(db.kysely, org.id);
+      io.out(
+        renderTable(
+          ['prefix', 'scope', 'name', 'state', 'id'],
+          keys.map((key) => [
+            key.prefix,
+            key.scope,
+            key.name,
+            key.revoked_at
+              ? `revoked ${key.revoked_at.toISOString()}`
+              : `last used ${key.last_used_at?.toISOString() ?? 'never'}`,
+            key.id,
+          ]),
+        ),
+      );
       return 0;
     }
     if (action === 'revoke' && target) {

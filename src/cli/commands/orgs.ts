@@ -8,6 +8,7 @@ import {
   listOrganizations,
   setBusinessHours,
 } from '../../orgs/index.ts';
+import { renderTable } from '../format.ts';
 import { configFrom, databaseOptions, parseCommand, resolveOrganization, withDatabase, type Io } from '../context.ts';
 
 const help = `Usage:
@@ -39,9 +40,13 @@ export async function run(args: string[], io: Io): Promise<number> {
   const config = configFrom(values);
   return withDatabase(config, async (db) => {
     if (action === 'list') {
-      for (const org of await listOrganizations(db.kysely)) {
-        io.out(`${org.slug.padEnd(20)} ${org.timezone.padEnd(20)} ${org.currency}  ${org.language}  ${org.name}`);
-      }
+      const orgs = await listOrganizations(db.kysely);
+      io.out(
+        renderTable(
+          ['slug', 'time zone', 'currency', 'language', 'name'],
+          orgs.map((org) => [org.slug, org.timezone, org.currency, org.language, org.name]),
+        ),
+      );
       return 0;
     }
     if (action === 'hours') {

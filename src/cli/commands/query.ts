@@ -2,7 +2,13 @@ import { badRequest } from '../../errors.ts';
 import { csvRow } from '../../export/csv.ts';
 import fs from 'node:fs';
 import { writeXlsx } from '../../export/xlsx.ts';
-import { listMetricRows, queryMetrics, type MetricResult } from '../../metrics/index.ts';
+import { addDays } from '../../calendar/periods.ts';
+import type { Db } from '../../db/connect.ts';
+import type { Unit } from '../../metrics/catalog/index.ts';
+import { loadCustomMetrics } from '../../metrics/custom/definition.ts';
+import { getMetric, listMetricRows, queryMetrics, type MetricResult, type MetricRow } from '../../metrics/index.ts';
+import type { Organization } from '../../orgs/index.ts';
+import { describeSource, formatChange, formatValue, renderTable, type Column } from '../format.ts';
 import { configFrom, databaseOptions, parseCommand, resolveOrganization, withDatabase, type Io } from '../context.ts';
 
 const help = `Usage: cxkpi query <metric>[,<metric>...] --from DATE --to DATE [options]
@@ -17,6 +23,11 @@ const help = `Usage: cxkpi query <metric>[,<metric>...] --from DATE --to DATE [o
   --business-hours                          durations in open hours only (cxkpi orgs hours)
   --rows                                    list the rows behind the value (one metric)
   --format table|json|csv|xlsx              output (default table); --out FILE writes a file
+
+A table shows each unit for reading: money in the organization's currency, ratios as
+percentages, durations as hours and minutes, with the period, time zone and source below it;
+* marks a period that is not over yet. JSON, CSV and XLSX keep the raw numbers (ratios as
+fractions, durations in seconds, money in the reporting currency).
 
 The range is [from, to): --from 2026-01-01 --to 2027-01-01 is the year 2026.`;
 
@@ -90,9 +101,9 @@ export async function run(args: string[], io: Io): Promise<number> {
     if (result.truncated) io.err(`Only the first ${result.rows.length} rows; raise --limit for more.`);
     return 0;
   }
-  const result = await withDatabase(config, async (db) => {
+  const { result, context } = await withDatabase(config, async (db) => {
     const org = await resolveOrganization(db, config, values.org);
-    return queryMetrics(db, org, {
+    const result = await queryMetrics(db, org, {
       metrics: positionals[0]!.split(',').map((m) => m.trim()),
       from: values.from!,
       to: values.to!,
@@ -104,26 +115,25 @@ export async function run(args: string[], io: Io): Promise<number> {
       options,
       business_hours: values['business-hours'] ?? false,
     });
+    const context: TableContext | undefined =
+      format === 'table'
+        ? {
+            units: await metricUnits(db, org, [...new Set(result.rows.map((r) => r.metric))]),
+            currency: org.currency,
+            source: describeSource(config),
+            org: org.slug,
+          }
+        : undefined;
+    return { result, context };
   });
   if (format === 'json') write(io, values.out, JSON.stringify(result));
   else if (format === 'csv') write(io, values.out, toCsv(result));
   else if (format === 'xlsx') {
-    const groups = groupKeys(result);
-    const columns = [
-      'metric',
-      'period',
-      ...groups,
-      'value',
-      'n',
-      'ci_low',
-      'ci_high',
-      'low_sample',
-      ...(result.meta.compare ? ['previous', 'delta', 'significant'] : []),
-    ];
+    const columns = exportColumns(result);
     const rows = result.rows.map((row) => ({ ...row, ...row.group }));
     fs.writeFileSync(values.out!, await writeXlsx([{ name: 'KPIs', columns, rows }]));
     io.out(`Wrote ${rows.length} rows to ${values.out}.`);
-  } else io.out(toTable(result));
+  } else io.out(toTable(result, context!));
   return 0;
 }
 
@@ -132,81 +142,116 @@ function write(io: Io, file: string | undefined, text: string) {
   else io.out(text);
 }
 
-const COLUMNS = [
-  'metric',
-  'period',
-  'value',
-  'n',
-  'ci_low',
-  'ci_high',
-  'low_sample',
-  'previous',
-  'delta',
-  'significant',
-] as const;
-
 function groupKeys(result: MetricResult): string[] {
   const keys = new Set<string>();
   for (const row of result.rows) for (const key of Object.keys(row.group)) keys.add(key);
   return [...keys];
 }
 
+/**
+ * Columns of CSV and XLSX: the raw values, groups after the period, comparison columns with
+ * --compare, and the partial-period flags when the engine sets them.
+ */
+function exportColumns(result: MetricResult): string[] {
+  const compare = Boolean(result.meta.compare);
+  const has = (key: string) => result.rows.some((row) => key in row);
+  return [
+    'metric',
+    'period',
+    ...groupKeys(result),
+    'value',
+    'n',
+    'ci_low',
+    'ci_high',
+    'low_sample',
+    ...(compare ? ['previous', 'delta', 'significant'] : []),
+    ...(has('partial') ? ['partial'] : []),
+    ...(compare && has('previous_partial') ? ['previous_partial'] : []),
+  ];
+}
+
 export function toCsv(result: MetricResult): string {
-  const groups = groupKeys(result);
-  const columns = [...COLUMNS.slice(0, 2), ...groups, ...COLUMNS.slice(2)].filter(
-    (c) => !['previous', 'delta', 'significant'].includes(c) || result.meta.compare,
-  );
+  const groups = new Set(groupKeys(result));
+  const columns = exportColumns(result);
   let text = csvRow(columns);
   for (const row of result.rows) {
-    text += csvRow(
-      columns.map((c) => (groups.includes(c) ? row.group[c] : (row as unknown as Record<string, unknown>)[c])),
-    );
+    text += csvRow(columns.map((c) => (groups.has(c) ? row.group[c] : (row as unknown as Record<string, unknown>)[c])));
   }
   return text.trimEnd();
 }
 
-function toTable(result: MetricResult): string {
-  const groups = groupKeys(result).filter((k) => !k.endsWith('_name') || true);
-  const header = [
-    'metric',
-    'period',
-    ...groups,
-    'value',
-    'n',
-    '95% interval',
-    ...(result.meta.compare ? ['previous', 'delta', 'sig'] : []),
+/** What the table needs beyond the result: each metric's unit, the currency, where the data is. */
+export interface TableContext {
+  units: Record<string, Unit>;
+  currency: string;
+  source: string;
+  org: string;
+}
+
+/** Partial-period flags, when the engine sets them (rows of a period not over yet). */
+type RowFlags = MetricRow & { partial?: boolean; previous_partial?: boolean };
+
+export function toTable(result: MetricResult, context: TableContext): string {
+  const groups = groupKeys(result);
+  const compare = Boolean(result.meta.compare);
+  const right = (title: string): Column => ({ title, align: 'right' });
+  const columns: Column[] = [
+    { title: 'metric' },
+    { title: 'period' },
+    ...groups.map((title) => ({ title })),
+    right('value'),
+    right('n'),
+    right('95% interval'),
+    ...(compare ? [right('previous'), right('change'), { title: 'sig' }] : []),
   ];
-  const lines = result.rows.map((row) => [
-    row.metric,
-    row.period ?? 'all',
-    ...groups.map((g) => row.group[g] ?? ''),
-    formatNumber(row.value) + (row.low_sample && row.value !== null ? ' (low n)' : ''),
-    String(row.n),
-    row.ci_low !== null && row.ci_high !== null ? `${formatNumber(row.ci_low)} .. ${formatNumber(row.ci_high)}` : '',
-    ...(result.meta.compare
-      ? [
-          formatNumber(row.previous ?? null),
-          formatNumber(row.delta ?? null),
-          row.significant ? 'yes' : row.significant === false ? 'no' : '',
-        ]
-      : []),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const render = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
+  let partial = false;
+  let lowSample = false;
+  const lines = (result.rows as RowFlags[]).map((row) => {
+    const unit = context.units[row.metric] ?? 'number';
+    const value = (v: number | null | undefined) => formatValue(v, unit, context.currency);
+    const low = row.low_sample && row.value !== null;
+    partial ||= Boolean(row.partial || (compare && row.previous_partial));
+    lowSample ||= low;
+    return [
+      row.metric,
+      (row.period ?? 'all') + (row.partial ? '*' : ''),
+      ...groups.map((g) => row.group[g] ?? ''),
+      value(row.value) + (low ? ' (low n)' : ''),
+      formatValue(row.n, 'count', context.currency),
+      row.ci_low !== null && row.ci_high !== null ? `${value(row.ci_low)} .. ${value(row.ci_high)}` : '',
+      ...(compare
+        ? [
+            value(row.previous) + (row.previous_partial ? '*' : ''),
+            formatChange(row.delta, unit, context.currency),
+            row.significant ? 'yes' : row.significant === false ? 'no' : '',
+          ]
+        : []),
+    ];
+  });
+  const { meta } = result;
+  const through = addDays(meta.to, -1);
+  const comparedWith = meta.compare === 'year' ? 'the same period a year earlier' : 'the period before';
   return [
-    render(header),
-    ...lines.map(render),
+    renderTable(columns, lines),
     '',
-    `Time zone ${result.meta.tz}; ratios as fractions, durations in seconds.`,
+    `Period ${meta.from} to ${through} by ${meta.grain === 'all' ? 'the whole range' : meta.grain}, ` +
+      `time zone ${meta.tz}${meta.business_hours ? ', durations in business hours' : ''}` +
+      `${compare ? `; compared with ${comparedWith}` : ''}.`,
+    ...(partial ? ['* partial: the period is not over yet, so its value covers only part of it.'] : []),
+    ...(lowSample ? ['(low n): fewer observations than the metric needs for a dependable value.'] : []),
+    `source: ${context.source}, organization ${context.org}`,
   ].join('\n');
 }
 
-function formatNumber(value: number | null): string {
-  if (value === null) return 'n/a';
-  if (Number.isInteger(value)) return String(value);
-  return Math.abs(value) >= 100 ? value.toFixed(1) : value.toFixed(4);
+/** The unit of every metric in a result: the catalog's, or the organization's custom KPI's. */
+async function metricUnits(db: Db, org: Organization, ids: string[]): Promise<Record<string, Unit>> {
+  const units: Record<string, Unit> = {};
+  for (const id of ids) {
+    const unit = getMetric(id)?.unit;
+    if (unit) units[id] = unit;
+  }
+  if (ids.some((id) => !units[id])) {
+    for (const custom of await loadCustomMetrics(db, org)) units[custom.id] = custom.unit;
+  }
+  return units;
 }

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { AppError, badRequest } from '../../errors.ts';
 import { formatFromContentType, IMPORT_FORMATS, importRecords, type ImportFormat } from '../../ingest/index.ts';
 import { getPreset } from '../../ingest/presets.ts';
-import { requireAccess, type AppDeps, type AppEnv } from '../app.ts';
+import { errorBody, requireAccess, type AppDeps, type AppEnv } from '../app.ts';
 
 /**
  * POST /api/v1/import/{entity}: the body is the file (CSV, JSON Lines or a JSON array), streamed
@@ -38,11 +38,9 @@ export function importRoutes(deps: AppDeps) {
         apiKeyId: c.get('access').kind === 'api_key' ? c.get('access').actorId! : undefined,
       },
     );
+    if (!summary.dry_run) deps.telemetry?.recordImport(summary.entity, summary);
     if (summary.status === 'rejected') {
-      return c.json(
-        { error: { code: 'records-rejected', message: summary.message, details: summary.errors }, summary },
-        400,
-      );
+      return c.json({ ...errorBody(c, 'records-rejected', summary.message, summary.errors), summary }, 400);
     }
     return c.json(summary);
   });
