@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, test } from 'node:test';
+import type { Io } from '../src/cli/context.ts';
+import { main } from '../src/cli/main.ts';
+import { openDatabase } from '../src/db/connect.ts';
 import { importRecords } from '../src/ingest/index.ts';
 import {
   claimJobs,
@@ -232,3 +238,73 @@ for (const variant of variants) {
     });
   });
 }
+
+test('cxkpi jobs: run-once runs what is due and exits, list shows the history, retry revives a dead job', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-jobs-'));
+  const io = () => {
+    const out: Io & { text: string } = {
+      text: '',
+      stdin: process.stdin,
+      out: (line) => void (out.text += `${line}\n`),
+      err: (line) => void (out.text += `${line}\n`),
+    };
+    return out;
+  };
+  try {
+    const db = ['--data-dir', path.join(dir, 'data')];
+    let out = io();
+    assert.equal(await main(['jobs', 'run-once', '--at', '2026-06-01T10:00:00Z', ...db, '--format', 'json'], out), 0);
+    assert.deepEqual(
+      JSON.parse(out.text),
+      { ran: 0, done: 0, retried: 0, dead: 0, totals: {} },
+      'no survey: nothing to do',
+    );
+
+    // An organization with a survey and a solved ticket, written straight into the directory.
+    const direct = await openDatabase({ dataDir: path.join(dir, 'data'), databaseUrl: undefined, poolSize: 1 });
+    const org = await createTestOrg(direct, { timezone: 'UTC' });
+    await importRecords(direct, org, 'customers', { objects: [{ id: 'c1', email: 'c1@example.com' }] });
+    await importRecords(direct, org, 'tickets', {
+      objects: [
+        { id: 't1', customer_id: 'c1', created_at: '2026-06-01T08:00:00Z', resolved_at: '2026-06-01T08:30:00Z' },
+      ],
+    });
+    await saveSurvey(
+      direct,
+      org,
+      { id: 'after-ticket', name: 'S', kind: 'csat', trigger: { ticket_solved: { delay_minutes: 30 } } },
+      'create',
+    );
+    await direct.kysely
+      .updateTable('survey')
+      .set({ created_at: new Date('2026-06-01T00:00:00Z') })
+      .execute();
+    await direct.close();
+
+    out = io();
+    assert.equal(await main(['jobs', 'run-once', '--at', '2026-06-01T10:00:00Z', ...db], out), 0);
+    assert.match(out.text, /Ran 1 job\(s\): 1 done, 0 to retry, 0 dead \(invited 1\)\. No SMTP server/);
+    out = io();
+    assert.equal(await main(['jobs', 'list', '--org', org.slug, ...db, '--format', 'json'], out), 0);
+    const [sweep] = JSON.parse(out.text).jobs;
+    assert.deepEqual([sweep.kind, sweep.state, sweep.result], ['surveys.sweep', 'done', { invited: 1 }]);
+
+    out = io();
+    assert.equal(await main(['jobs', 'run-once', '--at', 'yesterday', ...db], out), 2);
+    assert.match(out.text, /--at "yesterday" is not an ISO 8601 time/);
+
+    out = io();
+    assert.equal(await main(['jobs', 'list', '--state', 'stuck', ...db], out), 2);
+    assert.match(out.text, /--state is one of pending, running, done, dead/);
+
+    out = io();
+    assert.equal(await main(['jobs', 'list', ...db], out), 0);
+    assert.match(out.text, /No jobs\./, 'the default organization has none');
+
+    out = io();
+    assert.equal(await main(['jobs', 'retry', '00000000-0000-4000-8000-000000000000', ...db], out), 2);
+    assert.match(out.text, /No dead job/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
