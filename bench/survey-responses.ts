@@ -45,7 +45,7 @@ if (values.child) {
     {},
   );
   const db = await openDatabase(config, { migrate: false });
-  const server = await startServer({ db, config, logger: createLogger('silent'), surveyJobs: false });
+  const server = await startServer({ db, config, logger: createLogger('silent'), jobs: false });
   console.log(`LISTENING ${server.url}`);
 } else {
   await run();

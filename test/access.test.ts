@@ -222,6 +222,7 @@ for (const variant of variants) {
           allowed: settingRoles,
         },
         { method: 'GET', path: '/api/v1/audit', ok: 200, allowed: adminRoles },
+        { method: 'GET', path: '/api/v1/jobs', ok: 200, allowed: adminRoles },
         {
           method: 'GET',
           path: '/api/v1/surveys',

@@ -5,9 +5,7 @@ import { createApiKey } from '../src/auth/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { createApp } from '../src/http/app.ts';
 import { createLogger, runWithRequestId } from '../src/http/logger.ts';
-import { saveSurvey } from '../src/surveys/definitions.ts';
-import { inviteRecipients } from '../src/surveys/invitations.ts';
-import { countDueSurveyJobs } from '../src/surveys/jobs.ts';
+import { enqueueJobs } from '../src/jobs/index.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
 
 const TOKEN = 'scrape-token-0123456789abcdef';
@@ -178,35 +176,22 @@ for (const variant of variants) {
       assert.equal(value(samples, 'cxkpi_db_pool_waiting', { backend }), 0);
       assert.equal(value(samples, 'cxkpi_database_up'), 1);
       assert.equal(value(samples, 'cxkpi_smtp_configured'), 0);
-      assert.ok(Number.isInteger(value(samples, 'cxkpi_job_queue_depth', { queue: 'survey_email' })));
-      assert.ok(Number.isInteger(value(samples, 'cxkpi_job_queue_depth', { queue: 'survey_reminder' })));
 
-      // The queue counts what the next run would send: e-mails due, reminders due, failing ones.
-      // Far in the future, so that other tests' invitations (expired by then) do not count.
-      const now = new Date('2090-06-01T12:00:00Z');
-      const survey = await saveSurvey(
+      // The queue depth counts the job table by kind: waiting and running, and dead apart.
+      const kind = `ops.${randomUUID().slice(0, 8)}`;
+      await enqueueJobs(
         db,
-        org,
-        { id: `ops-${randomUUID().slice(0, 8)}`, name: 'Ops', kind: 'nps', reminder_hours: 48 },
-        'create',
+        ['a', 'b', 'c'].map((key) => ({ orgId: org.id, kind, key })),
       );
-      const emails = ['a', 'b', 'c', 'd'].map((n) => ({ email: `${n}-${randomUUID()}@example.com` }));
-      const invited = await inviteRecipients(db, org, survey, emails, 'batch', { now: new Date(now.getTime() - 1000) });
-      assert.equal(invited.created.length, 4);
-      const [sent, failing] = invited.created;
       await db.kysely
-        .updateTable('survey_invitation')
-        .set({ sent_at: new Date(now.getTime() - 49 * 3600_000) })
+        .updateTable('job')
+        .set({ state: 'dead' })
         .where('org_id', '=', org.id)
-        .where('id', '=', sent!.id)
+        .where('key', '=', 'c')
         .execute();
-      await db.kysely
-        .updateTable('survey_invitation')
-        .set({ delivery_error: 'connection refused' })
-        .where('org_id', '=', org.id)
-        .where('id', '=', failing!.id)
-        .execute();
-      assert.deepEqual(await countDueSurveyJobs(db, now), { emails: 3, reminders: 1, failing: 1 });
+      const after = await scrape();
+      assert.equal(value(after, 'cxkpi_job_queue_depth', { kind }), 2);
+      assert.equal(value(after, 'cxkpi_jobs_dead', { kind }), 1);
     });
 
     test('a request id on every log line of a request and in error answers', async () => {

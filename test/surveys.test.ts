@@ -11,7 +11,8 @@ import { importRecords } from '../src/ingest/index.ts';
 import { createMailer, type Mailer } from '../src/mail/mailer.ts';
 import { queryMetrics } from '../src/metrics/index.ts';
 import { saveSurvey } from '../src/surveys/definitions.ts';
-import { runSurveyJobs } from '../src/surveys/jobs.ts';
+import { runDueJobs } from '../src/jobs/index.ts';
+import { JOB_KINDS } from '../src/jobs/kinds.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
 
 // Surveys end to end with a real SMTP server started here: invitations in the customer's
@@ -103,7 +104,13 @@ for (const variant of variants) {
         .set({ created_at: new Date(at(-24)) })
         .where('org_id', '=', org.id)
         .execute();
-      const jobs = (hours: number) => runSurveyJobs(db, { mailer, publicUrl: PUBLIC }, new Date(at(hours)));
+      const jobs = async (hours: number) => {
+        const { totals } = await runDueJobs(
+          { db, mailer, publicUrl: PUBLIC, now: new Date(at(hours)) },
+          { kinds: JOB_KINDS },
+        );
+        return { invited: 0, sent: 0, reminded: 0, ...totals };
+      };
       const mine = () => inbox.filter((m) => (m.to as { text: string }).text.includes(tag));
       return { org, app, key, survey, jobs, mine, tag, logs };
     }

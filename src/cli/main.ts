@@ -27,6 +27,10 @@ const commands: Record<string, Command> = {
   },
   keys: { summary: 'create, list and revoke API keys', load: () => import('./commands/keys.ts') },
   user: { summary: 'add people, list them, reset a password', load: () => import('./commands/user.ts') },
+  jobs: {
+    summary: 'run due jobs once (for cron), list them, retry dead ones',
+    load: () => import('./commands/jobs.ts'),
+  },
 };
 
 export function usage(): string {

@@ -12,6 +12,7 @@ import * as m0001 from './migrations/0001-initial.ts';
 import * as m0002 from './migrations/0002-custom-metrics.ts';
 import * as m0003 from './migrations/0003-accounts.ts';
 import * as m0004 from './migrations/0004-surveys.ts';
+import * as m0005 from './migrations/0005-jobs.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -57,6 +58,7 @@ const migrations: Record<string, Migration> = {
   '0002-custom-metrics': m0002,
   '0003-accounts': m0003,
   '0004-surveys': m0004,
+  '0005-jobs': m0005,
 };
 
 // Same JavaScript values from both backends: counts and numerics as numbers, dates as

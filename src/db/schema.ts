@@ -132,6 +132,24 @@ export interface Database {
     expires_at: Timestamp;
     created_at: GeneratedTimestamp;
   };
+  job: {
+    org_id: string;
+    id: Generated<string>;
+    kind: string;
+    key: string;
+    payload: Json;
+    state: Generated<'pending' | 'running' | 'done' | 'dead'>;
+    run_at: GeneratedTimestamp;
+    attempts: Generated<number>;
+    max_attempts: Generated<number>;
+    last_error: string | null;
+    locked_by: string | null;
+    locked_until: Timestamp | null;
+    result: Json | null;
+    created_at: GeneratedTimestamp;
+    started_at: Timestamp | null;
+    finished_at: Timestamp | null;
+  };
   survey_unsubscribe: {
     org_id: string;
     email: string;

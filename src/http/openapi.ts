@@ -188,6 +188,13 @@ export function buildOpenApi(): Record<string, unknown> {
     put: simple("Set a team's business hours (null: follow the organization)", 204, 'a schedule or null'),
   };
   paths['/api/v1/audit'] = { get: simple('The audit log, newest first (owner, admin)', 200) };
+  paths['/api/v1/jobs'] = {
+    get: simple(
+      'Jobs (survey sweeps and e-mails), newest first, with state, attempts and last error (owner, admin)',
+      200,
+    ),
+  };
+  paths['/api/v1/jobs/{id}/retry'] = { post: simple('Give a dead job a new round of attempts (owner, admin)', 204) };
   // What the dashboard reads besides metrics (docs/http-api.md).
   const query = (...names: string[]) => names.map((name) => ({ name, in: 'query', schema: { type: 'string' } }));
   const read = (summary: string, description: string, parameters: unknown[] = []) => ({

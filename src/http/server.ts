@@ -3,7 +3,8 @@ import { serve } from '@hono/node-server';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 import { createMailer } from '../mail/mailer.ts';
-import { runSurveyJobs } from '../surveys/jobs.ts';
+import { startJobRunner } from '../jobs/index.ts';
+import { JOB_KINDS } from '../jobs/kinds.ts';
 import { createApp } from './app.ts';
 import type { Logger } from './logger.ts';
 
@@ -22,8 +23,8 @@ export async function startServer(deps: {
   db: Db;
   config: Config;
   logger: Logger;
-  /** Run the survey jobs (invitations, e-mails, reminders) every minute. Default true. */
-  surveyJobs?: boolean;
+  /** Run the job runner (survey invitations, e-mails, reminders). Default true. */
+  jobs?: boolean;
 }): Promise<RunningServer> {
   const mailer = createMailer(deps.config);
   const app = createApp({ ...deps, mailer });
@@ -49,30 +50,24 @@ export async function startServer(deps: {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
 
-  // Survey jobs once a minute, never two at a time.
-  let job: Promise<void> | undefined;
-  const runJobs = () => {
-    if (job) return;
-    const links = deps.config.publicUrl ?? publicUrl({ ...deps.config, port: address.port });
-    job = runSurveyJobs(deps.db, { mailer, publicUrl: links })
-      .then((report) => {
-        if (report.invited || report.sent || report.reminded || report.failed)
-          deps.logger.info('survey jobs', { ...report });
-      })
-      .catch((error) => deps.logger.error('survey jobs failed', { error: String((error as Error).stack ?? error) }))
-      .finally(() => (job = undefined));
-  };
-  const timer = deps.surveyJobs === false ? undefined : setInterval(runJobs, 60_000);
-  const first = deps.surveyJobs === false ? undefined : setTimeout(runJobs, 5_000);
-  if (!mailer && deps.surveyJobs !== false) {
+  // Due jobs every few seconds; the survey sweep among them once a minute.
+  const runner =
+    deps.jobs === false
+      ? undefined
+      : startJobRunner({
+          db: deps.db,
+          mailer,
+          publicUrl: deps.config.publicUrl ?? publicUrl({ ...deps.config, port: address.port }),
+          logger: deps.logger,
+          kinds: JOB_KINDS,
+        });
+  if (!mailer && deps.jobs !== false) {
     deps.logger.info('no SMTP server (CXKPI_SMTP_URL): survey links are made, nothing is e-mailed');
   }
   return {
     url,
     close: async () => {
-      clearInterval(timer);
-      clearTimeout(first);
-      await job;
+      await runner?.stop();
       mailer?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if (inFlight > 0) {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
-import type { Mailer } from '../mail/mailer.ts';
+import { enqueueJobs, type Job, type JobContext, type JobKinds } from '../jobs/index.ts';
 import { getOrganization, type Organization } from '../orgs/index.ts';
 import { getSurvey, type Language, type Survey } from './definitions.ts';
 import { inviteRecipients, surveyIsOpen } from './invitations.ts';
@@ -8,51 +8,56 @@ import { invitationToken } from './links.ts';
 import { renderInvitationEmail } from './render.ts';
 
 /**
- * The survey work the server does every minute: invite customers whose ticket was solved (after
- * the survey's delay), start recurring relationship surveys, e-mail due invitations, and remind
- * non-responders once. Safe to run again at any time: every step looks at what is not done yet.
+ * The survey work of the job runner (src/jobs): every minute, for each organization with an
+ * active survey, a sweep invites customers whose ticket was solved (after the survey's delay),
+ * starts recurring relationship surveys, and queues one job per e-mail that is due (invitation
+ * or reminder). Each e-mail job sends one message and is retried with backoff when the SMTP
+ * server fails, until it is dead with the reason kept on the invitation. Every step looks at
+ * what is not done yet, so a sweep can run again at any time.
  */
-export interface SurveyJobDeps {
-  mailer?: Mailer;
-  /** Base of the links in e-mails, such as https://cx.example.com. */
-  publicUrl: string;
-}
-
-export interface SurveyJobReport {
-  invited: number;
-  sent: number;
-  reminded: number;
-  failed: number;
-}
-
 export function surveyLinks(publicUrl: string, token: string) {
   const page = `${publicUrl}/s/${token}`;
   return { page, score: (n: number) => `${page}?score=${n}`, unsubscribe: `${page}/unsubscribe` };
 }
 
-export async function runSurveyJobs(db: Db, deps: SurveyJobDeps, now = new Date()): Promise<SurveyJobReport> {
-  const report: SurveyJobReport = { invited: 0, sent: 0, reminded: 0, failed: 0 };
+const SWEEP_EVERY_MS = 60_000;
+
+export const surveyJobKinds: JobKinds = {
+  'surveys.sweep': {
+    maxAttempts: 3,
+    every: {
+      ms: SWEEP_EVERY_MS,
+      orgs: async (db) =>
+        (await db.kysely.selectFrom('survey').select('org_id').distinct().where('status', '=', 'active').execute()).map(
+          (row) => row.org_id,
+        ),
+    },
+    run: (ctx, job) => sweepSurveys(ctx, job.org_id),
+  },
+  'survey.send': { maxAttempts: 6, run: (ctx, job) => deliverJob(ctx, job, false) },
+  'survey.remind': { maxAttempts: 6, run: (ctx, job) => deliverJob(ctx, job, true) },
+};
+
+async function sweepSurveys(ctx: JobContext, orgId: string) {
+  const { db, now } = ctx;
+  const org = await getOrganization(db.kysely, orgId);
+  let invited = 0;
   const surveys = await db.kysely
     .selectFrom('survey')
-    .select(['org_id', 'id'])
+    .select('id')
+    .where('org_id', '=', org.id)
     .where('status', '=', 'active')
     .execute();
-  for (const { org_id, id } of surveys) {
-    const org = await getOrganization(db.kysely, org_id);
+  for (const { id } of surveys) {
     const survey = await getSurvey(db, org, id);
     if (!surveyIsOpen(survey, now)) continue;
-    report.invited += await inviteSolvedTickets(db, org, survey, now);
-    report.invited += await inviteRecurring(db, org, survey, now);
+    invited += await inviteSolvedTickets(db, org, survey, now);
+    invited += await inviteRecurring(db, org, survey, now);
   }
-  if (deps.mailer) {
-    const sent = await sendDue(db, deps as Required<SurveyJobDeps>, now);
-    report.sent += sent.sent;
-    report.failed += sent.failed;
-    const reminded = await remind(db, deps as Required<SurveyJobDeps>, now);
-    report.reminded += reminded.sent;
-    report.failed += reminded.failed;
-  }
-  return report;
+  // Without SMTP the invitations keep their links and nothing is queued for sending.
+  if (!ctx.mailer) return { invited };
+  const queued = (await queueDue(db, org.id, now, false)) + (await queueDue(db, org.id, now, true));
+  return { invited, queued };
 }
 
 /** Tickets solved since the survey began (at most 30 days back), delay passed, not yet surveyed. */
@@ -114,98 +119,90 @@ interface Due {
   email: string;
   language: Language;
   survey_id: string;
-  customer_id: string | null;
 }
 
-async function deliver(db: Db, deps: Required<SurveyJobDeps>, due: Due[], reminder: boolean, now: Date) {
-  let sent = 0;
-  let failed = 0;
-  // A batch holds up to 1,000 invitations of few surveys: load each organization and survey once.
-  const orgs = new Map<string, Promise<Organization>>();
-  const surveys = new Map<string, Promise<Survey>>();
-  for (const invitation of due) {
-    if (!orgs.has(invitation.org_id)) orgs.set(invitation.org_id, getOrganization(db.kysely, invitation.org_id));
-    const org = await orgs.get(invitation.org_id)!;
-    const surveyKey = `${invitation.org_id}/${invitation.survey_id}`;
-    if (!surveys.has(surveyKey)) surveys.set(surveyKey, getSurvey(db, org, invitation.survey_id));
-    const survey = await surveys.get(surveyKey)!;
-    const links = surveyLinks(deps.publicUrl, await invitationToken(db, org.id, invitation.id));
-    const message = renderInvitationEmail(survey, invitation.language, org.name, links, reminder);
-    try {
-      await deps.mailer.send({
-        to: invitation.email,
-        ...message,
-        headers: {
-          'List-Unsubscribe': `<${links.unsubscribe}>`,
-          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-          'Content-Language': invitation.language,
-        },
-      });
-      await db.kysely
-        .updateTable('survey_invitation')
-        .set(reminder ? { reminded_at: now } : { sent_at: now, delivery_error: null })
-        .where('org_id', '=', invitation.org_id)
-        .where('id', '=', invitation.id)
-        .execute();
-      sent++;
-    } catch (error) {
-      // Kept unsent with the reason; the next run tries again.
-      await db.kysely
-        .updateTable('survey_invitation')
-        .set({ delivery_error: String((error as Error).message ?? error).slice(0, 500) })
-        .where('org_id', '=', invitation.org_id)
-        .where('id', '=', invitation.id)
-        .execute();
-      failed++;
-    }
-  }
-  return { sent, failed };
-}
-
-/** Invitations whose time has come, to addresses that did not unsubscribe, on open surveys. */
-const dueEmails = (now: Date) => sql`from survey_invitation i
+/**
+ * Invitations of an organization whose e-mail is due and not queued yet: first sends whose time
+ * has come, or (reminder) one reminder reminder_hours after the invitation to non-responders;
+ * to addresses that did not unsubscribe, on open surveys.
+ */
+async function queueDue(db: Db, orgId: string, now: Date, reminder: boolean): Promise<number> {
+  const kind = reminder ? 'survey.remind' : 'survey.send';
+  const due = await sql<{ id: string }>`
+    select i.id from survey_invitation i
     join survey s on s.org_id = i.org_id and s.id = i.survey_id
-    where i.sent_at is null and i.responded_at is null and i.email is not null
-      and i.send_after <= ${now}::timestamptz and i.expires_at > ${now}::timestamptz
-      and s.status = 'active' and (s.closes_at is null or s.closes_at > ${now}::timestamptz)
-      and not exists (select 1 from survey_unsubscribe u where u.org_id = i.org_id
-        and (u.email = i.email or u.customer_id = i.customer_id))`;
-
-/** Sent invitations due their one reminder (reminder_hours after sending), still unanswered. */
-const dueReminders = (now: Date) => sql`from survey_invitation i
-    join survey s on s.org_id = i.org_id and s.id = i.survey_id
-    where i.sent_at is not null and i.responded_at is null and i.reminded_at is null and i.email is not null
-      and s.reminder_hours is not null
-      and i.sent_at <= ${now}::timestamptz - make_interval(hours => s.reminder_hours)
+    where i.org_id = ${orgId}::uuid and i.responded_at is null and i.email is not null
+      and ${
+        reminder
+          ? sql`i.sent_at is not null and i.reminded_at is null and s.reminder_hours is not null
+        and i.sent_at <= ${now}::timestamptz - make_interval(hours => s.reminder_hours)`
+          : sql`i.sent_at is null and i.send_after <= ${now}::timestamptz`
+      }
       and i.expires_at > ${now}::timestamptz
       and s.status = 'active' and (s.closes_at is null or s.closes_at > ${now}::timestamptz)
       and not exists (select 1 from survey_unsubscribe u where u.org_id = i.org_id
-        and (u.email = i.email or u.customer_id = i.customer_id))`;
-
-/**
- * The survey work waiting for the next run, for monitoring: e-mails and reminders due now (the
- * same conditions the run uses; without SMTP nothing drains them), and how many of the due
- * e-mails failed at their last attempt.
- */
-export async function countDueSurveyJobs(db: Db, now = new Date()) {
-  const counts = await sql<{ emails: number; reminders: number; failing: number }>`
-    select (select count(*) ${dueEmails(now)}) as emails,
-      (select count(*) ${dueReminders(now)}) as reminders,
-      (select count(*) ${dueEmails(now)} and i.delivery_error is not null) as failing`.execute(db.kysely);
-  return counts.rows[0]!;
+        and (u.email = i.email or u.customer_id = i.customer_id))
+      and not exists (select 1 from job j where j.org_id = i.org_id and j.kind = ${kind} and j.key = i.id::text)
+    order by ${reminder ? sql`i.sent_at` : sql`i.send_after`} limit 5000`.execute(db.kysely);
+  return enqueueJobs(
+    db,
+    due.rows.map((row) => ({
+      orgId,
+      kind,
+      key: row.id,
+      payload: { invitation: row.id },
+      runAt: now,
+      maxAttempts: surveyJobKinds[kind]!.maxAttempts,
+    })),
+  );
 }
 
-async function sendDue(db: Db, deps: Required<SurveyJobDeps>, now: Date) {
-  const due = await sql<Due>`
-    select i.org_id, i.id, i.email, i.language, i.survey_id, i.customer_id ${dueEmails(now)}
-    order by i.send_after limit 1000`.execute(db.kysely);
-  return deliver(db, deps, due.rows, false, now);
-}
-
-/** One reminder, reminder_hours after the invitation, to those who have not answered. */
-async function remind(db: Db, deps: Required<SurveyJobDeps>, now: Date) {
-  const due = await sql<Due>`
-    select i.org_id, i.id, i.email, i.language, i.survey_id, i.customer_id ${dueReminders(now)}
-    order by i.sent_at limit 1000`.execute(db.kysely);
-  return deliver(db, deps, due.rows, true, now);
+/** One e-mail of one invitation, if it is still due when the job runs. */
+async function deliverJob(ctx: JobContext, job: Job, reminder: boolean) {
+  const { db, now } = ctx;
+  if (!ctx.mailer) throw new Error('No SMTP server is configured (CXKPI_SMTP_URL): nothing can be e-mailed.');
+  const id = String(job.payload.invitation ?? '');
+  const found = await sql<Due>`
+    select i.org_id, i.id, i.email, i.language, i.survey_id from survey_invitation i
+    join survey s on s.org_id = i.org_id and s.id = i.survey_id
+    where i.org_id = ${job.org_id}::uuid and i.id = ${id}::uuid
+      and i.responded_at is null and i.email is not null and i.expires_at > ${now}::timestamptz
+      and ${reminder ? sql`i.sent_at is not null and i.reminded_at is null` : sql`i.sent_at is null`}
+      and s.status = 'active' and (s.closes_at is null or s.closes_at > ${now}::timestamptz)
+      and not exists (select 1 from survey_unsubscribe u where u.org_id = i.org_id
+        and (u.email = i.email or u.customer_id = i.customer_id))`.execute(db.kysely);
+  const invitation = found.rows[0];
+  // Answered, unsubscribed, expired or closed since it was queued: nothing to send.
+  if (!invitation) return { skipped: 1 };
+  const org = await getOrganization(db.kysely, invitation.org_id);
+  const survey = await getSurvey(db, org, invitation.survey_id);
+  const links = surveyLinks(ctx.publicUrl, await invitationToken(db, org.id, invitation.id));
+  const message = renderInvitationEmail(survey, invitation.language, org.name, links, reminder);
+  try {
+    await ctx.mailer.send({
+      to: invitation.email,
+      ...message,
+      headers: {
+        'List-Unsubscribe': `<${links.unsubscribe}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        'Content-Language': invitation.language,
+      },
+    });
+  } catch (error) {
+    // Kept unsent with the reason; the job runner tries again after its backoff.
+    await db.kysely
+      .updateTable('survey_invitation')
+      .set({ delivery_error: String((error as Error).message ?? error).slice(0, 500) })
+      .where('org_id', '=', invitation.org_id)
+      .where('id', '=', invitation.id)
+      .execute();
+    throw error;
+  }
+  await db.kysely
+    .updateTable('survey_invitation')
+    .set(reminder ? { reminded_at: now } : { sent_at: now, delivery_error: null })
+    .where('org_id', '=', invitation.org_id)
+    .where('id', '=', invitation.id)
+    .execute();
+  return reminder ? { reminded: 1 } : { sent: 1 };
 }

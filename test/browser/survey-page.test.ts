@@ -32,7 +32,7 @@ test('a respondent answers, comments and changes the score in Chromium', { skip 
     db,
     config: loadConfig({ port: 0 }, {}),
     logger: createLogger('silent'),
-    surveyJobs: false,
+    jobs: false,
   });
   let browser: Browser | undefined;
   after(async () => {

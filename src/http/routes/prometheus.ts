@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Hono } from 'hono';
 import { AppError } from '../../errors.ts';
-import { countDueSurveyJobs } from '../../surveys/jobs.ts';
+import { countJobs } from '../../jobs/index.ts';
 import type { AppDeps, AppEnv } from '../app.ts';
 import type { Gauge, Telemetry } from '../telemetry.ts';
 
@@ -73,20 +73,17 @@ async function readGauges(deps: AppDeps): Promise<Gauge[]> {
     },
   ];
   try {
-    const due = await countDueSurveyJobs(deps.db);
+    const jobs = Object.entries(await countJobs(deps.db));
     gauges.push(
       {
         name: 'cxkpi_job_queue_depth',
-        help: 'Work due for the next survey job run (every minute): invitation e-mails and reminders.',
-        samples: [
-          { labels: { queue: 'survey_email' }, value: due.emails },
-          { labels: { queue: 'survey_reminder' }, value: due.reminders },
-        ],
+        help: 'Jobs waiting to run or running (survey sweeps and e-mails, retries included), by kind.',
+        samples: jobs.map(([kind, n]) => ({ labels: { kind }, value: n.queued })),
       },
       {
-        name: 'cxkpi_job_queue_failing',
-        help: 'Due invitation e-mails whose last delivery attempt failed (retried every run).',
-        samples: [{ labels: { queue: 'survey_email' }, value: due.failing }],
+        name: 'cxkpi_jobs_dead',
+        help: 'Jobs that failed their last attempt (kept 30 days; cxkpi jobs retry revives one), by kind.',
+        samples: jobs.map(([kind, n]) => ({ labels: { kind }, value: n.dead })),
       },
     );
     gauges.push({

@@ -1,0 +1,28 @@
+export {
+  claimJobs,
+  completeJob,
+  countJobs,
+  enqueueJobs,
+  failJob,
+  JOB_STATES,
+  listJobs,
+  pruneJobs,
+  retryDelayMs,
+  retryJob,
+  workerName,
+  type Job,
+  type JobFilter,
+  type JobState,
+  type NewJob,
+} from './queue.ts';
+export {
+  runDueJobs,
+  scheduleRecurring,
+  startJobRunner,
+  type JobContext,
+  type JobKind,
+  type JobKinds,
+  type JobRunner,
+  type JobRunSummary,
+  type RunOptions,
+} from './runner.ts';

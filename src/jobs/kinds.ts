@@ -1,0 +1,11 @@
+import { surveyJobKinds } from '../surveys/jobs.ts';
+import type { JobKinds } from './runner.ts';
+
+/**
+ * Every kind of job, in one place. The server's runner and `cxkpi jobs run-once` both run these;
+ * alerts and reports add theirs here. Kept out of ./index.ts because the kinds' modules import
+ * the queue from there.
+ */
+export const JOB_KINDS: JobKinds = {
+  ...surveyJobKinds,
+};
