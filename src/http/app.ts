@@ -211,12 +211,31 @@ export async function authenticateRequest(deps: AppDeps, c: Context<AppEnv>): Pr
 }
 
 function checkCsrf(c: Context<AppEnv>, session: SessionInfo) {
-  const sent = c.req.header('x-csrf-token') ?? '';
-  const expected = session.csrfToken;
-  const same = sent.length === expected.length && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
-  if (!same) throw new AppError(403, 'csrf', 'Missing or wrong X-CSRF-Token header (GET /api/v1/auth/me gives it).');
+  // Compared as bytes: a header with non-ASCII characters has more bytes than characters.
+  const sent = Buffer.from(c.req.header('x-csrf-token') ?? '');
+  const expected = Buffer.from(session.csrfToken);
+  if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
+    throw new AppError(403, 'csrf', 'Missing or wrong X-CSRF-Token header (GET /api/v1/auth/me gives it).');
+  }
+  checkOrigin(c);
+}
+
+/**
+ * Refuses a request a browser sent from another site: an Origin of another host (or one that is
+ * not a URL), or, without an Origin, `Sec-Fetch-Site: cross-site`. Requests without either
+ * header (scripts, curl) pass; they carry no ambient cookie of a victim.
+ */
+export function checkOrigin(c: Context<AppEnv>) {
   const origin = c.req.header('origin');
-  if (origin && origin !== 'null' && new URL(origin).host !== new URL(c.req.url).host) {
-    throw new AppError(403, 'csrf', `Requests from ${origin} are not accepted.`);
+  if (origin && origin !== 'null') {
+    let host: string | undefined;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      // not a URL: refused below
+    }
+    if (host !== new URL(c.req.url).host) throw new AppError(403, 'csrf', `Requests from ${origin} are not accepted.`);
+  } else if (c.req.header('sec-fetch-site') === 'cross-site') {
+    throw new AppError(403, 'csrf', 'Requests from other sites are not accepted.');
   }
 }
