@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { addMember, createUser } from '../src/auth/index.ts';
 import { loadConfig } from '../src/config.ts';
+import { toAppError } from '../src/errors.ts';
 import { createApp } from '../src/http/app.ts';
 import { LOGIN_RATE_LIMIT } from '../src/http/routes/auth.ts';
 import { createLogger } from '../src/http/logger.ts';
+import { importRecords } from '../src/ingest/index.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
 
 // Issue 11, items 5, 6, 7 and 12: passwords are guessed nowhere without the lockout, sign-in
@@ -195,6 +198,108 @@ for (const variant of variants) {
       assert.equal(same.status, 200);
       assert.match(same.headers.get('set-cookie') ?? '', /cxkpi_session=/);
       assert.equal((await login(person.email, PASSWORD)).status, 200);
+    });
+
+    test('a non-ASCII or malformed CSRF header and a malformed Origin are a 403 csrf, not a 500', async () => {
+      const { app, user, session } = await setup();
+      const person = await user('csrf');
+      const { cookie, csrf } = await session(person.email);
+      const patch = (headers: Record<string, string>) =>
+        app.request('/api/v1/organization', {
+          method: 'PATCH',
+          headers: { ...JSON_TYPE, cookie, ...headers },
+          body: JSON.stringify({ language: 'lt' }),
+        });
+      for (const headers of <Array<Record<string, string>>>[
+        { 'x-csrf-token': `é${csrf.slice(1)}` },
+        { 'x-csrf-token': 'ü'.repeat(csrf.length) },
+        { 'x-csrf-token': csrf, origin: 'not a url' },
+      ]) {
+        const response = await patch(headers);
+        assert.equal(response.status, 403, JSON.stringify(headers));
+        assert.equal((await errorOf(response)).code, 'csrf');
+      }
+      assert.equal((await patch({ 'x-csrf-token': csrf })).status, 204);
+    });
+
+    test('malformed cursors and NUL bytes in filters are a 400 with a code', async () => {
+      const { org, user, session, app } = await setup();
+      await importRecords(db, org, 'teams', { objects: [{ id: 't1', name: 'One' }] });
+      await importRecords(db, org, 'tickets', {
+        objects: [0, 1, 2].map((i) => ({
+          id: `k${i}`,
+          team_id: 't1',
+          created_at: `2026-03-0${i + 1}T09:00:00Z`,
+          attributes: { region: 'north' },
+        })),
+      });
+      const person = await user('rows');
+      const { cookie, csrf } = await session(person.email);
+      const get = (path: string) => app.request(path, { headers: { cookie } });
+      const post = (path: string, body: unknown) =>
+        app.request(path, {
+          method: 'POST',
+          headers: { ...JSON_TYPE, cookie, 'x-csrf-token': csrf },
+          body: JSON.stringify(body),
+        });
+      const expectCode = async (response: Response, code: string, what: string) => {
+        assert.equal(response.status, 400, `${what}: ${response.status}`);
+        assert.equal((await errorOf(response)).code, code, what);
+      };
+
+      const page = (await (await get('/api/v1/tickets?limit=1')).json()) as any;
+      assert.ok(page.next_cursor);
+      assert.equal((await get(`/api/v1/tickets?limit=1&cursor=${page.next_cursor}`)).status, 200);
+      const encode = (value: string) => Buffer.from(value).toString('base64url');
+      for (const cursor of [
+        'not-base64-at-all!',
+        encode('not json'),
+        encode('{"a":1}'),
+        encode('["yesterday","k1"]'),
+        encode('["2026-03-01T09:00:00Z"]'),
+
+        encode('[{"a":1},"k1"]'),
+        encode('[["x"],"k1"]'),
+        encode('["2026-03-01T09:00:00Z",null]'),
+        encode('["2026-03-01T09:00:00Z","k\\u0000"]'),
+        encode('[1e400,"k1"]'),
+        encode('["99999-01-01T00:00:00Z","k1"]'),
+      ]) {
+        await expectCode(await get(`/api/v1/tickets?cursor=${cursor}`), 'invalid-cursor', `cursor ${cursor}`);
+      }
+
+      for (const filter of ['team=%00', 'team=t1,%00', 'id=k%001', 'channel=%00', 'attributes.region=%00']) {
+        await expectCode(await get(`/api/v1/tickets?${filter}`), 'invalid-filter', filter);
+      }
+      await expectCode(await get('/api/v1/tickets?attributes.%00=x'), 'invalid-filter', 'attribute name');
+      const period = { from: '2026-03-01', to: '2026-04-01', grain: 'all' };
+      for (const where of [{ team: '\u0000' }, { team: ['t1', 'a\u0000'] }, { 'attributes.region': '\u0000' }]) {
+        await expectCode(
+          await post('/api/v1/query', { metrics: ['tickets_created'], ...period, where }),
+          'invalid-filter',
+          `query where ${JSON.stringify(where)}`,
+        );
+        await expectCode(
+          await post('/api/v1/query/rows', { metric: 'tickets_created', from: period.from, to: period.to, where }),
+          'invalid-filter',
+          `rows where ${JSON.stringify(where)}`,
+        );
+      }
+    });
+
+    test('text the database cannot store maps to a 400 centrally (22021, 22P05)', async () => {
+      for (const [query, sqlstate] of [
+        [sql`select ${'a\u0000b'}::text as t`, '22021'],
+        [sql`select ${'"\\u0000"'}::jsonb ->> 0 as t`, '22P05'],
+      ] as const) {
+        const error = await query.execute(db.kysely).then(
+          () => assert.fail('the database accepted it'),
+          (e: unknown) => e,
+        );
+        assert.equal((error as { code?: string }).code, sqlstate);
+        const mapped = toAppError(error);
+        assert.deepEqual([mapped.status, mapped.code], [400, 'invalid-text'], sqlstate);
+      }
     });
   });
 }
