@@ -35,6 +35,8 @@ const pgErrors: Record<string, { status: number; code: string; message: string }
   '23503': { status: 409, code: 'reference-missing', message: 'A referenced record does not exist.' },
   '22P02': { status: 400, code: 'invalid-value', message: 'A value has the wrong type.' },
   '22003': { status: 400, code: 'value-out-of-range', message: 'A number is out of range.' },
+  '22007': { status: 400, code: 'invalid-value', message: 'A date or time is not valid.' },
+  '22008': { status: 400, code: 'value-out-of-range', message: 'A date or time is out of range.' },
   // Text PostgreSQL cannot store: a NUL character, or (in JSON) an escape it cannot convert.
   '22021': {
     status: 400,

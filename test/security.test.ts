@@ -268,6 +268,18 @@ for (const variant of variants) {
         await expectCode(await get(`/api/v1/tickets?cursor=${cursor}`), 'invalid-cursor', `cursor ${cursor}`);
       }
 
+      for (const cursor of [
+        encode('["x","surveys","r1"]'),
+        encode('["2026-02-30T00:00:00.000Z","surveys","r1"]'),
+        encode('["2026-03-01T00:00:00.000Z","surveys","r\\u0000"]'),
+        encode('[1,2,3]'),
+      ]) {
+        await expectCode(await get(`/api/v1/feedback?cursor=${cursor}`), 'invalid-cursor', `feedback cursor ${cursor}`);
+      }
+      for (const filter of ['team=%00', 'agent=a,%00', 'q=%00', 'language=%00']) {
+        await expectCode(await get(`/api/v1/feedback?${filter}`), 'invalid-filter', `feedback ${filter}`);
+      }
+
       for (const filter of ['team=%00', 'team=t1,%00', 'id=k%001', 'channel=%00', 'attributes.region=%00']) {
         await expectCode(await get(`/api/v1/tickets?${filter}`), 'invalid-filter', filter);
       }
@@ -287,10 +299,12 @@ for (const variant of variants) {
       }
     });
 
-    test('text the database cannot store maps to a 400 centrally (22021, 22P05)', async () => {
-      for (const [query, sqlstate] of [
-        [sql`select ${'a\u0000b'}::text as t`, '22021'],
-        [sql`select ${'"\\u0000"'}::jsonb ->> 0 as t`, '22P05'],
+    test('values the database refuses map to a 400 centrally (22021, 22P05, 22007, 22008)', async () => {
+      for (const [query, sqlstate, code] of [
+        [sql`select ${'a\u0000b'}::text as t`, '22021', 'invalid-text'],
+        [sql`select ${'"\\u0000"'}::jsonb ->> 0 as t`, '22P05', 'invalid-text'],
+        [sql`select ${'not a time'}::timestamptz as t`, '22007', 'invalid-value'],
+        [sql`select ${'2026-02-30'}::date as t`, '22008', 'value-out-of-range'],
       ] as const) {
         const error = await query.execute(db.kysely).then(
           () => assert.fail('the database accepted it'),
@@ -298,7 +312,7 @@ for (const variant of variants) {
         );
         assert.equal((error as { code?: string }).code, sqlstate);
         const mapped = toAppError(error);
-        assert.deepEqual([mapped.status, mapped.code], [400, 'invalid-text'], sqlstate);
+        assert.deepEqual([mapped.status, mapped.code], [400, code], sqlstate);
       }
     });
   });
