@@ -198,6 +198,19 @@ for (const variant of variants) {
       assert.equal(same.status, 200);
       assert.match(same.headers.get('set-cookie') ?? '', /cxkpi_session=/);
       assert.equal((await login(person.email, PASSWORD)).status, 200);
+      // Behind a trusted proxy the browser's host arrives as X-Forwarded-Host; untrusted, it is ignored.
+      const proxied = { ...JSON_TYPE, origin: 'https://cx.example.com', 'x-forwarded-host': 'cx.example.com' };
+      const behind = createApp({
+        db,
+        config: loadConfig({}, { CXKPI_TRUST_PROXY: 'true' }),
+        logger: createLogger('error', () => {}),
+      });
+      const body = JSON.stringify({ email: person.email, password: PASSWORD });
+      assert.equal(
+        (await behind.request('/api/v1/auth/login', { method: 'POST', headers: proxied, body })).status,
+        200,
+      );
+      assert.equal((await login(person.email, PASSWORD, proxied)).status, 403);
     });
 
     test('a non-ASCII or malformed CSRF header and a malformed Origin are a 403 csrf, not a 500', async () => {

@@ -44,16 +44,18 @@ export const LOGIN_RATE_LIMIT = { name: 'sign-in', windowMs: 60_000, max: 30 };
  * types without a CORS preflight). Otherwise another site could sign the browser in to an account
  * of the attacker's (login CSRF).
  */
-async function sessionStartGuard(c: Context<AppEnv>, next: () => Promise<void>) {
-  if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) {
-    throw new AppError(
-      415,
-      'unsupported-media-type',
-      'Send the body as JSON with the header Content-Type: application/json.',
-    );
-  }
-  checkOrigin(c);
-  await next();
+function sessionStartGuard(deps: AppDeps) {
+  return async (c: Context<AppEnv>, next: () => Promise<void>) => {
+    if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) {
+      throw new AppError(
+        415,
+        'unsupported-media-type',
+        'Send the body as JSON with the header Content-Type: application/json.',
+      );
+    }
+    checkOrigin(deps, c);
+    await next();
+  };
 }
 
 const ZLogin = z.object({
@@ -70,6 +72,7 @@ const ZLogin = z.object({
 export function authRoutes(deps: AppDeps) {
   const db = deps.db.kysely;
   const publicLimit = rateLimit(deps, LOGIN_RATE_LIMIT);
+  const startGuard = sessionStartGuard(deps);
 
   async function startSession(c: Context<AppEnv>, userId: string, orgId: string) {
     const { token, session } = await createSession(db, userId, orgId, {
@@ -126,7 +129,7 @@ export function authRoutes(deps: AppDeps) {
   }
 
   return new Hono<AppEnv>()
-    .post('/api/v1/auth/login', publicLimit, sessionStartGuard, async (c) => {
+    .post('/api/v1/auth/login', publicLimit, startGuard, async (c) => {
       const body = await parseBody(c, ZLogin);
       const user = await authenticate(db, body.email, body.password);
       let memberships = db
@@ -171,7 +174,7 @@ export function authRoutes(deps: AppDeps) {
       await recordAudit(db, access, 'password.changed', access.actor, {}, clientAddress(deps, c));
       return c.body(null, 204);
     })
-    .post('/api/v1/auth/invitations/accept', publicLimit, sessionStartGuard, async (c) => {
+    .post('/api/v1/auth/invitations/accept', publicLimit, startGuard, async (c) => {
       const body = await parseBody(
         c,
         z.object({ token: z.string().max(200), password: z.string().max(200), name: z.string().max(200).optional() }),
