@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { addMember, createUser } from '../src/auth/index.ts';
 import { loadConfig } from '../src/config.ts';
@@ -327,6 +328,39 @@ for (const variant of variants) {
         const mapped = toAppError(error);
         assert.deepEqual([mapped.status, mapped.code], [400, code], sqlstate);
       }
+    });
+
+    test('exports: formula-like subjects are neutralized in CSV and stay text in XLSX', async () => {
+      const { org, user, session, app } = await setup();
+      const subjects = [' =HYPERLINK("http://evil.example","x")', 'Ivanov;=1+1', '@SUM(A1)'];
+      await importRecords(db, org, 'tickets', {
+        objects: subjects.map((subject, i) => ({ id: `x${i}`, subject, created_at: `2026-03-0${i + 1}T09:00:00Z` })),
+      });
+      const person = await user('export');
+      const { cookie, csrf } = await session(person.email);
+      const csv = await (await app.request('/api/v1/tickets?format=csv', { headers: { cookie } })).text();
+      for (const subject of subjects) assert.ok(csv.includes(`"'${subject.replace(/"/g, '""')}"`), subject);
+      const rows = await app.request('/api/v1/query/rows?format=csv', {
+        method: 'POST',
+        headers: { ...JSON_TYPE, cookie, 'x-csrf-token': csrf },
+        body: JSON.stringify({ metric: 'tickets_created', from: '2026-03-01', to: '2026-04-01' }),
+      });
+      const drill = await rows.text();
+      assert.equal(rows.status, 200);
+      for (const subject of subjects) assert.ok(drill.includes(`"'${subject.replace(/"/g, '""')}"`), subject);
+      const xlsx = await app.request('/api/v1/query/rows?format=xlsx', {
+        method: 'POST',
+        headers: { ...JSON_TYPE, cookie, 'x-csrf-token': csrf },
+        body: JSON.stringify({ metric: 'tickets_created', from: '2026-03-01', to: '2026-04-01' }),
+      });
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load((await xlsx.arrayBuffer()) as never);
+      const cells: ExcelJS.Cell[] = [];
+      book.worksheets[0]!.eachRow((row) => row.eachCell((cell) => void cells.push(cell)));
+      const texts = cells.filter((cell) => subjects.includes(String(cell.value)));
+      assert.equal(texts.length, subjects.length, 'the subjects are there, unchanged');
+      assert.ok(texts.every((cell) => cell.type === ExcelJS.ValueType.String));
+      assert.ok(cells.every((cell) => cell.formula === undefined));
     });
   });
 }
