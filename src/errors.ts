@@ -35,6 +35,19 @@ const pgErrors: Record<string, { status: number; code: string; message: string }
   '23503': { status: 409, code: 'reference-missing', message: 'A referenced record does not exist.' },
   '22P02': { status: 400, code: 'invalid-value', message: 'A value has the wrong type.' },
   '22003': { status: 400, code: 'value-out-of-range', message: 'A number is out of range.' },
+  '22007': { status: 400, code: 'invalid-value', message: 'A date or time is not valid.' },
+  '22008': { status: 400, code: 'value-out-of-range', message: 'A date or time is out of range.' },
+  // Text PostgreSQL cannot store: a NUL character, or (in JSON) an escape it cannot convert.
+  '22021': {
+    status: 400,
+    code: 'invalid-text',
+    message: 'A value contains a NUL character or bytes that are not UTF-8.',
+  },
+  '22P05': {
+    status: 400,
+    code: 'invalid-text',
+    message: 'A value contains a character the database cannot store (such as \\u0000).',
+  },
   '57014': { status: 503, code: 'query-cancelled', message: 'The query took too long and was cancelled.' },
   '53300': { status: 503, code: 'database-busy', message: 'The database has no free connections; try again.' },
 };

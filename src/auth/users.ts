@@ -169,8 +169,47 @@ export async function removeMember(db: Kysely<Database>, by: Access, userId: str
 }
 
 /**
- * Password sign-in. Five wrong passwords lock the account for 15 minutes (whoever tries); an
- * unknown e-mail costs the same time as a known one and gives the same answer.
+ * Checks a user's password under the one lockout rule, whichever door asks (sign-in, accepting
+ * an invitation, changing the password): five wrong passwords in a row lock the account for 15
+ * minutes. The attempt is counted before the hash is compared, in one statement, so parallel
+ * guesses cannot all pass the check before any failure is written; a right password resets the
+ * count. Throws `wrong` for a wrong password, 429 `account-locked` while locked.
+ */
+export async function checkPassword(
+  db: Kysely<Database>,
+  userId: string,
+  password: string,
+  wrong: AppError,
+): Promise<void> {
+  const now = new Date();
+  const attempt = await db
+    .updateTable('app_user')
+    .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .returning(['failed_logins', 'password_hash'])
+    .executeTakeFirst();
+  if (!attempt) {
+    const user = await db.selectFrom('app_user').select('locked_until').where('id', '=', userId).executeTakeFirst();
+    throw lockedError(user?.locked_until ?? now);
+  }
+  if (attempt.failed_logins <= LOCKOUT.failures && (await verifyPassword(password, attempt.password_hash))) {
+    await db.updateTable('app_user').set({ failed_logins: 0, locked_until: null }).where('id', '=', userId).execute();
+    return;
+  }
+  if (attempt.failed_logins < LOCKOUT.failures) throw wrong;
+  const until = new Date(Date.now() + LOCKOUT.minutes * 60_000);
+  await db.updateTable('app_user').set({ failed_logins: 0, locked_until: until }).where('id', '=', userId).execute();
+  // The fifth wrong password is answered as wrong; attempts that raced past it as locked.
+  throw attempt.failed_logins === LOCKOUT.failures ? wrong : lockedError(until);
+}
+
+const lockedError = (until: Date) =>
+  new AppError(429, 'account-locked', `Too many wrong passwords; try again after ${until.toISOString()}.`);
+
+/**
+ * Password sign-in under the lockout (checkPassword); an unknown e-mail costs the same time as a
+ * known one and gives the same answer.
  */
 export async function authenticate(db: Kysely<Database>, email: string, password: string) {
   const user = await findUserByEmail(db, email);
@@ -179,31 +218,8 @@ export async function authenticate(db: Kysely<Database>, email: string, password
     await verifyPassword(password, await dummyHash());
     throw invalid;
   }
-  if (user.locked_until && user.locked_until.getTime() > Date.now()) {
-    throw new AppError(
-      429,
-      'account-locked',
-      `Too many wrong passwords; try again after ${user.locked_until.toISOString()}.`,
-    );
-  }
-  if (!(await verifyPassword(password, user.password_hash))) {
-    const failures = user.failed_logins + 1;
-    const lock = failures >= LOCKOUT.failures;
-    await db
-      .updateTable('app_user')
-      .set({
-        failed_logins: lock ? 0 : failures,
-        locked_until: lock ? new Date(Date.now() + LOCKOUT.minutes * 60_000) : user.locked_until,
-      })
-      .where('id', '=', user.id)
-      .execute();
-    throw invalid;
-  }
-  await db
-    .updateTable('app_user')
-    .set({ failed_logins: 0, locked_until: null, last_login_at: new Date() })
-    .where('id', '=', user.id)
-    .execute();
+  await checkPassword(db, user.id, password, invalid);
+  await db.updateTable('app_user').set({ last_login_at: new Date() }).where('id', '=', user.id).execute();
   return user;
 }
 
@@ -233,14 +249,8 @@ export async function changePassword(
   next: string,
   keepSession: string,
 ): Promise<void> {
-  const user = await db
-    .selectFrom('app_user')
-    .select('password_hash')
-    .where('id', '=', userId)
-    .executeTakeFirstOrThrow();
-  if (!(await verifyPassword(current, user.password_hash))) {
-    throw new AppError(400, 'invalid-credentials', 'The current password is wrong.');
-  }
+  // 400, not 401: the session is fine, only the password typed is wrong.
+  await checkPassword(db, userId, current, new AppError(400, 'invalid-credentials', 'The current password is wrong.'));
   await setPassword(db, userId, next, keepSession);
 }
 
@@ -282,8 +292,11 @@ export async function createInvitation(
 }
 
 /**
- * Accepts an invitation: creates the user (or, for an existing one, checks their password) and
- * the membership, once. Expired, used or unknown tokens get one answer.
+ * Accepts an invitation: creates the user, or for an e-mail that has an account checks that
+ * account's password under the login lockout, then adds the membership, once. Expired, used or
+ * unknown tokens get one answer. The answers do not tell whether the e-mail has an account: the
+ * password rules apply first to everyone, and a wrong password gets the same answer as a wrong
+ * login, without naming the account (docs/http-api.md, "Invitations").
  */
 export async function acceptInvitation(
   db: Kysely<Database>,
@@ -298,6 +311,17 @@ export async function acceptInvitation(
   if (!invitation || invitation.accepted_at || invitation.expires_at.getTime() <= Date.now()) {
     throw new AppError(410, 'invitation-invalid', 'This invitation link has expired or was used; ask for a new one.');
   }
+  checkPasswordPolicy(input.password, invitation.email);
+  const existing = await findUserByEmail(db, invitation.email);
+  // Outside the transaction below, so that a wrong password's count is kept when it fails.
+  if (existing) {
+    await checkPassword(
+      db,
+      existing.id,
+      input.password,
+      new AppError(401, 'invalid-credentials', 'The password is wrong for this invitation.'),
+    );
+  }
   return db.transaction().execute(async (trx) => {
     const claimed = await trx
       .updateTable('invitation')
@@ -308,20 +332,9 @@ export async function acceptInvitation(
       .returning('id')
       .executeTakeFirst();
     if (!claimed) throw new AppError(410, 'invitation-invalid', 'This invitation link was used.');
-    const existing = await findUserByEmail(trx, invitation.email);
-    let userId: string;
-    if (existing) {
-      if (!(await verifyPassword(input.password, existing.password_hash))) {
-        throw new AppError(
-          401,
-          'invalid-credentials',
-          `${invitation.email} has an account: enter its password to join.`,
-        );
-      }
-      userId = existing.id;
-    } else {
-      userId = (await createUser(trx, { email: invitation.email, name: input.name, password: input.password })).id;
-    }
+    const userId =
+      existing?.id ??
+      (await createUser(trx, { email: invitation.email, name: input.name, password: input.password })).id;
     await trx
       .insertInto('membership')
       .values({

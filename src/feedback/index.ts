@@ -120,10 +120,19 @@ export async function listFeedback(
     try {
       const value = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
       if (!Array.isArray(value) || value.length !== 3 || !value.every((v) => typeof v === 'string')) throw new Error();
-      cursor = value as [string, string, string];
+      const [at, source, id] = value as [string, string, string];
+      // The values go to SQL as a timestamp and two texts: anything else would fail there. A
+      // cursor's time is written by toISOString (which throws on an invalid date).
+      if (new Date(at).toISOString() !== at || [at, source, id].some((v) => v.includes('\0'))) throw new Error();
+      cursor = [at, source, id];
     } catch {
       throw badRequest('invalid-cursor', 'The cursor is not one this API returned; start again without it.');
     }
+  }
+  for (const name of ['kind', 'team', 'agent', 'language', 'q'] as const) {
+    const values = query[name];
+    if ((Array.isArray(values) ? values : [values ?? '']).some((v) => v.includes('\0')))
+      throw badRequest('invalid-filter', `${name}: contains a NUL character`);
   }
   const from = query.from ? instant(query.from, org.timezone) : undefined;
   const to = query.to ? instant(query.to, org.timezone) : undefined;

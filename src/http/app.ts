@@ -214,7 +214,7 @@ export async function authenticateRequest(deps: AppDeps, c: Context<AppEnv>): Pr
       access = await memberAccess(deps.db.kysely, session.orgId, session.userId);
       if (access) {
         c.set('session', session);
-        if (UNSAFE.has(c.req.method)) checkCsrf(c, session);
+        if (UNSAFE.has(c.req.method)) checkCsrf(deps, c, session);
       }
     }
   }
@@ -230,13 +230,36 @@ export async function authenticateRequest(deps: AppDeps, c: Context<AppEnv>): Pr
   return access;
 }
 
-function checkCsrf(c: Context<AppEnv>, session: SessionInfo) {
-  const sent = c.req.header('x-csrf-token') ?? '';
-  const expected = session.csrfToken;
-  const same = sent.length === expected.length && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
-  if (!same) throw new AppError(403, 'csrf', 'Missing or wrong X-CSRF-Token header (GET /api/v1/auth/me gives it).');
+function checkCsrf(deps: AppDeps, c: Context<AppEnv>, session: SessionInfo) {
+  // Compared as bytes: a header with non-ASCII characters has more bytes than characters.
+  const sent = Buffer.from(c.req.header('x-csrf-token') ?? '');
+  const expected = Buffer.from(session.csrfToken);
+  if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
+    throw new AppError(403, 'csrf', 'Missing or wrong X-CSRF-Token header (GET /api/v1/auth/me gives it).');
+  }
+  checkOrigin(deps, c);
+}
+
+/**
+ * Refuses a request a browser sent from another site: an Origin of another host (or one that is
+ * not a URL), or, without an Origin, `Sec-Fetch-Site: cross-site`. Requests without either
+ * header (scripts, curl) pass; they carry no ambient cookie of a victim. Behind a trusted proxy
+ * the host the browser used may arrive as X-Forwarded-Host.
+ */
+export function checkOrigin(deps: AppDeps, c: Context<AppEnv>) {
   const origin = c.req.header('origin');
-  if (origin && origin !== 'null' && new URL(origin).host !== new URL(c.req.url).host) {
-    throw new AppError(403, 'csrf', `Requests from ${origin} are not accepted.`);
+  if (origin && origin !== 'null') {
+    let host: string | undefined;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      // not a URL: refused below
+    }
+    const forwarded = deps.config.trustProxy ? c.req.header('x-forwarded-host')?.split(',')[0]?.trim() : undefined;
+    if (!host || (host !== new URL(c.req.url).host && host !== forwarded)) {
+      throw new AppError(403, 'csrf', `Requests from ${origin} are not accepted.`);
+    }
+  } else if (c.req.header('sec-fetch-site') === 'cross-site') {
+    throw new AppError(403, 'csrf', 'Requests from other sites are not accepted.');
   }
 }

@@ -142,7 +142,7 @@ export function buildOpenApi(): Record<string, unknown> {
   });
   paths['/api/v1/auth/login'] = {
     post: simple(
-      'Log in: sets the session cookie, answers who you are and a csrf_token',
+      'Log in (JSON only, same origin): sets the session cookie, answers who you are and a csrf_token',
       200,
       '{email, password, organization?}',
       {
@@ -154,9 +154,14 @@ export function buildOpenApi(): Record<string, unknown> {
   paths['/api/v1/auth/me'] = { get: simple('Who is calling: role, teams, permissions, organization, csrf_token', 200) };
   paths['/api/v1/auth/password'] = { post: simple('Change your password', 204, '{current_password, new_password}') };
   paths['/api/v1/auth/invitations/accept'] = {
-    post: simple('Accept an invitation: creates the account and a session', 201, '{token, password, name?}', {
-      security: [],
-    }),
+    post: simple(
+      "Accept an invitation (JSON only): creates the account, or joins with the existing account's password (lockout as at login); starts a session",
+      201,
+      '{token, password, name?}',
+      {
+        security: [],
+      },
+    ),
   };
   paths['/api/v1/users'] = { get: simple('Members and open invitations (owner, admin)', 200) };
   paths['/api/v1/users/invitations'] = {

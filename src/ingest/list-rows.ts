@@ -54,6 +54,9 @@ export async function listRows(db: Db, org: Organization, entity: EntityDef, que
 
   const joins = new Set<string>();
   for (const [name, raw] of Object.entries(query.filters ?? {})) {
+    // PostgreSQL text cannot hold NUL: refused here rather than failing in the database.
+    if (hasNul(name) || hasNul(raw))
+      throw badRequest('invalid-filter', `${name.replace(/\0/g, '\\0')}: contains a NUL character`);
     const attribute = /^attributes\.(.+)$/.exec(name);
     if (attribute && entity.fields.some((f) => f.name === 'attributes')) {
       conditions.push(sql`e.attributes ->> ${attribute[1]} in (${sql.join(raw.split(','))})`);
@@ -102,13 +105,22 @@ export async function listRows(db: Db, org: Organization, entity: EntityDef, que
 
   const order = sortKey(entity);
   if (query.cursor) {
-    let values: unknown[];
+    const invalid = badRequest('invalid-cursor', 'The cursor is not one this API returned; start again without it.');
+    let decoded: unknown;
     try {
-      values = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
-      if (!Array.isArray(values) || values.length !== order.columns.length) throw new Error();
+      decoded = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
     } catch {
-      throw badRequest('invalid-cursor', 'The cursor is not one this API returned; start again without it.');
+      throw invalid;
     }
+    if (!Array.isArray(decoded) || decoded.length !== order.columns.length) throw invalid;
+    // Each value must be one the column can hold: it goes to SQL as a parameter of that column.
+    const values = order.columns.map((column, i) => {
+      const field = entity.fields.find((f) => f.name === column)!;
+      const raw: unknown = decoded[i];
+      const value = typeof raw === 'string' || typeof raw === 'number' ? parseValue(field.type, raw, ctx) : undefined;
+      if (value === undefined || value === null || value instanceof Invalid || hasNul(value)) throw invalid;
+      return value;
+    });
     const left = sql.join(order.columns.map((c) => sql.ref(`e.${c}`)));
     conditions.push(sql`(${left}) ${sql.raw(order.descending ? '<' : '>')} (${sql.join(values)})`);
   }
@@ -132,3 +144,5 @@ export async function listRows(db: Db, org: Organization, entity: EntityDef, que
       : null;
   return { rows, next_cursor: next };
 }
+
+const hasNul = (value: unknown) => typeof value === 'string' && value.includes('\0');

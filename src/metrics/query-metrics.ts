@@ -747,6 +747,8 @@ function dimensionSql(
   for (const [id, raw] of Object.entries(where)) {
     const { value } = valueOf(id);
     const values = (Array.isArray(raw) ? raw : raw.split(',')).map((v) => v.trim());
+    if (values.some((v) => v.includes('\0')))
+      throw badRequest('invalid-filter', `where.${id}: contains a NUL character`);
     filters.push(sql`${value} in (${sql.join(values)})`);
   }
   filters.push(...scopeFilters(metric.entity, scope, rows || by.includes('agent') || 'agent' in where));

@@ -15,7 +15,7 @@ import {
 import { SESSION_MAX_MS } from '../../auth/sessions.ts';
 import { AppError, badRequest, invalidInput } from '../../errors.ts';
 import { getOrganization } from '../../orgs/index.ts';
-import { authenticateRequest, SESSION_COOKIE, type AppDeps, type AppEnv } from '../app.ts';
+import { authenticateRequest, checkOrigin, SESSION_COOKIE, type AppDeps, type AppEnv } from '../app.ts';
 import { clientAddress, isHttps, rateLimit } from '../rate-limit.ts';
 
 /** Parses a JSON body with a schema; mistakes name the field. */
@@ -37,6 +37,27 @@ export async function parseBody<T extends z.ZodType>(c: Context<AppEnv>, schema:
  */
 export const LOGIN_RATE_LIMIT = { name: 'sign-in', windowMs: 60_000, max: 30 };
 
+/**
+ * The doors that start a session without one (login, accepting an invitation) cannot ask for a
+ * CSRF token, so they refuse what a page on another site can send: a cross-origin request, and a
+ * body that is not `application/json` (an HTML form or a "simple" fetch sends text/plain or form
+ * types without a CORS preflight). Otherwise another site could sign the browser in to an account
+ * of the attacker's (login CSRF).
+ */
+function sessionStartGuard(deps: AppDeps) {
+  return async (c: Context<AppEnv>, next: () => Promise<void>) => {
+    if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) {
+      throw new AppError(
+        415,
+        'unsupported-media-type',
+        'Send the body as JSON with the header Content-Type: application/json.',
+      );
+    }
+    checkOrigin(deps, c);
+    await next();
+  };
+}
+
 const ZLogin = z.object({
   email: z.string().max(320),
   password: z.string().max(200),
@@ -51,6 +72,7 @@ const ZLogin = z.object({
 export function authRoutes(deps: AppDeps) {
   const db = deps.db.kysely;
   const publicLimit = rateLimit(deps, LOGIN_RATE_LIMIT);
+  const startGuard = sessionStartGuard(deps);
 
   async function startSession(c: Context<AppEnv>, userId: string, orgId: string) {
     const { token, session } = await createSession(db, userId, orgId, {
@@ -107,7 +129,7 @@ export function authRoutes(deps: AppDeps) {
   }
 
   return new Hono<AppEnv>()
-    .post('/api/v1/auth/login', publicLimit, async (c) => {
+    .post('/api/v1/auth/login', publicLimit, startGuard, async (c) => {
       const body = await parseBody(c, ZLogin);
       const user = await authenticate(db, body.email, body.password);
       let memberships = db
@@ -152,7 +174,7 @@ export function authRoutes(deps: AppDeps) {
       await recordAudit(db, access, 'password.changed', access.actor, {}, clientAddress(deps, c));
       return c.body(null, 204);
     })
-    .post('/api/v1/auth/invitations/accept', publicLimit, async (c) => {
+    .post('/api/v1/auth/invitations/accept', publicLimit, startGuard, async (c) => {
       const body = await parseBody(
         c,
         z.object({ token: z.string().max(200), password: z.string().max(200), name: z.string().max(200).optional() }),
