@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config.ts';
 import { createApp } from '../src/http/app.ts';
 import { createLogger } from '../src/http/logger.ts';
 import { importRecords } from '../src/ingest/index.ts';
-import { deleteTarget, judge, listTargets, setTarget } from '../src/kpi/index.ts';
+import { computeScorecard, deleteTarget, judge, listTargets, setTarget, weightedScore } from '../src/kpi/index.ts';
 import { queryMetrics } from '../src/metrics/index.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
 
@@ -236,6 +236,111 @@ for (const variant of variants) {
       assert.equal((await call(full, 'DELETE', `/api/v1/targets/${id}`)).status, 204);
       assert.equal((await call(full, 'DELETE', `/api/v1/targets/${id}`)).status, 404);
     });
+
+    test('scorecards: targeted KPIs per agent with the team beside them, ranked only where fair', async () => {
+      const { db, org, owner } = await setup();
+      // Agents of team t3: a1 and a2 answer by e-mail, a3 by chat (faster by nature); a4 has 5 answers.
+      const responses = (agent: string, satisfied: number, total: number) =>
+        Array.from({ length: total }, (_, i) => ({
+          id: `r-${agent}-${i}`,
+          kind: 'csat',
+          score: i < satisfied ? 5 : 1,
+          team_id: 't3',
+          agent_id: agent,
+          submitted_at: '2026-05-10T10:00:00Z',
+        }));
+      const work = (agent: string, channel: string, minutes: number) =>
+        Array.from({ length: 40 }, (_, i) => ({
+          id: `w-${agent}-${i}`,
+          team_id: 't3',
+          agent_id: agent,
+          channel,
+          created_at: '2026-05-05T09:00:00Z',
+          first_response_at: new Date(Date.parse('2026-05-05T09:00:00Z') + minutes * 60_000).toISOString(),
+        }));
+      await importRecords(db, org, 'teams', { objects: [{ id: 't3', name: 'Support' }] });
+      await importRecords(db, org, 'agents', {
+        objects: ['a1', 'a2', 'a3', 'a4'].map((id) => ({ id, name: id.toUpperCase(), team_id: 't3' })),
+      });
+      await importRecords(db, org, 'survey_responses', {
+        objects: [
+          ...responses('a1', 36, 40),
+          ...responses('a2', 30, 40),
+          ...responses('a3', 38, 40),
+          ...responses('a4', 5, 5),
+        ],
+      });
+      await importRecords(db, org, 'tickets', {
+        objects: [
+          ...work('a1', 'email', 60),
+          ...work('a2', 'email', 90),
+          ...work('a3', 'chat', 5),
+          ...work('a4', 'email', 1),
+        ],
+      });
+      await setTarget(db, org, owner, { metric: 'csat', value: 0.85, scope: { agent: 'a1' }, from: '2026-05-01' });
+      await setTarget(db, org, owner, {
+        metric: 'first_response_time',
+        value: 4000,
+        scope: { agent: 'a1' },
+        from: '2026-05-01',
+      });
+
+      const card = await computeScorecard(db, org, owner, { period: '2026-05', team: 't3', by: 'agent' });
+      const get = (agent: string, metric: string) =>
+        card.subjects.find((s) => s.scope.agent === agent)!.lines.find((l) => l.metric === metric)!;
+      assert.deepEqual(
+        card.subjects.map((s) => s.scope.agent),
+        ['a1', 'a2', 'a3', 'a4'],
+      );
+      assert.deepEqual([get('a1', 'csat').value, get('a1', 'csat').attainment], [0.9, 'met']);
+      assert.equal(get('a2', 'csat').attainment, 'no_target', 'a target of a1 is not a target of a2');
+      // The team's CSAT beside each agent: (36 + 30 + 38 + 5) / 125.
+      assert.equal(get('a2', 'csat').context!.level, 'team');
+      assert.ok(Math.abs(get('a2', 'csat').context!.value! - 109 / 125) < 1e-12);
+      // CSAT ranks a3 > a1 > a2; a4's 5 answers are a low sample: no rank.
+      assert.deepEqual(
+        ['a1', 'a2', 'a3', 'a4'].map((a) => [get(a, 'csat').rank, get(a, 'csat').ranked_among]),
+        [
+          [2, 3],
+          [3, 3],
+          [1, 3],
+          [null, null],
+        ],
+      );
+      // First response: a3 works chat and is not ranked against the e-mail agents.
+      assert.deepEqual(
+        ['a1', 'a2', 'a3', 'a4'].map((a) => get(a, 'first_response_time').rank),
+        [2, 3, null, 1],
+      );
+      assert.deepEqual(card.subjects.find((s) => s.scope.agent === 'a3')!.channel_mix, { chat: 1 });
+
+      const weighted = await computeScorecard(db, org, owner, {
+        period: '2026-05',
+        agent: 'a1',
+        weights: { csat: 2, first_response_time: 1 },
+      });
+      const [a1] = weighted.subjects;
+      assert.equal(a1!.lines.find((l) => l.metric === 'first_response_time')!.attainment, 'met');
+      assert.deepEqual(a1!.score, { value: 1, weights: { csat: 2, first_response_time: 1 }, counted: 2 });
+      assert.equal(a1!.lines[0]!.context!.level, 'organization');
+
+      await assert.rejects(computeScorecard(db, org, owner, { period: '2026-13' }), /YYYY-MM, YYYY-Qn or YYYY/);
+      await assert.rejects(computeScorecard(db, org, owner, { period: '2025-01' }), /No KPI has a monthly target/);
+      const viewer: Access = {
+        ...OPERATOR,
+        orgId: org.id,
+        kind: 'user',
+        role: 'viewer',
+        actor: 'v',
+        aggregatesOnly: true,
+      };
+      await assert.rejects(
+        computeScorecard(db, org, viewer, { period: '2026-05', team: 't3', by: 'agent' }),
+        (error: { status?: number }) => error.status === 403,
+        'a viewer sees no single agents',
+      );
+    });
   });
 }
 
@@ -293,4 +398,18 @@ test('cxkpi targets set, list and delete', async () => {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('weighted score: the weighted share of targets met, not enough data left out', () => {
+  const lines = [
+    { metric: 'csat', attainment: 'met' as const },
+    { metric: 'fcr_rate', attainment: 'missed' as const },
+    { metric: 'nps', attainment: 'not_enough_data' as const },
+  ];
+  assert.deepEqual(weightedScore(lines, { csat: 3, fcr_rate: 1, nps: 5 }), {
+    value: 0.75,
+    weights: { csat: 3, fcr_rate: 1, nps: 5 },
+    counted: 2,
+  });
+  assert.equal(weightedScore(lines, { nps: 1 }).value, null);
 });

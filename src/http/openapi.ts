@@ -201,6 +201,15 @@ export function buildOpenApi(): Record<string, unknown> {
       tags: ['targets'],
     },
   };
+  paths['/api/v1/scorecard'] = {
+    get: {
+      ...simple(
+        "A team's or agent's targeted KPIs for a period: value, n, interval, target, attainment, change, context, fair rank; ?period=2026-03&team=&agent=&by=agent|team&metrics=&weights=csat:2&format=json|csv|xlsx",
+        200,
+      ),
+      tags: ['targets'],
+    },
+  };
   paths['/api/v1/targets/{id}'] = { delete: { ...simple('Delete a target', 204), tags: ['targets'] } };
   paths['/api/v1/audit'] = { get: simple('The audit log, newest first (owner, admin)', 200) };
   paths['/api/v1/jobs'] = {

@@ -31,3 +31,14 @@ export function setTarget(db: Db, org: Organization, access: Access, input: NewT
     now,
   );
 }
+export {
+  computeScorecard,
+  parseScorecardPeriod,
+  scorecardTable,
+  weightedScore,
+  ZScorecardQuery,
+  type Scorecard,
+  type ScorecardLine,
+  type ScorecardQuery,
+  type ScorecardSubject,
+} from './scorecard.ts';

@@ -221,8 +221,9 @@ export async function deleteTarget(db: Db, orgId: string, access: Access, id: st
 }
 
 /**
- * Judges query rows against the targets in force: a row's scope is its group (ids, not names)
- * plus the query's single-valued filters, and must equal the target's scope exactly; its period
+ * Judges query rows against the targets in force: a row's scope is its group (ids, not names),
+ * or without a group the query's single-valued filters, and must equal the target's scope
+ * exactly (an agent's row within --where team=t1 is the agent's); its period
  * must fall in the target's validity and its grain and options must be the target's. Rows of a
  * metric that has no target at all are left as they are.
  */
@@ -255,9 +256,9 @@ export async function judgeRows(
   );
   for (const row of rows) {
     if (!targeted.has(row.metric)) continue;
-    const scope: Record<string, string> = { ...filters };
-    for (const [name, value] of Object.entries(row.group))
-      if (!name.endsWith('_name') && value !== null) scope[name] = value;
+    const groups = Object.entries(row.group).filter(([name]) => !name.endsWith('_name'));
+    const scope: Record<string, string> = groups.length ? {} : { ...filters };
+    for (const [name, value] of groups) if (value !== null) scope[name] = value;
     const key = scopeKey(scope);
     const options = optionsKey(query.options[row.metric] ?? {});
     const target = targets.find(
