@@ -162,6 +162,14 @@ for (const variant of variants) {
           allowed: rowRoles.filter((p) => p !== 'team_lead' && p !== 'agent'),
         },
         { method: 'GET', path: '/api/v1/metrics', ok: 200, allowed: queryRoles },
+        { method: 'GET', path: '/api/v1/targets', ok: 200, allowed: queryRoles },
+        {
+          method: 'POST',
+          path: '/api/v1/targets',
+          body: () => ({ metric: 'csat', value: 0.8 }),
+          ok: 201,
+          allowed: ['owner', 'admin', 'manager', 'other_org', 'key_full'],
+        },
         {
           method: 'POST',
           path: '/api/v1/query',

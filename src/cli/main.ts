@@ -21,6 +21,11 @@ const commands: Record<string, Command> = {
   entities: { summary: 'list the importable entities and their fields', load: () => import('./commands/entities.ts') },
   query: { summary: 'compute KPIs by period and group, with intervals', load: () => import('./commands/query.ts') },
   metrics: { summary: 'list the KPI catalog', load: () => import('./commands/metrics.ts') },
+  targets: { summary: 'set, list and delete KPI targets', load: () => import('./commands/targets.ts') },
+  scorecard: {
+    summary: "a team's or agent's KPIs against their targets for a period",
+    load: () => import('./commands/scorecard.ts'),
+  },
   orgs: {
     summary: 'create and list organizations',
     load: () => import('./commands/orgs.ts'),

@@ -13,6 +13,7 @@ import * as m0002 from './migrations/0002-custom-metrics.ts';
 import * as m0003 from './migrations/0003-accounts.ts';
 import * as m0004 from './migrations/0004-surveys.ts';
 import * as m0005 from './migrations/0005-jobs.ts';
+import * as m0006 from './migrations/0006-targets.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -59,6 +60,7 @@ const migrations: Record<string, Migration> = {
   '0003-accounts': m0003,
   '0004-surveys': m0004,
   '0005-jobs': m0005,
+  '0006-targets': m0006,
 };
 
 // Same JavaScript values from both backends: counts and numerics as numbers, dates as

@@ -132,6 +132,20 @@ export interface Database {
     expires_at: Timestamp;
     created_at: GeneratedTimestamp;
   };
+  kpi_target: {
+    org_id: string;
+    id: Generated<string>;
+    metric: string;
+    value: number;
+    scope: Json;
+    scope_key: string;
+    grain: 'month' | 'quarter' | 'year';
+    valid_from: string;
+    valid_to: string | null;
+    options: Json;
+    created_by: string;
+    created_at: GeneratedTimestamp;
+  };
   job: {
     org_id: string;
     id: Generated<string>;

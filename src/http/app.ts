@@ -34,6 +34,7 @@ import { rowsRoutes } from './routes/rows.ts';
 import { webRoutes } from './routes/web.ts';
 import { surveyPageRoutes } from './routes/survey-pages.ts';
 import { surveyRoutes } from './routes/surveys.ts';
+import { targetRoutes } from './routes/targets.ts';
 
 /** What every route can reach: the database, the configuration, and the caller once known. */
 export interface AppEnv {
@@ -137,6 +138,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/', authRoutes(deps));
   app.route('/', adminRoutes(deps));
   app.route('/', surveyRoutes(deps));
+  app.route('/', targetRoutes(deps));
   app.route('/', surveyPageRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/', importRoutes(deps));

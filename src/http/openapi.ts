@@ -115,7 +115,10 @@ export function buildOpenApi(): Record<string, unknown> {
         '{metrics, from, to, grain, by, where, tz, compare: previous|year, options: {metric: {option: value}}, business_hours}',
       ),
       responses: {
-        200: { description: '{rows: [{metric, period, group, value, n, ci_low, ci_high, low_sample, ...}], meta}' },
+        200: {
+          description:
+            '{rows: [{metric, period, group, value, n, ci_low, ci_high, low_sample, target, attainment, miss_significant, ...}], meta}',
+        },
         ...errors,
       },
     },
@@ -192,6 +195,27 @@ export function buildOpenApi(): Record<string, unknown> {
     ...idParameter('team'),
     put: simple("Set a team's business hours (null: follow the organization)", 204, 'a schedule or null'),
   };
+  paths['/api/v1/targets'] = {
+    get: { ...simple('KPI targets with their validity (anyone who may query)', 200), tags: ['targets'] },
+    post: {
+      ...simple(
+        'Set a target; it replaces the one in force for the same metric, scope and grain from its first period (owner, admin, manager; team lead for their teams)',
+        201,
+        '{metric, value, scope: {team: "t1"}, grain: month|quarter|year, from, to, options}',
+      ),
+      tags: ['targets'],
+    },
+  };
+  paths['/api/v1/scorecard'] = {
+    get: {
+      ...simple(
+        "A team's or agent's targeted KPIs for a period: value, n, interval, target, attainment, change, context, fair rank; ?period=2026-03&team=&agent=&by=agent|team&metrics=&weights=csat:2&format=json|csv|xlsx",
+        200,
+      ),
+      tags: ['targets'],
+    },
+  };
+  paths['/api/v1/targets/{id}'] = { delete: { ...simple('Delete a target', 204), tags: ['targets'] } };
   paths['/api/v1/audit'] = { get: simple('The audit log, newest first (owner, admin)', 200) };
   paths['/api/v1/jobs'] = {
     get: simple(

@@ -1,6 +1,7 @@
 export { getMetric, listMetrics, type MetricDef } from './catalog/index.ts';
 export { DIMENSIONS, findDimension } from './dimensions.ts';
 export {
+  customMetricsFor,
   listMetricRows,
   queryMetrics,
   ZMetricQuery,

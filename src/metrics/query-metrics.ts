@@ -25,6 +25,7 @@ import { DIMENSIONS, findDimension, JOINS, scopeFilters, TEAM_ENTITIES, type Joi
 import { compareComponents, estimate, type Components } from './statistics.ts';
 import { evaluateFormula, FORMULA_ENTITIES, type CompiledFormula } from './custom/compile.ts';
 import { loadCustomMetrics, toMetricDef } from './custom/definition.ts';
+import { judgeRows, type Attainment } from '../kpi/targets.ts';
 
 /**
  * The one metric query behind `cxkpi query`, `POST /api/v1/query` and (later) dashboards,
@@ -68,6 +69,11 @@ export interface MetricRow {
   previous?: number | null;
   delta?: number | null;
   significant?: boolean | null;
+  /** With a target for the metric (src/kpi/targets.ts): the target in force for the row, and the verdict. */
+  target?: number | null;
+  attainment?: Attainment;
+  /** Missed with the whole 95 % interval on the wrong side of the target. */
+  miss_significant?: boolean | null;
 }
 
 export interface MetricResult {
@@ -147,7 +153,7 @@ async function businessCalendarSql(
 }
 
 /** Custom KPIs of the organization among `ids` (looked up only when an id is not in the catalog). */
-async function customMetricsFor(db: Db, org: Organization, ids: string[]): Promise<Map<string, MetricDef>> {
+export async function customMetricsFor(db: Db, org: Organization, ids: string[]): Promise<Map<string, MetricDef>> {
   if (ids.every((id) => getMetric(id))) return new Map();
   const customs = await loadCustomMetrics(db, org);
   return new Map(customs.filter((c) => ids.includes(c.id)).map((c) => [c.id, toMetricDef(c)]));
@@ -186,6 +192,7 @@ export async function queryMetrics(
     }
     rows.push(...assemble(item, query.by, periods, current, previous, toPrevious));
   }
+  await judgeRows(db, org.id, query, rows, new Map(prepared.map((item) => [item.metric.id, item.metric.direction])));
   return {
     rows,
     meta: {
