@@ -21,7 +21,17 @@ import { rowColumns } from '../ingest/list-rows.ts';
 import { getBusinessHours, type BusinessHours, type Organization } from '../orgs/index.ts';
 import { getMetric, listMetrics, type Formula, type MetricDef } from './catalog/index.ts';
 import type { MetricEntity } from './catalog/types.ts';
-import { DIMENSIONS, findDimension, JOINS, scopeFilters, TEAM_ENTITIES, type Join } from './dimensions.ts';
+import {
+  DIMENSION_ALIASES,
+  dimensionIds,
+  findDimension,
+  JOINS,
+  metricDimensionIds,
+  metricEntities,
+  scopeFilters,
+  TEAM_ENTITIES,
+  type Join,
+} from './dimensions.ts';
 import { compareComponents, estimate, type Components } from './statistics.ts';
 import { evaluateFormula, FORMULA_ENTITIES, type CompiledFormula } from './custom/compile.ts';
 import { loadCustomMetrics, toMetricDef } from './custom/definition.ts';
@@ -170,6 +180,7 @@ export async function queryMetrics(
   const tz = query.tz ?? org.timezone;
   const customs = context.customs ?? (await customMetricsFor(db, org, query.metrics));
   const prepared = query.metrics.map((id) => prepare(id, query.options[id] ?? {}, query.business_hours, customs));
+  prepared.forEach((item) => checkDimensions(item.metric, query.by, query.where));
   prepared.forEach((item) => checkScope(item, context.scope, query.by, query.where));
   const scoped: ParsedQuery = { ...query, scope: context.scope };
   const schedule = query.business_hours ? await getBusinessHours(db.kysely, org) : undefined;
@@ -374,6 +385,15 @@ async function fetchComponents(
   schedule?: BusinessHours,
 ): Promise<Map<string, Components>> {
   const { metric } = item;
+  // Metrics combined from others group and filter in each part's own query.
+  if (item.formula.kind === 'custom') {
+    return customComponents(db, org, item, item.formula.compiled, query, tz, from, to, schedule);
+  }
+  if (item.formula.kind === 'clv') return clvComponents(db, org, item, query, tz, from, to);
+  if (item.formula.kind === 'sum_of_metrics')
+    return sumOfMetrics(db, org, item, item.formula.parts, query, tz, from, to, schedule);
+  if (item.formula.kind === 'ratio_of_metrics')
+    return ratioOfMetrics(db, org, item, item.formula, query, tz, from, to, schedule);
   const { joins, groupSelects, filters } = dimensionSql(metric, query.by, query.where, query.scope);
   const time = sql.raw(`e.${metric.time}`);
   if (metric.series) {
@@ -390,30 +410,6 @@ async function fetchComponents(
   const filterSql = filters.length ? sql`and ${sql.join(filters, sql` and `)}` : sql``;
   const groupSql = groupSelects.length ? sql`${sql.join(groupSelects)},` : sql``;
   let result;
-  if (item.formula.kind === 'custom') {
-    return customComponents(db, org, item, item.formula.compiled, query, tz, from, to, schedule);
-  }
-  if (item.formula.kind === 'sum_of_metrics') {
-    const parts = item.formula.parts;
-    const maps = await Promise.all(
-      parts.map((id) => fetchComponents(db, org, preparePart(id, item), query, tz, from, to, schedule)),
-    );
-    const map = new Map<string, Components>();
-    for (const key of new Set(maps.flatMap((m) => [...m.keys()]))) {
-      let sum = 0;
-      let n = 0;
-      let group: Record<string, string | null> = {};
-      for (const [i, id] of parts.entries()) {
-        const c = maps[i]!.get(key);
-        if (c) group = c.group;
-        const part = estimate(getMetric(id)!.formula, 'median', c);
-        sum += part.value ?? 0;
-        n += part.n;
-      }
-      map.set(key, { n, s: sum, group });
-    }
-    return map;
-  }
   if (item.formula.kind === 'prorated_mrr') {
     // Each period cut at calendar-month boundaries (local time); a slice pays MRR x its share of the month.
     const slices = periodBounds(query.grain, from, to).flatMap((p) =>
@@ -437,28 +433,6 @@ async function fetchComponents(
       left join customer e on e.org_id = c.org_id and e.id = c.customer_id
       where true ${filterSql}
       group by ${sql.join(groupBy)}`.execute(db.kysely);
-  } else if (item.formula.kind === 'ratio_of_metrics') {
-    // Both metrics for the same periods and groups; components: s = numerator, den = denominator.
-    const { numerator, denominator } = item.formula;
-    const [top, bottom] = await Promise.all(
-      [numerator, denominator].map((id) =>
-        fetchComponents(db, org, preparePart(id, item), query, tz, from, to, schedule),
-      ),
-    );
-    const formulaOf = (id: string) => getMetric(id)!.formula;
-    const map = new Map<string, Components>();
-    for (const key of new Set([...top!.keys(), ...bottom!.keys()])) {
-      const a = top!.get(key);
-      const b = bottom!.get(key);
-      const value = (c: Components | undefined, id: string) => estimate(formulaOf(id), 'median', c).value;
-      map.set(key, {
-        n: estimate(formulaOf(denominator), 'median', b).n,
-        s: value(a, numerator),
-        den: value(b, denominator),
-        group: (a ?? b)!.group,
-      });
-    }
-    return map;
   } else if (item.formula.kind === 'prorated_sum') {
     const periods = periodBounds(query.grain, from, to).map((p) => ({
       period: p.period,
@@ -542,8 +516,6 @@ async function fetchComponents(
         group by ${sql.join(innerGroupBy)}
       ) t
       group by ${sql.join([sql`1`, ...query.by.map((_, i) => sql`t.${sql.ref(`g${i}`)}`)])}`.execute(db.kysely);
-  } else if (item.formula.kind === 'clv') {
-    return clvComponents(db, org, item, query, tz, from, to);
   } else if (item.formula.kind === 'open_at_end') {
     return openAtEnd(db, org, item, item.formula.until, query, tz, from, to, joinSql, groupSql, filterSql);
   } else {
@@ -562,6 +534,74 @@ async function fetchComponents(
   }
 
   return componentMap(result.rows, query.by, metric.series);
+}
+
+/** The sum of other metrics per period and group (revenue); a part without a value adds nothing. */
+async function sumOfMetrics(
+  db: Db,
+  org: Organization,
+  item: Prepared,
+  ids: string[],
+  query: ParsedQuery,
+  tz: string,
+  from: string,
+  to: string,
+  schedule?: BusinessHours,
+): Promise<Map<string, Components>> {
+  const parts = ids.map((id) => preparePart(id, item));
+  const maps = await Promise.all(parts.map((part) => fetchComponents(db, org, part, query, tz, from, to, schedule)));
+  const map = new Map<string, Components>();
+  for (const key of new Set(maps.flatMap((m) => [...m.keys()]))) {
+    let sum = 0;
+    let n = 0;
+    let group: Record<string, string | null> = {};
+    for (const [i, part] of parts.entries()) {
+      const c = maps[i]!.get(key);
+      if (c) group = c.group;
+      const value = estimate(part.formula, part.aggregate, c);
+      sum += value.value ?? 0;
+      n += value.n;
+    }
+    map.set(key, { n, s: sum, group });
+  }
+  return map;
+}
+
+/**
+ * One metric divided by another for the same periods and groups: s = the numerator's value, den =
+ * the denominator's (either may be null: no value), n = the denominator's n.
+ */
+async function ratioOfMetrics(
+  db: Db,
+  org: Organization,
+  item: Prepared,
+  formula: { numerator: string; denominator: string },
+  query: ParsedQuery,
+  tz: string,
+  from: string,
+  to: string,
+  schedule?: BusinessHours,
+): Promise<Map<string, Components>> {
+  const [top, bottom] = [formula.numerator, formula.denominator].map((id) => preparePart(id, item)) as [
+    Prepared,
+    Prepared,
+  ];
+  const [a, b] = await Promise.all(
+    [top, bottom].map((part) => fetchComponents(db, org, part, query, tz, from, to, schedule)),
+  );
+  const map = new Map<string, Components>();
+  for (const key of new Set([...a!.keys(), ...b!.keys()])) {
+    const x = a!.get(key);
+    const y = b!.get(key);
+    const denominator = estimate(bottom.formula, bottom.aggregate, y);
+    map.set(key, {
+      n: denominator.n,
+      s: estimate(top.formula, top.aggregate, x).value,
+      den: denominator.value,
+      group: (x ?? y)!.group,
+    });
+  }
+  return map;
 }
 
 /**
@@ -646,6 +686,8 @@ async function customComponents(
  * at Ei when it started before Ei and did not end before Ei (import guarantees end >= start).
  * width_bucket places each start and each end among the Ei; the +1s and -1s per bucket, summed
  * in order, give the open count at every end (instead of joining every end to every older row).
+ * The starts alone, summed the same way, give the population: rows started before Ei (n), so a
+ * period after which everything is closed has 0 open, not no value.
  */
 async function openAtEnd(
   db: Db,
@@ -666,30 +708,43 @@ async function openAtEnd(
   const endsSql = sql`${`{${ends.join(',')}}`}::timestamptz[]`;
   const groupRefs = query.by.flatMap((_, i) => [sql.ref(`g${i}`)]);
   const result = await sql<Record<string, unknown>>`
-    select d.bucket, ${groupSql} sum(d.delta)::int as delta
+    select d.bucket, ${groupSql} sum(d.delta)::int as delta, sum(d.started)::int as started
     from ${sql.raw(TABLES[item.metric.entity])} e ${joinSql}
-    cross join lateral (values (width_bucket(${time}, ${endsSql}) + 1, 1),
-      (case when ${sql.raw(until)} < ${ends.at(-1)!}::timestamptz then width_bucket(${sql.raw(until)}, ${endsSql}) + 1 end, -1)) d(bucket, delta)
+    cross join lateral (values (width_bucket(${time}, ${endsSql}) + 1, 1, 1),
+      (case when ${sql.raw(until)} < ${ends.at(-1)!}::timestamptz then width_bucket(${sql.raw(until)}, ${endsSql}) + 1 end, -1, 0))
+      d(bucket, delta, started)
     where e.org_id = ${org.id}::uuid and ${time} < ${ends.at(-1)!}::timestamptz
-      and (${sql.raw(until)} is null or ${sql.raw(until)} >= ${ends[0]!}::timestamptz)
       and d.bucket is not null and (${sql.raw(item.where)}) ${filterSql}
     group by ${sql.join([sql`1`, ...groupRefs])}`.execute(db.kysely);
-  // Running sums per group over the buckets 1..n: the open count at each end.
-  const groups = new Map<string, { ids: Array<string | null>; row: Record<string, unknown>; deltas: number[] }>();
+  // Running sums per group over the buckets 1..n: the open count and the population at each end.
+  const groups = new Map<
+    string,
+    { ids: Array<string | null>; row: Record<string, unknown>; deltas: number[]; starts: number[] }
+  >();
   for (const row of result.rows) {
     const ids = query.by.map((_, i) => row[`g${i}`] as string | null);
     const key = JSON.stringify(ids);
-    const entry = groups.get(key) ?? { ids, row, deltas: new Array<number>(ends.length + 1).fill(0) };
-    entry.deltas[Number(row.bucket) - 1] = (entry.deltas[Number(row.bucket) - 1] ?? 0) + Number(row.delta);
+    const size = ends.length + 1;
+    const entry = groups.get(key) ?? {
+      ids,
+      row,
+      deltas: new Array<number>(size).fill(0),
+      starts: new Array<number>(size).fill(0),
+    };
+    const bucket = Number(row.bucket) - 1;
+    entry.deltas[bucket] = entry.deltas[bucket]! + Number(row.delta);
+    entry.starts[bucket] = entry.starts[bucket]! + Number(row.started);
     if (row.g0_name !== undefined) entry.row = { ...entry.row, ...row };
     groups.set(key, entry);
   }
   const rows: Array<Record<string, unknown>> = [];
-  for (const { row, deltas } of groups.values()) {
+  for (const { row, deltas, starts } of groups.values()) {
     let open = 0;
+    let started = 0;
     for (const [i, bound] of bounds.entries()) {
       open += deltas[i]!;
-      if (open > 0) rows.push({ ...row, period: bound.period, n: open });
+      started += starts[i]!;
+      if (started > 0) rows.push({ ...row, period: bound.period, n: started, k: open });
     }
   }
   return componentMap(rows, query.by, item.metric.series);
@@ -771,29 +826,13 @@ function checkScope(item: Prepared, scope: DataScope | undefined, by: string[], 
   }
 }
 
-/** The entities a metric reads, through the metrics it is computed from. */
-function metricEntities(metric: MetricDef): Set<MetricEntity> {
-  const f = metric.formula;
-  const parts =
-    f.kind === 'ratio_of_metrics'
-      ? [f.numerator, f.denominator]
-      : f.kind === 'sum_of_metrics'
-        ? f.parts
-        : f.kind === 'clv'
-          ? ['arpu', 'customer_churn_rate']
-          : f.kind === 'custom'
-            ? f.compiled.metrics
-            : [];
-  const own: MetricEntity[] = f.kind === 'custom' ? f.compiled.entities : parts.length ? [] : [metric.entity];
-  return new Set([...own, ...parts.flatMap((id) => [...metricEntities(getMetric(id)!)])]);
-}
-
 function componentsSql(item: Prepared): RawBuilder<unknown> {
   const f = item.formula;
   switch (f.kind) {
     case 'count':
+      return f.counted ? sql.raw(`count(*) as n, count(*) filter (where ${f.counted}) as k`) : sql`count(*) as n`;
     case 'open_at_end':
-    case 'customer_state': // these three have queries of their own
+    case 'customer_state': // these have queries of their own
     case 'prorated_sum':
     case 'ratio_of_metrics':
     case 'prorated_mrr':
@@ -825,11 +864,34 @@ function componentsSql(item: Prepared): RawBuilder<unknown> {
   }
 }
 
-function unknownDimension(metric: Pick<MetricDef, 'id' | 'entity'>, id: string) {
-  const known = [...DIMENSIONS[metric.entity].map((d) => d.id), 'attributes.<name>', 'customer.attributes.<name>'];
+/** Refuses a dimension (by or where) that not every part of the metric has, or one named twice. */
+function checkDimensions(metric: MetricDef, by: string[], where: Record<string, unknown>) {
+  const entities = [...metricEntities(metric)];
+  const canonical = (id: string) => {
+    const found = entities.map((entity) => findDimension(entity, id)?.id);
+    if (found.some((d) => d === undefined) || new Set(found).size > 1) throw unknownDimension(metric, id);
+    return found[0]!;
+  };
+  const seen = new Map<string, string>();
+  for (const id of by) {
+    const name = canonical(id);
+    if (seen.has(name)) {
+      throw badRequest(
+        'invalid-query',
+        `by: ${seen.get(name)} and ${id} are the same dimension (${name}); name it once.`,
+      );
+    }
+    seen.set(name, id);
+  }
+  Object.keys(where).forEach(canonical);
+}
+
+function unknownDimension(metric: MetricDef | Pick<MetricDef, 'id' | 'entity'>, id: string) {
+  const known = 'formula' in metric ? metricDimensionIds(metric) : dimensionIds(metric.entity);
   return badRequest(
     'unknown-dimension',
-    `${metric.id} cannot be grouped or filtered by "${id}"; use ${known.join(', ')}.`,
+    `${metric.id} cannot be grouped or filtered by "${id}"; use ${known.join(', ') || 'no dimension'}` +
+      ` (a field of the customer may also be named without "customer.": ${DIMENSION_ALIASES.join(', ')}).`,
   );
 }
 
@@ -932,6 +994,7 @@ export async function listMetricRows(
   const query = parsed.data;
   const tz = query.tz ?? org.timezone;
   const item = prepare(query.metric, query.options, query.business_hours);
+  checkDimensions(item.metric, [], query.where);
   checkScope(item, context.scope, [], query.where);
   const entityName = ROW_TABLES[item.metric.entity];
   const f = item.formula;
@@ -949,6 +1012,7 @@ export async function listMetricRows(
   const explain: Array<[string, string]> = [];
   if (item.metric.series) explain.push([item.metric.series.dimension, item.metric.series.sql]);
   if (f.kind === 'proportion') explain.push(['counts_as_success', `(${f.success})`]);
+  if (f.kind === 'count' && f.counted) explain.push(['counted', `(${f.counted})`]);
   if (f.kind === 'nps') explain.push(['promoter', 'e.score >= 9'], ['detractor', 'e.score <= 6']);
   if (f.kind === 'mean' || f.kind === 'sum' || f.kind === 'distribution')
     explain.push(['measured_value', `(${f.value})::float8`]);
