@@ -14,6 +14,7 @@ import { cumulativeOpenSeconds } from '../calendar/business-hours.ts';
 import { localToUtcMs } from '../calendar/zoned-time.ts';
 import { isTimeZone } from '../config.ts';
 import type { Db } from '../db/connect.ts';
+import { getDataSpans, type DataSpan } from '../directory/index.ts';
 import type { DataScope } from '../auth/access.ts';
 import { AppError, badRequest } from '../errors.ts';
 import { getEntity, type EntityName } from '../ingest/index.ts';
@@ -78,6 +79,10 @@ export interface MetricRow {
   previous?: number | null;
   delta?: number | null;
   significant?: boolean | null;
+  /** The period is not complete: see `isPartial`. */
+  partial: boolean;
+  /** With compare: the period compared with is not complete. */
+  previous_partial?: boolean;
 }
 
 export interface MetricResult {
@@ -90,6 +95,8 @@ export interface MetricResult {
     compare: string | null;
     business_hours: boolean;
     generated_at: string;
+    /** Per metric: the first and last local day with data of what it is computed from. */
+    data_span: Record<string, DataSpan>;
   };
 }
 
@@ -185,17 +192,29 @@ export async function queryMetrics(
   const scoped: ParsedQuery = { ...query, scope: context.scope };
   const schedule = query.business_hours ? await getBusinessHours(db.kysely, org) : undefined;
   const rows: MetricRow[] = [];
+  const now = new Date();
+  const spans = await getDataSpans(
+    db.kysely,
+    org.id,
+    tz,
+    prepared.flatMap((item) => [...metricEntities(item.metric)]),
+  );
+  const dataSpan: Record<string, DataSpan> = {};
   for (const item of prepared) {
+    const span = (dataSpan[item.metric.id] = metricSpan(item.metric, spans));
     const current = await fetchComponents(db, org, item, scoped, tz, query.from, query.to, schedule);
     const periods = query.grain === 'all' ? [null] : listPeriods(query.from, query.to, query.grain);
-    let previous: Map<string, Components> | undefined;
-    let toPrevious: ((period: string | null) => string | null) | undefined;
+    const partial = partialPeriods(query.grain, query.from, query.to, tz, span, now);
+    let previous: Comparison | undefined;
     if (query.compare) {
       const shift = comparisonShift(query.compare, query.grain, query.from, query.to);
-      previous = await fetchComponents(db, org, item, scoped, tz, shift.from, shift.to, schedule);
-      toPrevious = shift.map;
+      previous = {
+        components: await fetchComponents(db, org, item, scoped, tz, shift.from, shift.to, schedule),
+        period: shift.map,
+        partial: partialPeriods(query.grain, shift.from, shift.to, tz, span, now),
+      };
     }
-    rows.push(...assemble(item, query.by, periods, current, previous, toPrevious));
+    rows.push(...assemble(item, query.by, periods, current, partial, previous));
   }
   return {
     rows,
@@ -206,7 +225,8 @@ export async function queryMetrics(
       grain: query.grain,
       compare: query.compare ?? null,
       business_hours: query.business_hours,
-      generated_at: new Date().toISOString(),
+      generated_at: now.toISOString(),
+      data_span: dataSpan,
     },
   };
 }
@@ -895,14 +915,53 @@ function unknownDimension(metric: MetricDef | Pick<MetricDef, 'id' | 'entity'>, 
   );
 }
 
+/** The range compared with: its components, how a period maps to its own, which are partial. */
+interface Comparison {
+  components: Map<string, Components>;
+  period: (period: string | null) => string | null;
+  partial: (period: string | null) => boolean;
+}
+
+/**
+ * The span of a metric's data: from the latest first day to the earliest last day of the entities
+ * it is computed from (revenue is complete where orders and subscriptions both are); entities
+ * without any data do not count. Null when there is no data at all.
+ */
+function metricSpan(metric: MetricDef, spans: Map<MetricEntity, DataSpan>): DataSpan {
+  const known = [...metricEntities(metric)].map((e) => spans.get(e)).filter((s): s is NonNullable<DataSpan> => !!s);
+  if (!known.length) return null;
+  return {
+    first: known.map((s) => s.first).reduce((a, b) => (a > b ? a : b)),
+    last: known.map((s) => s.last).reduce((a, b) => (a < b ? a : b)),
+  };
+}
+
+/**
+ * Which periods of a range are partial (docs/metrics.md, "Partial periods"): the range cuts the
+ * calendar period, the period ends after now, or it is not inside the data's span (starts before
+ * its first day or ends after its last day). Grain all: the range itself.
+ */
+function partialPeriods(grain: Grain, from: string, to: string, tz: string, span: DataSpan, now: Date) {
+  const bounds = new Map(periodBounds(grain, from, to).map((b) => [b.period, b]));
+  return (period: string | null): boolean => {
+    const bound = bounds.get(period);
+    if (!bound) return false;
+    const cut =
+      period !== null && grain !== 'all' && (bound.start !== period || bound.end !== addPeriods(period, grain, 1));
+    const future = Date.parse(instant(bound.end, tz)) > now.getTime();
+    const outside = span !== null && (bound.start < span.first || bound.end > addDays(span.last, 1));
+    return cut || future || outside;
+  };
+}
+
 /** Rows for every period and group, with nulls for periods without data. */
 function assemble(
   item: Prepared,
   by: string[],
   periods: Array<string | null>,
   current: Map<string, Components>,
-  previous: Map<string, Components> | undefined,
-  toPrevious: ((period: string | null) => string | null) | undefined,
+  partial: (period: string | null) => boolean,
+  previous: Comparison | undefined,
 ): MetricRow[] {
   const groups = new Map<string, { ids: Array<string | null>; group: Record<string, string | null> }>();
   for (const [key, components] of current) {
@@ -926,14 +985,16 @@ function assemble(
         ci_low: value.low,
         ci_high: value.high,
         low_sample: value.n < item.metric.minSample,
+        partial: partial(period),
       };
-      if (previous && toPrevious) {
-        const before = previous.get(JSON.stringify([toPrevious(period), ...ids]));
+      if (previous) {
+        const before = previous.components.get(JSON.stringify([previous.period(period), ...ids]));
         const was = estimate(item.formula, item.aggregate, before);
         const comparison = compareComponents(item.formula, item.aggregate, components, before);
         row.previous = was.value;
         row.delta = value.value !== null && was.value !== null ? value.value - was.value : null;
         row.significant = comparison;
+        row.previous_partial = previous.partial(previous.period(period));
       }
       rows.push(row);
     }

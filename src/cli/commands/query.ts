@@ -178,7 +178,7 @@ function toTable(result: MetricResult): string {
   ];
   const lines = result.rows.map((row) => [
     row.metric,
-    row.period ?? 'all',
+    (row.period ?? 'all') + (row.partial ? ' (partial)' : ''),
     ...groups.map((g) => row.group[g] ?? ''),
     formatNumber(row.value) + (row.low_sample && row.value !== null ? ' (low n)' : ''),
     String(row.n),
