@@ -189,6 +189,10 @@ export async function queryMetrics(
   const prepared = query.metrics.map((id) => prepare(id, query.options[id] ?? {}, query.business_hours, customs));
   prepared.forEach((item) => checkDimensions(item.metric, query.by, query.where));
   prepared.forEach((item) => checkScope(item, context.scope, query.by, query.where));
+  for (const item of prepared) {
+    if (item.formula.kind === 'custom')
+      await checkFormulaScope(db, org, item.metric.id, item.formula.compiled, context.scope);
+  }
   const scoped: ParsedQuery = { ...query, scope: context.scope };
   const schedule = query.business_hours ? await getBusinessHours(db.kysely, org) : undefined;
   const rows: MetricRow[] = [];
@@ -644,11 +648,13 @@ async function customComponents(
   const maps: Array<{ aliases: string[]; map: Map<string, Components> }> = [];
   for (const entity of compiled.entities) {
     const aggregates = compiled.aggregates.filter((a) => a.entity === entity);
+    // A formula on agents is per-agent: an agent's scope keeps it to their own rows.
     const { joins, groupSelects, filters } = dimensionSql(
       { id: item.metric.id, entity },
       query.by,
       query.where,
       query.scope,
+      compiled.names.onAgent,
     );
     aggregates.forEach((a) => a.joins.forEach((j) => joins.add(j)));
     const time = sql.raw(`e.${FORMULA_ENTITIES[entity]!.time}`);
@@ -798,7 +804,7 @@ function dimensionSql(
   by: string[],
   where: Record<string, string | string[]>,
   scope?: DataScope,
-  rows = false,
+  perAgent = false,
 ) {
   const joins = new Set<Join>();
   const groupSelects: RawBuilder<unknown>[] = [];
@@ -824,7 +830,7 @@ function dimensionSql(
     const values = (Array.isArray(raw) ? raw : raw.split(',')).map((v) => v.trim());
     filters.push(sql`${value} in (${sql.join(values)})`);
   }
-  filters.push(...scopeFilters(metric.entity, scope, rows || by.includes('agent') || 'agent' in where));
+  filters.push(...scopeFilters(metric.entity, scope, perAgent || by.includes('agent') || 'agent' in where));
   return { joins, groupSelects, filters };
 }
 
@@ -842,6 +848,47 @@ function checkScope(item: Prepared, scope: DataScope | undefined, by: string[], 
         'forbidden',
         `${item.metric.id} is computed from ${outside.join(', ')}, which are not team data; ask a manager.`,
       );
+    }
+  }
+}
+
+/**
+ * Refuses a custom KPI whose formula names an agent or a team outside the caller's scope: a
+ * viewer any single agent, an agent anyone but themself or another team, a team lead a team or
+ * an agent (by the agent's team) outside theirs. The scope's conditions also apply inside the
+ * formula's SQL (customComponents), so this answers why instead of a silently empty value.
+ */
+async function checkFormulaScope(
+  db: Db,
+  org: Organization,
+  id: string,
+  compiled: CompiledFormula,
+  scope: DataScope | undefined,
+) {
+  const { agent: agents, team: teams } = compiled.names;
+  if (!scope || (!agents.length && !teams.length)) return;
+  const refuse = (what: string) => {
+    throw new AppError(403, 'forbidden', `The formula of ${id} names ${what}, outside the data you may see.`);
+  };
+  if (scope.aggregatesOnly && agents.length) refuse(`agent ${agents.join(', ')} (viewers see no single agents)`);
+  if (scope.agentId !== undefined) {
+    const others = agents.filter((a) => a !== scope.agentId);
+    if (others.length) refuse(`agent ${others.join(', ')}`);
+  }
+  if (scope.teams) {
+    const allowed = scope.teams;
+    const outside = teams.filter((t) => !allowed.includes(t));
+    if (outside.length) refuse(`team ${outside.join(', ')}`);
+    if (scope.agentId === undefined && agents.length) {
+      const known = await db.kysely
+        .selectFrom('agent')
+        .select(['id', 'team_id'])
+        .where('org_id', '=', org.id)
+        .where('id', 'in', agents)
+        .execute();
+      const inTeams = new Set(known.filter((a) => a.team_id !== null && allowed.includes(a.team_id)).map((a) => a.id));
+      const strangers = agents.filter((a) => !inTeams.has(a));
+      if (strangers.length) refuse(`agent ${strangers.join(', ')}`);
     }
   }
 }
