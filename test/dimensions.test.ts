@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { createApiKey } from '../src/auth/index.ts';
+import { loadConfig } from '../src/config.ts';
+import { createApp } from '../src/http/app.ts';
+import { createLogger } from '../src/http/logger.ts';
 import { importRecords } from '../src/ingest/index.ts';
-import { describeMetric, getMetric, queryMetrics } from '../src/metrics/index.ts';
+import { describeMetric, getMetric, listMetricRows, queryMetrics } from '../src/metrics/index.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
 
 // One name per dimension: a field of the customer is `customer.<field>` on every metric, the bare
@@ -110,6 +114,29 @@ for (const variant of variants) {
       );
       const cac = await queryMetrics(db, org, { ...march, metrics: ['cac'] });
       assert.equal(cac.rows[0]!.value, 310);
+    });
+
+    test('drill-down rows and listings take both spellings too', async () => {
+      for (const name of ['segment', 'customer.segment']) {
+        const rows = await listMetricRows(db, org, { ...march, metric: 'order_revenue', where: { [name]: 'smb' } });
+        assert.deepEqual(
+          rows.rows.map((r) => r.id),
+          ['o1'],
+          name,
+        );
+      }
+      const app = createApp({ db, config: loadConfig({}, {}), logger: createLogger('error', () => {}) });
+      const { key } = await createApiKey(db.kysely, org.id, { name: 'reader', scope: 'read' });
+      for (const name of ['segment', 'customer.segment']) {
+        const listed = (await (
+          await app.request(`/api/v1/orders?${name}=enterprise`, { headers: { authorization: `Bearer ${key}` } })
+        ).json()) as { rows: Array<{ id: string }> };
+        assert.deepEqual(
+          listed.rows.map((r) => r.id),
+          ['o2'],
+          name,
+        );
+      }
     });
   });
 }
