@@ -713,7 +713,8 @@ async function customComponents(
  * width_bucket places each start and each end among the Ei; the +1s and -1s per bucket, summed
  * in order, give the open count at every end (instead of joining every end to every older row).
  * The starts alone, summed the same way, give the population: rows started before Ei (n), so a
- * period after which everything is closed has 0 open, not no value.
+ * period after which everything is closed has 0 open, not no value. A row closed before E1 only
+ * adds to the population (one value row instead of a +1 and a -1).
  */
 async function openAtEnd(
   db: Db,
@@ -736,8 +737,10 @@ async function openAtEnd(
   const result = await sql<Record<string, unknown>>`
     select d.bucket, ${groupSql} sum(d.delta)::int as delta, sum(d.started)::int as started
     from ${sql.raw(TABLES[item.metric.entity])} e ${joinSql}
-    cross join lateral (values (width_bucket(${time}, ${endsSql}) + 1, 1, 1),
-      (case when ${sql.raw(until)} < ${ends.at(-1)!}::timestamptz then width_bucket(${sql.raw(until)}, ${endsSql}) + 1 end, -1, 0))
+    cross join lateral (values
+      (width_bucket(${time}, ${endsSql}) + 1, case when ${sql.raw(until)} < ${ends[0]!}::timestamptz then 0 else 1 end, 1),
+      (case when ${sql.raw(until)} >= ${ends[0]!}::timestamptz and ${sql.raw(until)} < ${ends.at(-1)!}::timestamptz
+        then width_bucket(${sql.raw(until)}, ${endsSql}) + 1 end, -1, 0))
       d(bucket, delta, started)
     where e.org_id = ${org.id}::uuid and ${time} < ${ends.at(-1)!}::timestamptz
       and d.bucket is not null and (${sql.raw(item.where)}) ${filterSql}
