@@ -6,6 +6,7 @@ import { createApp } from '../src/http/app.ts';
 import { createLogger } from '../src/http/logger.ts';
 import { importRecords } from '../src/ingest/index.ts';
 import { describeMetric, getMetric, listMetricRows, queryMetrics } from '../src/metrics/index.ts';
+import { saveCustomMetric } from '../src/metrics/custom/store.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
 
 // One name per dimension: a field of the customer is `customer.<field>` on every metric, the bare
@@ -137,6 +138,23 @@ for (const variant of variants) {
           name,
         );
       }
+    });
+
+    test('a custom formula names the customer field either way', async () => {
+      await saveCustomMetric(
+        db,
+        org,
+        { id: 'smb_order_share', name: 'SMB orders', formula: "count(orders where segment = 'smb') / count(orders)" },
+        'create',
+      );
+      const result = await queryMetrics(db, org, { ...march, metrics: ['smb_order_share'], by: ['customer.segment'] });
+      assert.deepEqual(
+        result.rows.map((r) => [r.group['customer.segment'], r.value]),
+        [
+          ['enterprise', 0],
+          ['smb', 1],
+        ],
+      );
     });
   });
 }
