@@ -210,6 +210,32 @@ for (const variant of variants) {
         assert.equal(found.n, group.length, contract);
         assert.ok(Math.abs(found.value! - group.filter((r) => r.Churn === 'Yes').length / group.length) < 1e-12);
       }
+
+      // Revenue and ARPU by contract, both spellings of the dimension. March 2018 from the raw file:
+      // tenure >= 1 started before March; Churn = Yes ended on 31 March 00:00 (30 of 31 days paid);
+      // tenure 0 started on 31 March (1 day). Active at the start: tenure >= 1; at the end: Churn = No.
+      const march = (r: Record<string, string>) =>
+        Number(r.MonthlyCharges) *
+        (Number(r.tenure) >= 1 ? (r.Churn === 'Yes' ? 30 / 31 : 1) : r.Churn === 'Yes' ? 0 : 1 / 31);
+      for (const dimension of ['segment', 'customer.segment']) {
+        const money = await queryMetrics(db, org, {
+          metrics: ['revenue', 'arpu', 'subscription_revenue'],
+          from: '2018-03-01',
+          to: '2018-04-01',
+          by: [dimension],
+        });
+        for (const contract of ['Month-to-month', 'One year', 'Two year']) {
+          const group = raw.filter((r) => r.Contract === contract);
+          const revenue = group.reduce((sum, r) => sum + march(r), 0);
+          const average =
+            (group.filter((r) => Number(r.tenure) >= 1).length + group.filter((r) => r.Churn === 'No').length) / 2;
+          const found = (metric: string) =>
+            money.rows.find((r) => r.metric === metric && r.group[dimension] === contract)!;
+          assert.ok(Math.abs(found('revenue').value! - revenue) < 1e-9 * revenue, `${dimension} ${contract} revenue`);
+          assert.ok(Math.abs(found('subscription_revenue').value! - revenue) < 1e-9 * revenue);
+          assert.ok(Math.abs(found('arpu').value! - revenue / average) < 1e-9, `${dimension} ${contract} arpu`);
+        }
+      }
     });
 
     test('Twitter support sample and ServiceNow log become tickets', async () => {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DataScope } from '../auth/index.ts';
 import type { Database } from '../db/schema.ts';
 
@@ -41,4 +41,51 @@ export async function getDirectory(db: Kysely<Database>, orgId: string, scope?: 
       last: row?.last ? new Date(row.last).toISOString() : null,
     },
   };
+}
+
+/** Entities whose data has a span (the metric engine's entities; `customers` are their activity). */
+export type SpanEntity = 'tickets' | 'survey_responses' | 'survey_invitations' | 'customers' | 'orders' | 'costs';
+
+/** First and last local day with data (inclusive, `YYYY-MM-DD`), null when there is none. */
+export type DataSpan = { first: string; last: string } | null;
+
+/**
+ * The span of each entity's data in local days of `tz`, for deciding which periods the data
+ * covers whole: tickets by creation, survey answers by submission, invitations by sending,
+ * orders by order time, costs by the days they cover, customers by subscription starts and ends
+ * and completed orders (what makes them active). min/max over each organization's rows.
+ */
+export async function getDataSpans(
+  db: Kysely<Database>,
+  orgId: string,
+  tz: string,
+  entities: readonly SpanEntity[],
+): Promise<Map<SpanEntity, DataSpan>> {
+  const local = (column: string) => sql`(${sql.ref(column)} at time zone ${tz})::date`;
+  const SOURCES: Record<SpanEntity, RawBuilder<unknown>> = {
+    tickets: sql`select min(${local('created_at')}) as first, max(${local('created_at')}) as last
+      from ticket where org_id = ${orgId}::uuid`,
+    survey_responses: sql`select min(${local('submitted_at')}), max(${local('submitted_at')})
+      from survey_response where org_id = ${orgId}::uuid`,
+    survey_invitations: sql`select min(${local('sent_at')}), max(${local('sent_at')})
+      from survey_invitation where org_id = ${orgId}::uuid`,
+    orders: sql`select min(${local('ordered_at')}), max(${local('ordered_at')})
+      from customer_order where org_id = ${orgId}::uuid`,
+    costs: sql`select min(period_start), max(period_end) from cost where org_id = ${orgId}::uuid`,
+    customers: sql`select min(first), max(last) from (
+        select min(${local('started_at')}) as first,
+          greatest(max(${local('started_at')}), max(${local('ended_at')})) as last
+        from subscription where org_id = ${orgId}::uuid
+        union all
+        select min(${local('ordered_at')}), max(${local('ordered_at')})
+        from customer_order where org_id = ${orgId}::uuid and status = 'completed') s`,
+  };
+  const spans = new Map<SpanEntity, DataSpan>();
+  for (const entity of new Set(entities)) {
+    const result = await sql<{ first: unknown; last: unknown }>`
+      select min(first)::text as first, max(last)::text as last from (${SOURCES[entity]}) s(first, last)`.execute(db);
+    const row = result.rows[0];
+    spans.set(entity, row?.first && row.last ? { first: String(row.first), last: String(row.last) } : null);
+  }
+  return spans;
 }

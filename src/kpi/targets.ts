@@ -6,6 +6,7 @@ import type { Access } from '../auth/access.ts';
 import type { Db } from '../db/connect.ts';
 import { AppError, badRequest, invalidInput, notFound } from '../errors.ts';
 import type { MetricDef } from '../metrics/catalog/index.ts';
+import { canonicalDimension } from '../metrics/dimensions.ts';
 import type { MetricRow } from '../metrics/query-metrics.ts';
 import type { Organization } from '../orgs/index.ts';
 
@@ -136,7 +137,11 @@ export async function setTarget(
     where: target.scope,
     options: Object.keys(target.options).length ? { [metric.id]: target.options } : {},
   });
-  const key = scopeKey(target.scope);
+  // One spelling per dimension (segment and customer.segment are one scope).
+  const scope = Object.fromEntries(
+    Object.entries(target.scope).map(([name, value]) => [canonicalDimension(metric.entity, name), value]),
+  );
+  const key = scopeKey(scope);
   return db.kysely.transaction().execute(async (trx) => {
     const same = trx
       .selectFrom('kpi_target')
@@ -167,7 +172,7 @@ export async function setTarget(
         org_id: org.id,
         metric: metric.id,
         value: target.value,
-        scope: JSON.stringify(target.scope),
+        scope: JSON.stringify(scope),
         scope_key: key,
         grain: target.grain,
         valid_from: from,
@@ -236,7 +241,7 @@ export async function judgeRows(
     options: Record<string, Record<string, OptionValue>>;
   },
   rows: MetricRow[],
-  directions: Map<string, MetricDef['direction']>,
+  metricsById: Map<string, Pick<MetricDef, 'direction' | 'entity'>>,
 ): Promise<void> {
   if (!rows.length) return;
   const metrics = [...new Set(rows.map((row) => row.metric))];
@@ -256,9 +261,13 @@ export async function judgeRows(
   );
   for (const row of rows) {
     if (!targeted.has(row.metric)) continue;
+    const metric = metricsById.get(row.metric);
     const groups = Object.entries(row.group).filter(([name]) => !name.endsWith('_name'));
-    const scope: Record<string, string> = groups.length ? {} : { ...filters };
-    for (const [name, value] of groups) if (value !== null) scope[name] = value;
+    const named: Record<string, string> = groups.length ? {} : { ...filters };
+    for (const [name, value] of groups) if (value !== null) named[name] = value;
+    const scope = Object.fromEntries(
+      Object.entries(named).map(([name, value]) => [metric ? canonicalDimension(metric.entity, name) : name, value]),
+    );
     const key = scopeKey(scope);
     const options = optionsKey(query.options[row.metric] ?? {});
     const target = targets.find(
@@ -270,7 +279,7 @@ export async function judgeRows(
         t.valid_from <= row.period &&
         (t.valid_to === null || row.period < t.valid_to),
     );
-    Object.assign(row, judge(row, target?.value ?? null, directions.get(row.metric) ?? 'neutral'));
+    Object.assign(row, judge(row, target?.value ?? null, metric?.direction ?? 'neutral'));
   }
 }
 

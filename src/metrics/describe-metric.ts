@@ -1,5 +1,5 @@
-import { getMetric, type MetricDef } from './catalog/index.ts';
-import { DIMENSIONS } from './dimensions.ts';
+import type { MetricDef } from './catalog/index.ts';
+import { metricDimensionIds } from './dimensions.ts';
 
 /** A metric as the catalog endpoints and docs show it (no SQL). */
 export interface MetricInfo {
@@ -22,7 +22,7 @@ export interface MetricInfo {
 }
 
 const FORMULAS: Record<MetricDef['formula']['kind'], string> = {
-  count: 'count of rows',
+  count: 'count of the rows of the population (that meet its condition)',
   proportion: 'rows meeting the condition / all rows',
   nps: '100 x (promoters 9-10 - detractors 0-6) / answers',
   mean: 'sum / count of rows with a value',
@@ -54,16 +54,7 @@ export function describeMetric(metric: MetricDef): MetricInfo {
     uncertainty: metric.uncertainty,
     options: (metric.options ?? []).map((o) => ({ ...o })),
     business_hours: Boolean(metric.duration),
-    dimensions: [...dimensionsOf(metric), 'attributes.<name>', 'customer.attributes.<name>'],
+    dimensions: metricDimensionIds(metric),
     custom: Boolean(metric.custom),
   };
-}
-
-/** Dimensions a metric can be grouped by: for a custom KPI, those every part of it has. */
-function dimensionsOf(metric: MetricDef): string[] {
-  if (metric.formula.kind !== 'custom') return DIMENSIONS[metric.entity].map((d) => d.id);
-  const { compiled } = metric.formula;
-  const entities = new Set([...compiled.entities, ...compiled.metrics.map((id) => getMetric(id)!.entity)]);
-  const lists = [...entities].map((entity) => DIMENSIONS[entity].map((d) => d.id));
-  return lists.length ? lists[0]!.filter((id) => lists.every((list) => list.includes(id))) : [];
 }

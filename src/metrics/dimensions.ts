@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DataScope } from '../auth/access.ts';
-import type { MetricEntity } from './catalog/types.ts';
+import { getMetric } from './catalog/index.ts';
+import type { MetricDef, MetricEntity } from './catalog/types.ts';
 
 /**
  * Dimensions a metric can be filtered and grouped by, per entity: the entity's own fields,
@@ -49,16 +50,15 @@ const FIRST_RESPONSE_BUCKET =
   `when tk.first_response_at - tk.created_at < interval '4 hours' then '1-4 h' ` +
   `when tk.first_response_at - tk.created_at < interval '24 hours' then '4-24 h' else '> 24 h' end`;
 
+/** Fields of the customer record that every entity with a customer can be grouped by. */
+const CUSTOMER_FIELDS = ['segment', 'plan', 'country', 'language', 'acquisition_channel'] as const;
+
 const common: Dimension[] = [
   ref('team', 'team_id', 'team', 'tm', 'team (id; shown with its name)'),
   ref('agent', 'agent_id', 'agent', 'ag', 'agent (id; shown with the name)'),
   ref('customer', 'customer_id', 'customer', 'cu', 'customer (id; shown with the name)'),
   own('channel', 'channel'),
-  customerField('segment'),
-  customerField('plan'),
-  customerField('country'),
-  customerField('language'),
-  customerField('acquisition_channel'),
+  ...CUSTOMER_FIELDS.map(customerField),
 ];
 
 export const DIMENSIONS: Record<MetricEntity, Dimension[]> = {
@@ -89,7 +89,8 @@ export const DIMENSIONS: Record<MetricEntity, Dimension[]> = {
   ],
 };
 // Customer metrics run over the customers that have subscriptions: `c` (customer_id, first
-// subscription start), `e` their customer record, `p` the period.
+// subscription start), `e` their customer record, `p` the period. Their fields are the customer's
+// fields, so they carry the same names as on every other entity (`customer.segment`).
 DIMENSIONS.customers = [
   {
     id: 'customer',
@@ -98,8 +99,8 @@ DIMENSIONS.customers = [
     joins: [],
     description: 'customer (id; shown with the name)',
   },
-  ...['segment', 'plan', 'country', 'language', 'acquisition_channel'].map((field) => ({
-    id: field,
+  ...CUSTOMER_FIELDS.map((field) => ({
+    id: `customer.${field}`,
     sql: `e.${field}`,
     joins: [] as Join[],
     description: `the customer's ${field.replace('_', ' ')}`,
@@ -118,15 +119,40 @@ DIMENSIONS.customers = [
 // The ticket reference shows the subject, not a name.
 DIMENSIONS.survey_responses.find((d) => d.id === 'ticket')!.name = 'tk.subject';
 
-/** A dimension by id, including attribute dimensions; undefined when unknown. */
+/**
+ * The canonical name of a dimension: a field of the customer is `customer.<field>` on every
+ * entity, customer metrics included, and custom attributes of the customer are
+ * `customer.attributes.<name>`. The bare field name (`segment`, `plan`, ...) is accepted as an
+ * alias wherever the entity has no field of its own by that name (survey answers have their own
+ * `language`), and on customer metrics `attributes.<name>` is the customer's attribute.
+ */
+export function canonicalDimension(entity: MetricEntity, id: string): string {
+  if (DIMENSIONS[entity].some((d) => d.id === id)) return id;
+  if ((CUSTOMER_FIELDS as readonly string[]).includes(id)) return `customer.${id}`;
+  if (entity === 'customers' && id.startsWith('attributes.')) return `customer.${id}`;
+  return id;
+}
+
+/** The canonical dimension names of an entity, attribute dimensions as `attributes.<name>`. */
+export function dimensionIds(entity: MetricEntity): string[] {
+  const ids = DIMENSIONS[entity].map((d) => d.id);
+  if (entity === 'costs') return ids; // costs carry no attributes and no customer
+  return [...ids, ...(entity === 'customers' ? [] : ['attributes.<name>']), 'customer.attributes.<name>'];
+}
+
+/** Aliases of the canonical names, for error messages. */
+export const DIMENSION_ALIASES: readonly string[] = CUSTOMER_FIELDS.map((f) => `${f} = customer.${f}`);
+
+/** A dimension by id or alias (its `id` is then the canonical name); undefined when unknown. */
 export function findDimension(entity: MetricEntity, id: string): (Dimension & { attribute?: string }) | undefined {
-  const known = DIMENSIONS[entity].find((d) => d.id === id);
+  const canonical = canonicalDimension(entity, id);
+  const known = DIMENSIONS[entity].find((d) => d.id === canonical);
   if (known) return known;
-  const attribute = /^(customer\.)?attributes\.([A-Za-z_][A-Za-z0-9_.-]{0,63})$/.exec(id);
-  if (!attribute) return undefined;
+  const attribute = /^(customer\.)?attributes\.([A-Za-z_][A-Za-z0-9_.-]{0,63})$/.exec(canonical);
+  if (!attribute || !dimensionIds(entity).includes(`${attribute[1] ?? ''}attributes.<name>`)) return undefined;
   const onCustomer = Boolean(attribute[1]) && entity !== 'customers';
   return {
-    id,
+    id: canonical,
     sql: onCustomer ? 'cu.attributes' : 'e.attributes',
     joins: onCustomer ? ['customer'] : [],
     description: 'custom attribute',
@@ -172,4 +198,31 @@ export function scopeFilters(
     filters.push(scope.teams.length ? sql`e.team_id in (${sql.join(scope.teams)})` : sql`false`);
   }
   return filters;
+}
+
+/** The entities a metric reads, through the metrics it is computed from. */
+export function metricEntities(metric: MetricDef): Set<MetricEntity> {
+  const f = metric.formula;
+  const parts =
+    f.kind === 'ratio_of_metrics'
+      ? [f.numerator, f.denominator]
+      : f.kind === 'sum_of_metrics'
+        ? f.parts
+        : f.kind === 'clv'
+          ? ['arpu', 'customer_churn_rate']
+          : f.kind === 'custom'
+            ? f.compiled.metrics
+            : [];
+  const own: MetricEntity[] = f.kind === 'custom' ? f.compiled.entities : parts.length ? [] : [metric.entity];
+  return new Set([...own, ...parts.flatMap((id) => [...metricEntities(getMetric(id)!)])]);
+}
+
+/**
+ * The dimensions a metric can be grouped and filtered by, canonical names: those of its entity,
+ * or for a metric combined from others (revenue, ARPU, CLV, ratios, custom KPIs) those every part
+ * has with the same meaning.
+ */
+export function metricDimensionIds(metric: MetricDef): string[] {
+  const lists = [...metricEntities(metric)].map(dimensionIds);
+  return lists.length ? lists[0]!.filter((id) => lists.every((list) => list.includes(id))) : [];
 }

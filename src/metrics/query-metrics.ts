@@ -14,6 +14,7 @@ import { cumulativeOpenSeconds } from '../calendar/business-hours.ts';
 import { localToUtcMs } from '../calendar/zoned-time.ts';
 import { isTimeZone } from '../config.ts';
 import type { Db } from '../db/connect.ts';
+import { getDataSpans, type DataSpan } from '../directory/index.ts';
 import type { DataScope } from '../auth/access.ts';
 import { AppError, badRequest } from '../errors.ts';
 import { getEntity, type EntityName } from '../ingest/index.ts';
@@ -21,7 +22,17 @@ import { rowColumns } from '../ingest/list-rows.ts';
 import { getBusinessHours, type BusinessHours, type Organization } from '../orgs/index.ts';
 import { getMetric, listMetrics, type Formula, type MetricDef } from './catalog/index.ts';
 import type { MetricEntity } from './catalog/types.ts';
-import { DIMENSIONS, findDimension, JOINS, scopeFilters, TEAM_ENTITIES, type Join } from './dimensions.ts';
+import {
+  DIMENSION_ALIASES,
+  dimensionIds,
+  findDimension,
+  JOINS,
+  metricDimensionIds,
+  metricEntities,
+  scopeFilters,
+  TEAM_ENTITIES,
+  type Join,
+} from './dimensions.ts';
 import { compareComponents, estimate, type Components } from './statistics.ts';
 import { evaluateFormula, FORMULA_ENTITIES, type CompiledFormula } from './custom/compile.ts';
 import { loadCustomMetrics, toMetricDef } from './custom/definition.ts';
@@ -74,6 +85,10 @@ export interface MetricRow {
   attainment?: Attainment;
   /** Missed with the whole 95 % interval on the wrong side of the target. */
   miss_significant?: boolean | null;
+  /** The period is not complete: see `isPartial`. */
+  partial: boolean;
+  /** With compare: the period compared with is not complete. */
+  previous_partial?: boolean;
 }
 
 export interface MetricResult {
@@ -86,6 +101,8 @@ export interface MetricResult {
     compare: string | null;
     business_hours: boolean;
     generated_at: string;
+    /** Per metric: the first and last local day with data of what it is computed from. */
+    data_span: Record<string, DataSpan>;
   };
 }
 
@@ -176,23 +193,40 @@ export async function queryMetrics(
   const tz = query.tz ?? org.timezone;
   const customs = context.customs ?? (await customMetricsFor(db, org, query.metrics));
   const prepared = query.metrics.map((id) => prepare(id, query.options[id] ?? {}, query.business_hours, customs));
+  prepared.forEach((item) => checkDimensions(item.metric, query.by, query.where));
   prepared.forEach((item) => checkScope(item, context.scope, query.by, query.where));
+  for (const item of prepared) {
+    if (item.formula.kind === 'custom')
+      await checkFormulaScope(db, org, item.metric.id, item.formula.compiled, context.scope);
+  }
   const scoped: ParsedQuery = { ...query, scope: context.scope };
   const schedule = query.business_hours ? await getBusinessHours(db.kysely, org) : undefined;
   const rows: MetricRow[] = [];
+  const now = new Date();
+  const spans = await getDataSpans(
+    db.kysely,
+    org.id,
+    tz,
+    prepared.flatMap((item) => [...metricEntities(item.metric)]),
+  );
+  const dataSpan: Record<string, DataSpan> = {};
   for (const item of prepared) {
+    const span = (dataSpan[item.metric.id] = metricSpan(item.metric, spans));
     const current = await fetchComponents(db, org, item, scoped, tz, query.from, query.to, schedule);
     const periods = query.grain === 'all' ? [null] : listPeriods(query.from, query.to, query.grain);
-    let previous: Map<string, Components> | undefined;
-    let toPrevious: ((period: string | null) => string | null) | undefined;
+    const partial = partialPeriods(query.grain, query.from, query.to, tz, span, now);
+    let previous: Comparison | undefined;
     if (query.compare) {
       const shift = comparisonShift(query.compare, query.grain, query.from, query.to);
-      previous = await fetchComponents(db, org, item, scoped, tz, shift.from, shift.to, schedule);
-      toPrevious = shift.map;
+      previous = {
+        components: await fetchComponents(db, org, item, scoped, tz, shift.from, shift.to, schedule),
+        period: shift.map,
+        partial: partialPeriods(query.grain, shift.from, shift.to, tz, span, now),
+      };
     }
-    rows.push(...assemble(item, query.by, periods, current, previous, toPrevious));
+    rows.push(...assemble(item, query.by, periods, current, partial, previous));
   }
-  await judgeRows(db, org.id, query, rows, new Map(prepared.map((item) => [item.metric.id, item.metric.direction])));
+  await judgeRows(db, org.id, query, rows, new Map(prepared.map((item) => [item.metric.id, item.metric])));
   return {
     rows,
     meta: {
@@ -202,7 +236,8 @@ export async function queryMetrics(
       grain: query.grain,
       compare: query.compare ?? null,
       business_hours: query.business_hours,
-      generated_at: new Date().toISOString(),
+      generated_at: now.toISOString(),
+      data_span: dataSpan,
     },
   };
 }
@@ -381,6 +416,15 @@ async function fetchComponents(
   schedule?: BusinessHours,
 ): Promise<Map<string, Components>> {
   const { metric } = item;
+  // Metrics combined from others group and filter in each part's own query.
+  if (item.formula.kind === 'custom') {
+    return customComponents(db, org, item, item.formula.compiled, query, tz, from, to, schedule);
+  }
+  if (item.formula.kind === 'clv') return clvComponents(db, org, item, query, tz, from, to);
+  if (item.formula.kind === 'sum_of_metrics')
+    return sumOfMetrics(db, org, item, item.formula.parts, query, tz, from, to, schedule);
+  if (item.formula.kind === 'ratio_of_metrics')
+    return ratioOfMetrics(db, org, item, item.formula, query, tz, from, to, schedule);
   const { joins, groupSelects, filters } = dimensionSql(metric, query.by, query.where, query.scope);
   const time = sql.raw(`e.${metric.time}`);
   if (metric.series) {
@@ -397,30 +441,6 @@ async function fetchComponents(
   const filterSql = filters.length ? sql`and ${sql.join(filters, sql` and `)}` : sql``;
   const groupSql = groupSelects.length ? sql`${sql.join(groupSelects)},` : sql``;
   let result;
-  if (item.formula.kind === 'custom') {
-    return customComponents(db, org, item, item.formula.compiled, query, tz, from, to, schedule);
-  }
-  if (item.formula.kind === 'sum_of_metrics') {
-    const parts = item.formula.parts;
-    const maps = await Promise.all(
-      parts.map((id) => fetchComponents(db, org, preparePart(id, item), query, tz, from, to, schedule)),
-    );
-    const map = new Map<string, Components>();
-    for (const key of new Set(maps.flatMap((m) => [...m.keys()]))) {
-      let sum = 0;
-      let n = 0;
-      let group: Record<string, string | null> = {};
-      for (const [i, id] of parts.entries()) {
-        const c = maps[i]!.get(key);
-        if (c) group = c.group;
-        const part = estimate(getMetric(id)!.formula, 'median', c);
-        sum += part.value ?? 0;
-        n += part.n;
-      }
-      map.set(key, { n, s: sum, group });
-    }
-    return map;
-  }
   if (item.formula.kind === 'prorated_mrr') {
     // Each period cut at calendar-month boundaries (local time); a slice pays MRR x its share of the month.
     const slices = periodBounds(query.grain, from, to).flatMap((p) =>
@@ -444,28 +464,6 @@ async function fetchComponents(
       left join customer e on e.org_id = c.org_id and e.id = c.customer_id
       where true ${filterSql}
       group by ${sql.join(groupBy)}`.execute(db.kysely);
-  } else if (item.formula.kind === 'ratio_of_metrics') {
-    // Both metrics for the same periods and groups; components: s = numerator, den = denominator.
-    const { numerator, denominator } = item.formula;
-    const [top, bottom] = await Promise.all(
-      [numerator, denominator].map((id) =>
-        fetchComponents(db, org, preparePart(id, item), query, tz, from, to, schedule),
-      ),
-    );
-    const formulaOf = (id: string) => getMetric(id)!.formula;
-    const map = new Map<string, Components>();
-    for (const key of new Set([...top!.keys(), ...bottom!.keys()])) {
-      const a = top!.get(key);
-      const b = bottom!.get(key);
-      const value = (c: Components | undefined, id: string) => estimate(formulaOf(id), 'median', c).value;
-      map.set(key, {
-        n: estimate(formulaOf(denominator), 'median', b).n,
-        s: value(a, numerator),
-        den: value(b, denominator),
-        group: (a ?? b)!.group,
-      });
-    }
-    return map;
   } else if (item.formula.kind === 'prorated_sum') {
     const periods = periodBounds(query.grain, from, to).map((p) => ({
       period: p.period,
@@ -549,8 +547,6 @@ async function fetchComponents(
         group by ${sql.join(innerGroupBy)}
       ) t
       group by ${sql.join([sql`1`, ...query.by.map((_, i) => sql`t.${sql.ref(`g${i}`)}`)])}`.execute(db.kysely);
-  } else if (item.formula.kind === 'clv') {
-    return clvComponents(db, org, item, query, tz, from, to);
   } else if (item.formula.kind === 'open_at_end') {
     return openAtEnd(db, org, item, item.formula.until, query, tz, from, to, joinSql, groupSql, filterSql);
   } else {
@@ -569,6 +565,74 @@ async function fetchComponents(
   }
 
   return componentMap(result.rows, query.by, metric.series);
+}
+
+/** The sum of other metrics per period and group (revenue); a part without a value adds nothing. */
+async function sumOfMetrics(
+  db: Db,
+  org: Organization,
+  item: Prepared,
+  ids: string[],
+  query: ParsedQuery,
+  tz: string,
+  from: string,
+  to: string,
+  schedule?: BusinessHours,
+): Promise<Map<string, Components>> {
+  const parts = ids.map((id) => preparePart(id, item));
+  const maps = await Promise.all(parts.map((part) => fetchComponents(db, org, part, query, tz, from, to, schedule)));
+  const map = new Map<string, Components>();
+  for (const key of new Set(maps.flatMap((m) => [...m.keys()]))) {
+    let sum = 0;
+    let n = 0;
+    let group: Record<string, string | null> = {};
+    for (const [i, part] of parts.entries()) {
+      const c = maps[i]!.get(key);
+      if (c) group = c.group;
+      const value = estimate(part.formula, part.aggregate, c);
+      sum += value.value ?? 0;
+      n += value.n;
+    }
+    map.set(key, { n, s: sum, group });
+  }
+  return map;
+}
+
+/**
+ * One metric divided by another for the same periods and groups: s = the numerator's value, den =
+ * the denominator's (either may be null: no value), n = the denominator's n.
+ */
+async function ratioOfMetrics(
+  db: Db,
+  org: Organization,
+  item: Prepared,
+  formula: { numerator: string; denominator: string },
+  query: ParsedQuery,
+  tz: string,
+  from: string,
+  to: string,
+  schedule?: BusinessHours,
+): Promise<Map<string, Components>> {
+  const [top, bottom] = [formula.numerator, formula.denominator].map((id) => preparePart(id, item)) as [
+    Prepared,
+    Prepared,
+  ];
+  const [a, b] = await Promise.all(
+    [top, bottom].map((part) => fetchComponents(db, org, part, query, tz, from, to, schedule)),
+  );
+  const map = new Map<string, Components>();
+  for (const key of new Set([...a!.keys(), ...b!.keys()])) {
+    const x = a!.get(key);
+    const y = b!.get(key);
+    const denominator = estimate(bottom.formula, bottom.aggregate, y);
+    map.set(key, {
+      n: denominator.n,
+      s: estimate(top.formula, top.aggregate, x).value,
+      den: denominator.value,
+      group: (x ?? y)!.group,
+    });
+  }
+  return map;
 }
 
 /**
@@ -591,11 +655,13 @@ async function customComponents(
   const maps: Array<{ aliases: string[]; map: Map<string, Components> }> = [];
   for (const entity of compiled.entities) {
     const aggregates = compiled.aggregates.filter((a) => a.entity === entity);
+    // A formula on agents is per-agent: an agent's scope keeps it to their own rows.
     const { joins, groupSelects, filters } = dimensionSql(
       { id: item.metric.id, entity },
       query.by,
       query.where,
       query.scope,
+      compiled.names.onAgent,
     );
     aggregates.forEach((a) => a.joins.forEach((j) => joins.add(j)));
     const time = sql.raw(`e.${FORMULA_ENTITIES[entity]!.time}`);
@@ -653,6 +719,9 @@ async function customComponents(
  * at Ei when it started before Ei and did not end before Ei (import guarantees end >= start).
  * width_bucket places each start and each end among the Ei; the +1s and -1s per bucket, summed
  * in order, give the open count at every end (instead of joining every end to every older row).
+ * The starts alone, summed the same way, give the population: rows started before Ei (n), so a
+ * period after which everything is closed has 0 open, not no value. A row closed before E1 only
+ * adds to the population (one value row instead of a +1 and a -1).
  */
 async function openAtEnd(
   db: Db,
@@ -673,30 +742,45 @@ async function openAtEnd(
   const endsSql = sql`${`{${ends.join(',')}}`}::timestamptz[]`;
   const groupRefs = query.by.flatMap((_, i) => [sql.ref(`g${i}`)]);
   const result = await sql<Record<string, unknown>>`
-    select d.bucket, ${groupSql} sum(d.delta)::int as delta
+    select d.bucket, ${groupSql} sum(d.delta)::int as delta, sum(d.started)::int as started
     from ${sql.raw(TABLES[item.metric.entity])} e ${joinSql}
-    cross join lateral (values (width_bucket(${time}, ${endsSql}) + 1, 1),
-      (case when ${sql.raw(until)} < ${ends.at(-1)!}::timestamptz then width_bucket(${sql.raw(until)}, ${endsSql}) + 1 end, -1)) d(bucket, delta)
+    cross join lateral (values
+      (width_bucket(${time}, ${endsSql}) + 1, case when ${sql.raw(until)} < ${ends[0]!}::timestamptz then 0 else 1 end, 1),
+      (case when ${sql.raw(until)} >= ${ends[0]!}::timestamptz and ${sql.raw(until)} < ${ends.at(-1)!}::timestamptz
+        then width_bucket(${sql.raw(until)}, ${endsSql}) + 1 end, -1, 0))
+      d(bucket, delta, started)
     where e.org_id = ${org.id}::uuid and ${time} < ${ends.at(-1)!}::timestamptz
-      and (${sql.raw(until)} is null or ${sql.raw(until)} >= ${ends[0]!}::timestamptz)
       and d.bucket is not null and (${sql.raw(item.where)}) ${filterSql}
     group by ${sql.join([sql`1`, ...groupRefs])}`.execute(db.kysely);
-  // Running sums per group over the buckets 1..n: the open count at each end.
-  const groups = new Map<string, { ids: Array<string | null>; row: Record<string, unknown>; deltas: number[] }>();
+  // Running sums per group over the buckets 1..n: the open count and the population at each end.
+  const groups = new Map<
+    string,
+    { ids: Array<string | null>; row: Record<string, unknown>; deltas: number[]; starts: number[] }
+  >();
   for (const row of result.rows) {
     const ids = query.by.map((_, i) => row[`g${i}`] as string | null);
     const key = JSON.stringify(ids);
-    const entry = groups.get(key) ?? { ids, row, deltas: new Array<number>(ends.length + 1).fill(0) };
-    entry.deltas[Number(row.bucket) - 1] = (entry.deltas[Number(row.bucket) - 1] ?? 0) + Number(row.delta);
+    const size = ends.length + 1;
+    const entry = groups.get(key) ?? {
+      ids,
+      row,
+      deltas: new Array<number>(size).fill(0),
+      starts: new Array<number>(size).fill(0),
+    };
+    const bucket = Number(row.bucket) - 1;
+    entry.deltas[bucket] = entry.deltas[bucket]! + Number(row.delta);
+    entry.starts[bucket] = entry.starts[bucket]! + Number(row.started);
     if (row.g0_name !== undefined) entry.row = { ...entry.row, ...row };
     groups.set(key, entry);
   }
   const rows: Array<Record<string, unknown>> = [];
-  for (const { row, deltas } of groups.values()) {
+  for (const { row, deltas, starts } of groups.values()) {
     let open = 0;
+    let started = 0;
     for (const [i, bound] of bounds.entries()) {
       open += deltas[i]!;
-      if (open > 0) rows.push({ ...row, period: bound.period, n: open });
+      started += starts[i]!;
+      if (started > 0) rows.push({ ...row, period: bound.period, n: started, k: open });
     }
   }
   return componentMap(rows, query.by, item.metric.series);
@@ -730,7 +814,7 @@ function dimensionSql(
   by: string[],
   where: Record<string, string | string[]>,
   scope?: DataScope,
-  rows = false,
+  perAgent = false,
 ) {
   const joins = new Set<Join>();
   const groupSelects: RawBuilder<unknown>[] = [];
@@ -758,7 +842,7 @@ function dimensionSql(
       throw badRequest('invalid-filter', `where.${id}: contains a NUL character`);
     filters.push(sql`${value} in (${sql.join(values)})`);
   }
-  filters.push(...scopeFilters(metric.entity, scope, rows || by.includes('agent') || 'agent' in where));
+  filters.push(...scopeFilters(metric.entity, scope, perAgent || by.includes('agent') || 'agent' in where));
   return { joins, groupSelects, filters };
 }
 
@@ -780,29 +864,54 @@ function checkScope(item: Prepared, scope: DataScope | undefined, by: string[], 
   }
 }
 
-/** The entities a metric reads, through the metrics it is computed from. */
-function metricEntities(metric: MetricDef): Set<MetricEntity> {
-  const f = metric.formula;
-  const parts =
-    f.kind === 'ratio_of_metrics'
-      ? [f.numerator, f.denominator]
-      : f.kind === 'sum_of_metrics'
-        ? f.parts
-        : f.kind === 'clv'
-          ? ['arpu', 'customer_churn_rate']
-          : f.kind === 'custom'
-            ? f.compiled.metrics
-            : [];
-  const own: MetricEntity[] = f.kind === 'custom' ? f.compiled.entities : parts.length ? [] : [metric.entity];
-  return new Set([...own, ...parts.flatMap((id) => [...metricEntities(getMetric(id)!)])]);
+/**
+ * Refuses a custom KPI whose formula names an agent or a team outside the caller's scope: a
+ * viewer any single agent, an agent anyone but themself or another team, a team lead a team or
+ * an agent (by the agent's team) outside theirs. The scope's conditions also apply inside the
+ * formula's SQL (customComponents), so this answers why instead of a silently empty value.
+ */
+async function checkFormulaScope(
+  db: Db,
+  org: Organization,
+  id: string,
+  compiled: CompiledFormula,
+  scope: DataScope | undefined,
+) {
+  const { agent: agents, team: teams } = compiled.names;
+  if (!scope || (!agents.length && !teams.length)) return;
+  const refuse = (what: string) => {
+    throw new AppError(403, 'forbidden', `The formula of ${id} names ${what}, outside the data you may see.`);
+  };
+  if (scope.aggregatesOnly && agents.length) refuse(`agent ${agents.join(', ')} (viewers see no single agents)`);
+  if (scope.agentId !== undefined) {
+    const others = agents.filter((a) => a !== scope.agentId);
+    if (others.length) refuse(`agent ${others.join(', ')}`);
+  }
+  if (scope.teams) {
+    const allowed = scope.teams;
+    const outside = teams.filter((t) => !allowed.includes(t));
+    if (outside.length) refuse(`team ${outside.join(', ')}`);
+    if (scope.agentId === undefined && agents.length) {
+      const known = await db.kysely
+        .selectFrom('agent')
+        .select(['id', 'team_id'])
+        .where('org_id', '=', org.id)
+        .where('id', 'in', agents)
+        .execute();
+      const inTeams = new Set(known.filter((a) => a.team_id !== null && allowed.includes(a.team_id)).map((a) => a.id));
+      const strangers = agents.filter((a) => !inTeams.has(a));
+      if (strangers.length) refuse(`agent ${strangers.join(', ')}`);
+    }
+  }
 }
 
 function componentsSql(item: Prepared): RawBuilder<unknown> {
   const f = item.formula;
   switch (f.kind) {
     case 'count':
+      return f.counted ? sql.raw(`count(*) as n, count(*) filter (where ${f.counted}) as k`) : sql`count(*) as n`;
     case 'open_at_end':
-    case 'customer_state': // these three have queries of their own
+    case 'customer_state': // these have queries of their own
     case 'prorated_sum':
     case 'ratio_of_metrics':
     case 'prorated_mrr':
@@ -834,12 +943,74 @@ function componentsSql(item: Prepared): RawBuilder<unknown> {
   }
 }
 
-function unknownDimension(metric: Pick<MetricDef, 'id' | 'entity'>, id: string) {
-  const known = [...DIMENSIONS[metric.entity].map((d) => d.id), 'attributes.<name>', 'customer.attributes.<name>'];
+/** Refuses a dimension (by or where) that not every part of the metric has, or one named twice. */
+function checkDimensions(metric: MetricDef, by: string[], where: Record<string, unknown>) {
+  const entities = [...metricEntities(metric)];
+  const canonical = (id: string) => {
+    const found = entities.map((entity) => findDimension(entity, id)?.id);
+    if (found.some((d) => d === undefined) || new Set(found).size > 1) throw unknownDimension(metric, id);
+    return found[0]!;
+  };
+  const seen = new Map<string, string>();
+  for (const id of by) {
+    const name = canonical(id);
+    if (seen.has(name)) {
+      throw badRequest(
+        'invalid-query',
+        `by: ${seen.get(name)} and ${id} are the same dimension (${name}); name it once.`,
+      );
+    }
+    seen.set(name, id);
+  }
+  Object.keys(where).forEach(canonical);
+}
+
+function unknownDimension(metric: MetricDef | Pick<MetricDef, 'id' | 'entity'>, id: string) {
+  const known = 'formula' in metric ? metricDimensionIds(metric) : dimensionIds(metric.entity);
   return badRequest(
     'unknown-dimension',
-    `${metric.id} cannot be grouped or filtered by "${id}"; use ${known.join(', ')}.`,
+    `${metric.id} cannot be grouped or filtered by "${id}"; use ${known.join(', ') || 'no dimension'}` +
+      ` (a field of the customer may also be named without "customer.": ${DIMENSION_ALIASES.join(', ')}).`,
   );
+}
+
+/** The range compared with: its components, how a period maps to its own, which are partial. */
+interface Comparison {
+  components: Map<string, Components>;
+  period: (period: string | null) => string | null;
+  partial: (period: string | null) => boolean;
+}
+
+/**
+ * The span of a metric's data: from the latest first day to the earliest last day of the entities
+ * it is computed from (revenue is complete where orders and subscriptions both are); entities
+ * without any data do not count. Null when there is no data at all.
+ */
+function metricSpan(metric: MetricDef, spans: Map<MetricEntity, DataSpan>): DataSpan {
+  const known = [...metricEntities(metric)].map((e) => spans.get(e)).filter((s): s is NonNullable<DataSpan> => !!s);
+  if (!known.length) return null;
+  return {
+    first: known.map((s) => s.first).reduce((a, b) => (a > b ? a : b)),
+    last: known.map((s) => s.last).reduce((a, b) => (a < b ? a : b)),
+  };
+}
+
+/**
+ * Which periods of a range are partial (docs/metrics.md, "Partial periods"): the range cuts the
+ * calendar period, the period ends after now, or it is not inside the data's span (starts before
+ * its first day or ends after its last day). Grain all: the range itself.
+ */
+function partialPeriods(grain: Grain, from: string, to: string, tz: string, span: DataSpan, now: Date) {
+  const bounds = new Map(periodBounds(grain, from, to).map((b) => [b.period, b]));
+  return (period: string | null): boolean => {
+    const bound = bounds.get(period);
+    if (!bound) return false;
+    const cut =
+      period !== null && grain !== 'all' && (bound.start !== period || bound.end !== addPeriods(period, grain, 1));
+    const future = Date.parse(instant(bound.end, tz)) > now.getTime();
+    const outside = span !== null && (bound.start < span.first || bound.end > addDays(span.last, 1));
+    return cut || future || outside;
+  };
 }
 
 /** Rows for every period and group, with nulls for periods without data. */
@@ -848,8 +1019,8 @@ function assemble(
   by: string[],
   periods: Array<string | null>,
   current: Map<string, Components>,
-  previous: Map<string, Components> | undefined,
-  toPrevious: ((period: string | null) => string | null) | undefined,
+  partial: (period: string | null) => boolean,
+  previous: Comparison | undefined,
 ): MetricRow[] {
   const groups = new Map<string, { ids: Array<string | null>; group: Record<string, string | null> }>();
   for (const [key, components] of current) {
@@ -873,14 +1044,16 @@ function assemble(
         ci_low: value.low,
         ci_high: value.high,
         low_sample: value.n < item.metric.minSample,
+        partial: partial(period),
       };
-      if (previous && toPrevious) {
-        const before = previous.get(JSON.stringify([toPrevious(period), ...ids]));
+      if (previous) {
+        const before = previous.components.get(JSON.stringify([previous.period(period), ...ids]));
         const was = estimate(item.formula, item.aggregate, before);
         const comparison = compareComponents(item.formula, item.aggregate, components, before);
         row.previous = was.value;
         row.delta = value.value !== null && was.value !== null ? value.value - was.value : null;
         row.significant = comparison;
+        row.previous_partial = previous.partial(previous.period(period));
       }
       rows.push(row);
     }
@@ -941,6 +1114,7 @@ export async function listMetricRows(
   const query = parsed.data;
   const tz = query.tz ?? org.timezone;
   const item = prepare(query.metric, query.options, query.business_hours);
+  checkDimensions(item.metric, [], query.where);
   checkScope(item, context.scope, [], query.where);
   const entityName = ROW_TABLES[item.metric.entity];
   const f = item.formula;
@@ -958,6 +1132,7 @@ export async function listMetricRows(
   const explain: Array<[string, string]> = [];
   if (item.metric.series) explain.push([item.metric.series.dimension, item.metric.series.sql]);
   if (f.kind === 'proportion') explain.push(['counts_as_success', `(${f.success})`]);
+  if (f.kind === 'count' && f.counted) explain.push(['counted', `(${f.counted})`]);
   if (f.kind === 'nps') explain.push(['promoter', 'e.score >= 9'], ['detractor', 'e.score <= 6']);
   if (f.kind === 'mean' || f.kind === 'sum' || f.kind === 'distribution')
     explain.push(['measured_value', `(${f.value})::float8`]);

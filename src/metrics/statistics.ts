@@ -27,6 +27,7 @@ export interface Estimate {
 
 const num = (value: unknown) => (value === null || value === undefined ? 0 : Number(value));
 const NONE: Estimate = { value: null, n: 0, low: null, high: null };
+const NONE_N = (n: number): Estimate => ({ ...NONE, n });
 
 const npsCounts = (c: Components): NpsCounts => ({
   promoters: num(c.promoters),
@@ -54,7 +55,8 @@ export function estimate(formula: Formula, aggregate: string, c: Components | un
   switch (formula.kind) {
     case 'count':
     case 'open_at_end':
-      return { value: n, n, low: null, high: null };
+      // n is the population; k what is counted in it (every row when the metric counts all).
+      return { value: c.k === undefined ? n : num(c.k), n, low: null, high: null };
     case 'sum':
     case 'prorated_sum':
     case 'prorated_mrr':
@@ -62,7 +64,10 @@ export function estimate(formula: Formula, aggregate: string, c: Components | un
       return { value: num(c.s), n, low: null, high: null };
     case 'ratio_of_metrics':
     case 'clv':
-      return { value: num(c.den) === 0 ? null : num(c.s) / num(c.den), n, low: null, high: null };
+      // No value on either side (no costs recorded, nobody churned) is no value, not 0.
+      if (c.s === null || c.s === undefined || c.den === null || c.den === undefined || num(c.den) === 0)
+        return NONE_N(n);
+      return { value: num(c.s) / num(c.den), n, low: null, high: null };
     case 'proportion': {
       const interval = wilsonInterval(num(c.k), n);
       return { value: num(c.k) / n, n, low: interval?.low ?? null, high: interval?.high ?? null };
@@ -104,6 +109,8 @@ function customerEstimate(formula: Extract<Formula, { kind: 'customer_state' }>,
     case 'new':
       return { value: num(c.new), n: num(c.new), low: null, high: null };
     case 'churned':
+      // The population is the customers active at the start (and, with withNew, those joining).
+      if (start === 0) return NONE;
       return { value: churned, n: start, low: null, high: null };
     case 'mrr':
       return { value: num(c.mrr_end), n: num(c.n_end), low: null, high: null };

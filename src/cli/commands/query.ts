@@ -189,7 +189,7 @@ export interface TableContext {
 }
 
 /** Partial-period flags, when the engine sets them (rows of a period not over yet). */
-type RowFlags = MetricRow & { partial?: boolean; previous_partial?: boolean };
+type RowFlags = MetricRow;
 
 export function toTable(result: MetricResult, context: TableContext): string {
   const groups = groupKeys(result);
@@ -237,7 +237,11 @@ export function toTable(result: MetricResult, context: TableContext): string {
     `Period ${meta.from} to ${through} by ${meta.grain === 'all' ? 'the whole range' : meta.grain}, ` +
       `time zone ${meta.tz}${meta.business_hours ? ', durations in business hours' : ''}` +
       `${compare ? `; compared with ${comparedWith}` : ''}.`,
-    ...(partial ? ['* partial: the period is not over yet, so its value covers only part of it.'] : []),
+    ...(partial
+      ? [
+          '* partial: the period is not complete (not over yet, cut by the range, or past the data), so its value covers only part of it.',
+        ]
+      : []),
     ...(lowSample ? ['(low n): fewer observations than the metric needs for a dependable value.'] : []),
     `source: ${context.source}, organization ${context.org}`,
   ].join('\n');

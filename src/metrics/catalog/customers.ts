@@ -132,7 +132,7 @@ export const customerMetrics: MetricDef[] = [
     description: 'Sum of the MRR (in the reporting currency) of subscriptions active at the end of the period.',
     unit: 'money',
     direction: 'higher_is_better',
-    population: 'subscriptions active at the period end',
+    population: 'customers active in the period (MRR 0 when none has a subscription at its end)',
     formula: { kind: 'customer_state', measure: 'mrr' },
     options: [],
   },

@@ -12,8 +12,11 @@ export type Unit = 'ratio' | 'nps' | 'score' | 'seconds' | 'count' | 'money' | '
 export type Direction = 'higher_is_better' | 'lower_is_better' | 'neutral';
 
 export type Formula =
-  /** How many rows. */
-  | { kind: 'count' }
+  /**
+   * How many rows of the population (`where`) meet `counted` (all of them when absent): n is the
+   * population, so a population with none counted gives 0 and an empty one no value.
+   */
+  | { kind: 'count'; counted?: string }
   /** Share of rows for which `success` holds; Wilson interval. */
   | { kind: 'proportion'; success: string }
   /** NPS from a 0-10 `score`: 100 x (share 9-10 - share 0-6); Wald interval on its variance. */
@@ -24,7 +27,10 @@ export type Formula =
   | { kind: 'mean'; value: string }
   /** Percentile (type 7, PostgreSQL percentile_cont) of `value`; mean and p90 as options. */
   | { kind: 'distribution'; value: string }
-  /** Rows open at the end of each period: started (`time`) before it, not `until` by then. */
+  /**
+   * Rows open at the end of each period: started (`time`) before it, not `until` by then. The
+   * population is every row started before the end, so with all of them closed the value is 0.
+   */
   | { kind: 'open_at_end'; until: string }
   /**
    * Customers by their activity at each period's start and end instant. A customer is active at

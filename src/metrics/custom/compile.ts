@@ -97,6 +97,12 @@ export interface CompiledFormula {
   metrics: string[];
   /** Entities whose rows it aggregates. */
   entities: MetricEntity[];
+  /**
+   * The agents and teams its conditions name (`agent = 'ag-04'`, `team in (...)`), and whether
+   * any condition is on an agent at all: the engine refuses a formula naming someone outside the
+   * caller's scope and keeps an agent's per-agent formulas to their own rows.
+   */
+  names: { agent: string[]; team: string[]; onAgent: boolean };
 }
 
 const MAX_AGGREGATES = 12;
@@ -129,7 +135,42 @@ export function compileFormula(text: string): CompiledFormula {
     }
   };
   visit(tree);
-  return { tree, aggregates, metrics: [...metrics], entities: [...new Set(aggregates.map((a) => a.entity))] };
+  return {
+    tree,
+    aggregates,
+    metrics: [...metrics],
+    entities: [...new Set(aggregates.map((a) => a.entity))],
+    names: namedPeople(aggregates),
+  };
+}
+
+/** The agent and team values named in the aggregates' conditions. */
+function namedPeople(aggregates: CompiledAggregate[]): CompiledFormula['names'] {
+  const names = { agent: new Set<string>(), team: new Set<string>(), onAgent: false };
+  const visit = (condition: Condition | undefined): void => {
+    if (!condition) return;
+    switch (condition.type) {
+      case 'and':
+      case 'or':
+        visit(condition.left);
+        return visit(condition.right);
+      case 'not':
+        return visit(condition.condition);
+      default: {
+        const field = condition.field.name;
+        if (field !== 'agent' && field !== 'team') return;
+        if (field === 'agent') names.onAgent = true;
+        const values =
+          condition.type === 'in' ? condition.values : condition.type === 'compare' ? [condition.value] : [];
+        for (const value of values) names[field].add(String(value));
+      }
+    }
+  };
+  for (const { node } of aggregates) {
+    visit(node.where);
+    visit(node.success);
+  }
+  return { agent: [...names.agent].sort(), team: [...names.team].sort(), onAgent: names.onAgent };
 }
 
 function compileAggregate(text: string, node: Expr & { type: 'aggregate' }, alias: string): CompiledAggregate {
