@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startDemoServer, type DemoServer } from './demo-server.ts';
+import { ensureBuilt } from './ensure-built.ts';
 
 // The dashboard in a real browser (Debian's Chromium) over the demo organization: log in, the
 // overview and its languages, the explorer down to the tickets and their export, and what an
@@ -20,27 +20,12 @@ const skip = fs.existsSync(CHROMIUM)
   ? false
   : `no Chromium at ${CHROMIUM} (apt-get install chromium): the browser tests are skipped`;
 
-/** Builds web/dist when it is missing or older than its sources (a test run after editing web/). */
-function ensureBuilt() {
-  const index = path.join(root, 'web', 'dist', 'index.html');
-  const newest = (dir: string): number =>
-    Math.max(
-      ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => {
-        const full = path.join(dir, e.name);
-        return e.isDirectory() ? newest(full) : fs.statSync(full).mtimeMs;
-      }),
-    );
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newest(path.join(root, 'web', 'src'))) return;
-  const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-web.js')], { stdio: 'inherit' });
-  assert.equal(built.status, 0, 'the dashboard builds');
-}
-
 describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
   let server: DemoServer;
   let browser: Browser;
 
   before(async () => {
-    ensureBuilt();
+    ensureBuilt(root);
     fs.mkdirSync(shots, { recursive: true });
     [server, browser] = await Promise.all([
       startDemoServer(),
