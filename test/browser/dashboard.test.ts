@@ -85,11 +85,29 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     await assert.doesNotReject(page.getByText('April 2026, compared with March 2026').waitFor());
     const csat = page.locator('[data-testid=kpi-csat] [data-testid=kpi-value]');
     assert.match(await csat.innerText(), /^\d{2}\.\d%$/);
+    // A score says its scale; a share is a percentage and needs none.
+    const cesScale = page.locator('[data-testid=kpi-ces] [data-testid=kpi-scale]');
+    assert.equal(await cesScale.innerText(), 'of 7');
+    assert.equal(await page.locator('[data-testid=kpi-csat] [data-testid=kpi-scale]').count(), 0);
+    // Each card has its n and its 95 % interval, and the trend line its band.
+    const csatCard = page.getByTestId('kpi-csat');
+    assert.match(await csatCard.innerText(), /95 % interval: \d{2}\.\d% – \d{2}\.\d%/);
+    assert.match(await csatCard.innerText(), /n = [\d,]+/);
+    await csatCard.locator('.sparkline-band').waitFor();
     await page.screenshot({ path: path.join(shots, 'overview.png') });
 
     await page.getByTestId('language').selectOption('ru');
     await page.getByRole('heading', { name: 'Обзор' }).waitFor();
     assert.match(await csat.innerText(), /^\d{2},\d\s%$/, 'a Russian decimal comma and spaced percent sign');
+    assert.equal(await cesScale.innerText(), 'из 7');
+    // The definition is one click away, in the reader's language, and Escape closes it.
+    await page.getByTestId('definition-ces').click();
+    const definition = page.locator('[data-testid=kpi-ces] [data-testid=definition]');
+    assert.match(await definition.innerText(), /Средняя оценка CES 2\.0 \(1–7, 7 = очень легко\)/);
+    assert.match(await definition.innerText(), /Шкала: от 1 до 7/);
+    assert.equal(await page.getByTestId('definition-ces').getAttribute('aria-expanded'), 'true');
+    await page.keyboard.press('Escape');
+    await definition.waitFor({ state: 'detached' });
     assert.ok(await page.getByText('апрель 2026 г.', { exact: false }).first().isVisible());
     await page.getByTestId('language').selectOption('lt');
     await page.getByRole('heading', { name: 'Apžvalga' }).waitFor();
@@ -108,6 +126,15 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.locator('[data-testid=kpi-grid]').waitFor();
     await page.getByRole('link', { name: 'Explorer' }).click();
+    // Dates are written as the app's language writes them, not as the browser's would.
+    const from = page.getByTestId('explorer-from');
+    assert.equal(await from.inputValue(), '01/05/2025');
+    await from.fill('01/06/2025');
+    await from.press('Enter');
+    await page.waitForURL(/from=2025-06-01/);
+    await from.fill('2025-05-01');
+    await from.press('Enter');
+    await page.waitForURL(/from=2025-05-01/);
     await page.getByTestId('metric-select').selectOption('first_response_time');
     await page.getByTestId('group-select').selectOption('team');
     await page.getByTestId('view-table').click();
@@ -118,6 +145,7 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     assert.match(page.url(), /metric=first_response_time.*by=team.*view=table/, 'the state is in the address');
 
     await page.getByTestId('view-bar').click();
+    assert.equal(await page.getByTestId('axis-zero').isChecked(), true, 'bars start at zero by default');
     const canvas = page.locator('[data-testid=chart][data-ready=true] canvas');
     await canvas.waitFor();
     await page.waitForTimeout(300);
@@ -154,8 +182,22 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.locator('[data-testid=kpi-grid][data-ready=true]').waitFor();
     assert.equal(await page.locator('[data-testid=kpi-grid] article').count(), 7, 'team KPIs only');
-    assert.ok(await page.getByText('Customer and revenue KPIs').isVisible());
+    // What the server says the agent may not query is named, by its name, and not offered.
+    const note = await page.getByText('Customer and revenue KPIs').innerText();
+    assert.match(note, /Customer churn rate/);
+    assert.doesNotMatch(note, /customer_churn_rate/);
     assert.equal(await page.getByRole('link', { name: 'Settings' }).count(), 0, 'no settings for an agent');
+    await page.goto(`${server.url}/explorer`);
+    await page.getByTestId('metric-select').waitFor();
+    const offered = await page
+      .getByTestId('metric-select')
+      .locator('option')
+      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    assert.ok(offered.includes('first_response_time') && offered.includes('csat'), offered.join());
+    for (const id of ['customer_churn_rate', 'arpu', 'clv', 'mrr', 'support_cost_to_revenue'])
+      assert.ok(!offered.includes(id), `${id} is not offered to an agent`);
+    await page.goto(`${server.url}/explorer?metric=customer_churn_rate`);
+    assert.match(await page.getByTestId('not-queryable').innerText(), /cannot query Customer churn rate/);
 
     await page.goto(`${server.url}/agents/ag-01`);
     await page.getByRole('heading', { name: /^Agent: / }).waitFor();
