@@ -70,7 +70,10 @@ for (const variant of variants) {
       const fcr = manager.get('fcr_rate')!.options.find((o) => o.id === 'one_touch')!;
       assert.match(fcr.descriptions.ru, /Zendesk/);
       assert.notEqual(fcr.descriptions.ru, fcr.descriptions.en);
-      assert.ok([...manager.values()].every((m) => m.queryable && m.reason === null), 'a manager queries all');
+      assert.ok(
+        [...manager.values()].every((m) => m.queryable && m.reason === null),
+        'a manager queries all',
+      );
 
       const agent = await catalogOf('agent', { agent_id: 'a1' });
       assert.equal(agent.get('first_response_time')!.queryable, true);
@@ -84,7 +87,10 @@ for (const variant of variants) {
       const lead = await catalogOf('team_lead', { teams: ['t1'] });
       assert.equal(lead.get('arpu')!.queryable, false);
       const viewer = await catalogOf('viewer');
-      assert.ok([...viewer.values()].every((m) => m.queryable), 'viewers see aggregates of every metric');
+      assert.ok(
+        [...viewer.values()].every((m) => m.queryable),
+        'viewers see aggregates of every metric',
+      );
     });
   });
 }

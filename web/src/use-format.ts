@@ -1,5 +1,13 @@
 import { useTranslation } from 'react-i18next';
-import { formatCount, formatDate, formatDayRange, formatDelta, formatPeriod, formatPeriodShort, formatValue } from './format.ts';
+import {
+  formatCount,
+  formatDate,
+  formatDayRange,
+  formatDelta,
+  formatPeriod,
+  formatPeriodShort,
+  formatValue,
+} from './format.ts';
 import type { Grain } from './periods.ts';
 import { useSession } from './session.tsx';
 

@@ -88,10 +88,7 @@ export const METRIC_TRANSLATIONS: Record<string, Texts> = {
     'Atsakyti kvietimai / pristatyti kvietimai (cxkpi išsiųsti el. paštu), pagal išsiuntimo laikotarpį. Rankiniu būdu išplatintos nuorodos nėra pristatyti kvietimai ir neskaičiuojamos.',
   ),
   tickets_created: both('Обращения по времени создания.', 'Kreipiniai pagal sukūrimo laiką.'),
-  tickets_resolved: both(
-    'Обращения по времени последнего решения.',
-    'Kreipiniai pagal paskutinio išsprendimo laiką.',
-  ),
+  tickets_resolved: both('Обращения по времени последнего решения.', 'Kreipiniai pagal paskutinio išsprendimo laiką.'),
   backlog: both(
     'Обращения, открытые на конец периода: созданные до его конца и не решённые (не закрытые) к этому моменту.',
     'Laikotarpio pabaigoje atviri kreipiniai: sukurti iki jos ir iki tol neišspręsti (neuždaryti).',

@@ -11,7 +11,8 @@ export function useScale() {
     /** Short, beside the value; empty for open-ended units. */
     short: (metric: MetricInfo): string => {
       if (!metric.scale) return '';
-      if (metric.scale.min < 0) return t('kpi.scaleRange', { min: number(metric.scale.min), max: number(metric.scale.max) });
+      if (metric.scale.min < 0)
+        return t('kpi.scaleRange', { min: number(metric.scale.min), max: number(metric.scale.max) });
       return t('kpi.scaleOf', { max: number(metric.scale.max) });
     },
     /** A sentence for the definition. */

@@ -241,7 +241,9 @@ function KpiCard({
               <span className="muted">
                 {row.previous_partial
                   ? t('kpi.partialBoth')
-                  : t('kpi.partialNote', { previous: format.period(addPeriods(period.start, period.grain, -1), period.grain) })}
+                  : t('kpi.partialNote', {
+                      previous: format.period(addPeriods(period.start, period.grain, -1), period.grain),
+                    })}
               </span>
             </p>
           )}

@@ -37,7 +37,10 @@ export function Sparkline({
     if (run.length > 1)
       band +=
         run.map((i, k) => `${k ? 'L' : 'M'}${x(i).toFixed(1)},${y(highs[i]!).toFixed(1)}`).join('') +
-        [...run].reverse().map((i) => `L${x(i).toFixed(1)},${y(lows[i]!).toFixed(1)}`).join('') +
+        [...run]
+          .reverse()
+          .map((i) => `L${x(i).toFixed(1)},${y(lows[i]!).toFixed(1)}`)
+          .join('') +
         'Z';
     run = [];
   };

@@ -260,14 +260,23 @@ const en = {
     entities: {
       teams: { name: 'Teams', description: 'Support teams.' },
       agents: { name: 'Agents', description: 'People (or bots) who answer tickets.' },
-      customers: { name: 'Customers', description: 'Customers (accounts or people) that buy, subscribe and contact support.' },
-      subscriptions: { name: 'Subscriptions', description: 'Recurring subscriptions; a customer is active while one covers the day.' },
+      customers: {
+        name: 'Customers',
+        description: 'Customers (accounts or people) that buy, subscribe and contact support.',
+      },
+      subscriptions: {
+        name: 'Subscriptions',
+        description: 'Recurring subscriptions; a customer is active while one covers the day.',
+      },
       orders: { name: 'Orders', description: 'One-off purchases.' },
       tickets: { name: 'Tickets', description: 'Support tickets (conversations) with their timestamps.' },
       survey_responses: { name: 'Survey answers', description: 'Answers to NPS, CSAT, CES, eNPS and rating surveys.' },
       reviews: { name: 'Reviews', description: 'Public online reviews.' },
       costs: { name: 'Costs', description: 'Support, acquisition and other costs over a period.' },
-      fx_rates: { name: 'Exchange rates', description: 'Exchange rates: units of the reporting currency per one unit of the currency.' },
+      fx_rates: {
+        name: 'Exchange rates',
+        description: 'Exchange rates: units of the reporting currency per one unit of the currency.',
+      },
     },
     title: 'Data',
     importTitle: 'Import a file',

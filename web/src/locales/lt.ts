@@ -104,9 +104,11 @@ const lt: Messages = {
     partialBoth: 'Abu laikotarpiai nepilni.',
     emptyImport: {
       tickets: 'Kreipinių neimportuota: importuokite kreipinius, kad matytumėte „{{metric}}“.',
-      survey_responses: 'Apklausų atsakymų neimportuota: importuokite atsakymus arba išsiųskite apklausą, kad matytumėte „{{metric}}“.',
+      survey_responses:
+        'Apklausų atsakymų neimportuota: importuokite atsakymus arba išsiųskite apklausą, kad matytumėte „{{metric}}“.',
       survey_invitations: 'Apklausų kvietimų neišsiųsta: išsiųskite apklausą, kad matytumėte „{{metric}}“.',
-      customers: 'Klientų neimportuota: importuokite klientus su prenumeratomis ar užsakymais, kad matytumėte „{{metric}}“.',
+      customers:
+        'Klientų neimportuota: importuokite klientus su prenumeratomis ar užsakymais, kad matytumėte „{{metric}}“.',
       orders: 'Užsakymų neimportuota: importuokite užsakymus, kad matytumėte „{{metric}}“.',
       costs: 'Sąnaudų neimportuota: importuokite sąnaudas, kad matytumėte „{{metric}}“.',
     },
@@ -261,14 +263,26 @@ const lt: Messages = {
     entities: {
       teams: { name: 'Komandos', description: 'Palaikymo komandos.' },
       agents: { name: 'Agentai', description: 'Žmonės (ar robotai), atsakantys į kreipinius.' },
-      customers: { name: 'Klientai', description: 'Klientai (įmonės ar žmonės), kurie perka, prenumeruoja ir kreipiasi į palaikymą.' },
-      subscriptions: { name: 'Prenumeratos', description: 'Pasikartojančios prenumeratos; klientas aktyvus, kol prenumerata galioja.' },
+      customers: {
+        name: 'Klientai',
+        description: 'Klientai (įmonės ar žmonės), kurie perka, prenumeruoja ir kreipiasi į palaikymą.',
+      },
+      subscriptions: {
+        name: 'Prenumeratos',
+        description: 'Pasikartojančios prenumeratos; klientas aktyvus, kol prenumerata galioja.',
+      },
       orders: { name: 'Užsakymai', description: 'Vienkartiniai pirkimai.' },
       tickets: { name: 'Kreipiniai', description: 'Palaikymo kreipiniai (pokalbiai) su jų laiko žymomis.' },
-      survey_responses: { name: 'Apklausų atsakymai', description: 'NPS, CSAT, CES, eNPS ir įvertinimo apklausų atsakymai.' },
+      survey_responses: {
+        name: 'Apklausų atsakymai',
+        description: 'NPS, CSAT, CES, eNPS ir įvertinimo apklausų atsakymai.',
+      },
       reviews: { name: 'Atsiliepimai', description: 'Vieši atsiliepimai internete.' },
       costs: { name: 'Sąnaudos', description: 'Palaikymo, pritraukimo ir kitos sąnaudos per laikotarpį.' },
-      fx_rates: { name: 'Valiutų kursai', description: 'Valiutų kursai: ataskaitų valiutos vienetai už vieną valiutos vienetą.' },
+      fx_rates: {
+        name: 'Valiutų kursai',
+        description: 'Valiutų kursai: ataskaitų valiutos vienetai už vieną valiutos vienetą.',
+      },
     },
     title: 'Duomenys',
     importTitle: 'Failo importas',

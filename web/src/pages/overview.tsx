@@ -54,12 +54,13 @@ export function Overview() {
         metrics={visible}
         period={period}
         onHeadline={(row) =>
-          row.partial !== undefined &&
-          setPartial((p) => (p?.key === key ? p : { key, value: Boolean(row.partial) }))
+          row.partial !== undefined && setPartial((p) => (p?.key === key ? p : { key, value: Boolean(row.partial) }))
         }
       />
       {hidden.length > 0 && (
-        <p className="note">{t('overview.managersOnly', { metrics: hidden.map((m) => metricName(m.id)).join(', ') })}</p>
+        <p className="note">
+          {t('overview.managersOnly', { metrics: hidden.map((m) => metricName(m.id)).join(', ') })}
+        </p>
       )}
     </section>
   );
