@@ -230,6 +230,7 @@ const en = {
     inactive: 'inactive',
   },
   feedback: {
+    kinds: { nps: 'NPS', csat: 'CSAT', ces: 'CES', enps: 'eNPS', rating: 'Rating' },
     title: 'Feedback',
     searchPlaceholder: 'Words in comments, reviews or customer names',
     source: 'Source',

@@ -233,6 +233,7 @@ const lt: Messages = {
     inactive: 'neaktyvus',
   },
   feedback: {
+    kinds: { nps: 'NPS', csat: 'CSAT', ces: 'CES', enps: 'eNPS', rating: 'Įvertinimas' },
     title: 'Atsiliepimai',
     searchPlaceholder: 'Žodžiai komentaruose, atsiliepimuose ar klientų pavadinimuose',
     source: 'Šaltinis',

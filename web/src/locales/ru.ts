@@ -233,6 +233,7 @@ const ru: Messages = {
     inactive: 'неактивен',
   },
   feedback: {
+    kinds: { nps: 'NPS', csat: 'CSAT', ces: 'CES', enps: 'eNPS', rating: 'Оценка' },
     title: 'Отзывы',
     searchPlaceholder: 'Слова в комментариях, отзывах или именах клиентов',
     source: 'Источник',
