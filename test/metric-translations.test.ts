@@ -64,6 +64,11 @@ for (const variant of variants) {
       assert.deepEqual(ces.scale, { min: 1, max: 7 });
       assert.deepEqual(manager.get('nps')!.scale, { min: -100, max: 100 });
       assert.equal(manager.get('csat')!.scale, null, 'a share has its unit for a scale');
+      assert.deepEqual(manager.get('csat')!.sources, ['survey_responses']);
+      assert.deepEqual(
+        new Set(manager.get('support_cost_to_revenue')!.sources),
+        new Set(['costs', 'orders', 'customers']),
+      );
       assert.equal(ces.descriptions.en, ces.description);
       assert.match(ces.descriptions.ru, /очень легко/);
       assert.match(ces.descriptions.lt, /labai lengva/);

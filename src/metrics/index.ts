@@ -2,6 +2,7 @@ export { getMetric, listMetrics, type MetricDef } from './catalog/index.ts';
 export { DIMENSIONS, findDimension } from './dimensions.ts';
 export {
   listMetricRows,
+  metricEntities,
   metricRefusal,
   queryMetrics,
   ZMetricQuery,

@@ -782,7 +782,7 @@ export function metricRefusal(
 }
 
 /** The entities a metric reads, through the metrics it is computed from. */
-function metricEntities(metric: MetricDef): Set<MetricEntity> {
+export function metricEntities(metric: MetricDef): Set<MetricEntity> {
   const f = metric.formula;
   const parts =
     f.kind === 'ratio_of_metrics'

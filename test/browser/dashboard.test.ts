@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { addMember, createUser } from '../../src/auth/index.ts';
+import { createOrganization } from '../../src/orgs/index.ts';
 import { startDemoServer, type DemoServer } from './demo-server.ts';
 import { ensureBuilt } from './ensure-built.ts';
 
@@ -218,6 +220,38 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     assert.equal(await agents.locator('tbody tr').count(), 1, 'their own row');
     assert.equal(await page.getByTestId('teams-table').locator('tbody tr').count(), 1, 'their team as a whole');
     assert.ok(await page.getByTestId('teams-table').getByText('Billing').isVisible());
+    assert.deepEqual(errors, []);
+  });
+
+  test('an organization without data says what to import, and its audit log has no entries', async () => {
+    const org = await createOrganization(server.db.kysely, { slug: 'empty', name: 'Empty' });
+    const user = await createUser(server.db.kysely, { email: 'owner@empty.example', password: server.password });
+    await addMember(server.db.kysely, org.id, user.id, { role: 'owner' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('E-mail').fill('owner@empty.example');
+    await page.getByLabel('Password').fill(server.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    const costs = page.locator('[data-testid=kpi-support_cost_to_revenue] [data-testid=kpi-empty]');
+    await costs.getByText(/^Nothing to compute/).waitFor();
+    assert.match(
+      await costs.innerText(),
+      /Nothing to compute Support cost to revenue from yet: it needs (costs|orders|customers), (costs|orders|customers) and (costs|orders|customers)\. Import them/,
+    );
+    assert.ok(await costs.getByRole('link', { name: 'Import data' }).isVisible());
+    assert.match(
+      await page.locator('[data-testid=kpi-csat] [data-testid=kpi-empty]').innerText(),
+      /No survey answers imported: import survey answers or send a survey to see Customer satisfaction \(CSAT\)\./,
+    );
+    await page.goto(`${server.url}/settings?tab=audit`);
+    await page.getByText('No entries yet').waitFor();
+    await page.goto(`${server.url}/settings?tab=organization`);
+    const sunday = page.getByLabel('Sunday');
+    assert.equal(await sunday.inputValue(), '', 'a closed day has no hours');
+    assert.equal(await sunday.getAttribute('placeholder'), 'closed', 'and no placeholder that reads like hours');
     assert.deepEqual(errors, []);
   });
 

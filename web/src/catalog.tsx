@@ -29,6 +29,8 @@ export interface MetricInfo {
   custom: boolean;
   /** The range of a bounded value (CES 1-7, NPS -100..100); null for shares and open-ended units. */
   scale: { min: number; max: number } | null;
+  /** The entities it is computed from (what to import for it). */
+  sources: string[];
   /** Whether the signed-in caller may query it; the server decides (src/auth/access.ts scopes). */
   queryable: boolean;
   reason: { code: string; message: string } | null;

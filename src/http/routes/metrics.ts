@@ -7,6 +7,7 @@ import {
   describeMetric,
   listMetricRows,
   listMetrics,
+  metricEntities,
   metricRefusal,
   queryMetrics,
   type MetricDef,
@@ -113,6 +114,8 @@ export interface PresentedMetric extends Omit<MetricInfo, 'options'> {
   options: Array<MetricInfo['options'][number] & { descriptions: Texts }>;
   /** The range of a bounded value (CES 1-7, NPS -100..100); shares are 0-1 by their unit. */
   scale: { min: number; max: number } | null;
+  /** The entities it is computed from, through the metrics it combines (what to import for it). */
+  sources: string[];
   /** Whether this caller may query it, and if not why (team leads and agents: team data only). */
   queryable: boolean;
   reason: { code: string; message: string } | null;
@@ -138,6 +141,7 @@ function presentMetric(metric: MetricDef, scope: DataScope | undefined): Present
       },
     })),
     scale: metric.custom ? null : (METRIC_SCALES[metric.id] ?? null),
+    sources: [...metricEntities(metric)],
     queryable: !refusal,
     reason: refusal && { code: refusal.code, message: refusal.message },
   };

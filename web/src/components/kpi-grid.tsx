@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.ts';
 import { useCatalog, useMetricName, type MetricInfo, type MetricRow, type QueryResult } from '../catalog.tsx';
+import { localeOf } from '../format.ts';
 import { addDays, addPeriods, localDate, periodEnd, type Period } from '../periods.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
@@ -200,9 +201,18 @@ function KpiCard({
         <div className="kpi-empty" data-testid="kpi-empty">
           {neverImported ? (
             <>
-              {can('import')
-                ? t(`kpi.emptyImport.${metric.entity as 'tickets'}`, { metric: name })
-                : t('kpi.emptyAsk', { metric: name })}
+              {!can('import')
+                ? t('kpi.emptyAsk', { metric: name })
+                : metric.sources.length === 1
+                  ? t(`kpi.emptyImport.${metric.sources[0] as 'tickets'}`, { metric: name })
+                  : t('kpi.emptyImportMany', {
+                      metric: name,
+                      entities: new Intl.ListFormat(localeOf(format.language), { type: 'conjunction' }).format(
+                        metric.sources.map((source) =>
+                          t(`data.entities.${source as 'costs'}.name`).toLocaleLowerCase(localeOf(format.language)),
+                        ),
+                      ),
+                    })}
               {can('import') && (
                 <div>
                   <Link to="/data">{t('kpi.goImport')}</Link>

@@ -91,6 +91,7 @@ const en = {
     all: 'Whole range',
   },
   kpi: {
+    emptyImportMany: 'Nothing to compute {{metric}} from yet: it needs {{entities}}. Import them to see it.',
     definition: 'What is this?',
     definitionOf: 'Definition of {{metric}}',
     scaleOf: 'of {{max}}',
@@ -259,6 +260,7 @@ const en = {
     chooseFile: 'Choose a file',
     noFile: 'No file chosen',
     entities: {
+      survey_invitations: { name: 'Survey invitations', description: 'Invitations to answer a survey, sent by cxkpi.' },
       teams: { name: 'Teams', description: 'Support teams.' },
       agents: { name: 'Agents', description: 'People (or bots) who answer tickets.' },
       customers: {

@@ -92,6 +92,8 @@ const lt: Messages = {
     all: 'Visas intervalas',
   },
   kpi: {
+    emptyImportMany:
+      'Kol kas nėra iš ko apskaičiuoti „{{metric}}“: reikia šių duomenų: {{entities}}. Importuokite juos, kad matytumėte rodiklį.',
     definition: 'Kas tai?',
     definitionOf: 'Apibrėžimas: {{metric}}',
     scaleOf: 'iš {{max}}',
@@ -262,6 +264,7 @@ const lt: Messages = {
     chooseFile: 'Pasirinkti failą',
     noFile: 'Failas nepasirinktas',
     entities: {
+      survey_invitations: { name: 'Apklausų kvietimai', description: 'Kvietimai atsakyti į apklausą, išsiųsti cxkpi.' },
       teams: { name: 'Komandos', description: 'Palaikymo komandos.' },
       agents: { name: 'Agentai', description: 'Žmonės (ar robotai), atsakantys į kreipinius.' },
       customers: {

@@ -92,6 +92,8 @@ const ru: Messages = {
     all: 'Весь диапазон',
   },
   kpi: {
+    emptyImportMany:
+      'Пока не из чего рассчитать «{{metric}}»: нужны {{entities}}. Импортируйте их, чтобы увидеть показатель.',
     definition: 'Что это?',
     definitionOf: 'Определение: {{metric}}',
     scaleOf: 'из {{max}}',
@@ -262,6 +264,10 @@ const ru: Messages = {
     chooseFile: 'Выбрать файл',
     noFile: 'Файл не выбран',
     entities: {
+      survey_invitations: {
+        name: 'Приглашения на опросы',
+        description: 'Приглашения ответить на опрос, отправленные cxkpi.',
+      },
       teams: { name: 'Команды', description: 'Команды поддержки.' },
       agents: { name: 'Агенты', description: 'Люди (или боты), отвечающие на обращения.' },
       customers: {
