@@ -14,7 +14,7 @@ export interface MetricInfo {
   descriptions: Texts;
   unit: Unit;
   direction: 'higher_is_better' | 'lower_is_better' | 'neutral';
-  entity: 'tickets' | 'survey_responses' | 'customers' | 'orders' | 'costs';
+  entity: 'tickets' | 'survey_responses' | 'survey_invitations' | 'customers' | 'orders' | 'costs';
   min_sample: number;
   uncertainty: string;
   options: Array<{

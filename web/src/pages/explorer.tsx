@@ -199,7 +199,13 @@ export default function Explorer() {
           >
             {!metric && <option value={state.metric}>{state.metric}</option>}
             {[...ENTITY_ORDER, 'custom' as const].map((group) => {
-              const items = choosable.filter((m) => (group === 'custom' ? m.custom : !m.custom && m.entity === group));
+              // Survey invitations (the response rate) sit with the survey answers.
+              const items = choosable.filter((m) =>
+                group === 'custom'
+                  ? m.custom
+                  : !m.custom &&
+                    (m.entity === group || (group === 'survey_responses' && m.entity === 'survey_invitations')),
+              );
               if (!items.length) return null;
               return (
                 <optgroup key={group} label={t(`explorer.entities.${group}`)}>
