@@ -224,6 +224,27 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     assert.deepEqual(errors, []);
   });
 
+  test('a partial current period is marked, and its comparison is with a whole period', async () => {
+    const { page, errors } = await open('owner');
+    // The engine's `partial` and `previous_partial` on each row, as the screens read them.
+    await page.route('**/api/v1/query', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { rows: Array<Record<string, unknown>> };
+      for (const row of body.rows)
+        Object.assign(row, { partial: row.period === '2026-04-01', previous_partial: false });
+      await route.fulfill({ response, json: body });
+    });
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.locator('[data-testid=kpi-grid][data-ready=true]').waitFor();
+    assert.match(
+      await page.getByTestId('overview-subtitle').innerText(),
+      /^April 2026 \(1\s?–\s?\d+ Apr, partial\), compared with the whole of March 2026$/,
+    );
+    const card = page.locator('[data-testid=kpi-csat] [data-testid=kpi-partial]');
+    assert.match(await card.innerText(), /1\s?–\s?\d+ Apr, partial.*compared with the whole of March 2026/s);
+    assert.deepEqual(errors, []);
+  });
+
   test('an organization without data says what to import, and its audit log has no entries', async () => {
     const org = await createOrganization(server.db.kysely, { slug: 'empty', name: 'Empty' });
     const user = await createUser(server.db.kysely, { email: 'owner@empty.example', password: server.password });

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.ts';
 import { useCatalog, useMetricName, type MetricInfo, type MetricRow, type QueryResult } from '../catalog.tsx';
 import { localeOf } from '../format.ts';
-import { addDays, addPeriods, localDate, periodEnd, type Period } from '../periods.ts';
+import { addDays, addPeriods, localDate, periodEnd, type Grain, type Period } from '../periods.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useFormat } from '../use-format.ts';
@@ -30,12 +30,11 @@ export function usePartialRange() {
   const { directory } = useCatalog();
   const { me } = useSession();
   const format = useFormat();
-  return (period: Period) => {
+  return (start: string, grain: Grain) => {
     const today = localDate(new Date().toISOString(), me?.organization.timezone);
     const last = directory.data.last ? localDate(directory.data.last, me?.organization.timezone) : today;
-    const lastDay = addDays(periodEnd(period), -1);
-    const end = [last, today, lastDay].sort()[0]!;
-    return format.dayRange(period.start, end < period.start ? period.start : end);
+    const end = [last, today, addDays(addPeriods(start, grain, 1), -1)].sort()[0]!;
+    return format.dayRange(start, end < start ? start : end);
   };
 }
 
@@ -247,7 +246,7 @@ function KpiCard({
           </div>
           {row.partial && (
             <p className="kpi-partial" data-testid="kpi-partial">
-              <span className="badge">{t('kpi.partial', { range: partialRange(period) })}</span>{' '}
+              <span className="badge">{t('kpi.partial', { range: partialRange(period.start, period.grain) })}</span>{' '}
               <span className="muted">
                 {row.previous_partial
                   ? t('kpi.partialBoth')

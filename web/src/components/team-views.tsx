@@ -249,7 +249,7 @@ export function TrendChart({
         <h2>{title}</h2>
         {metric && <Definition metric={metric} />}
         <select value={metricId} onChange={(e) => setMetricId(e.target.value)} aria-label={t('explorer.metric')}>
-          {TEAM_METRICS.filter((id) => byId.has(id)).map((id) => (
+          {TEAM_METRICS.filter((id) => byId.get(id)?.queryable).map((id) => (
             <option key={id} value={id}>
               {metricName(id)}
             </option>

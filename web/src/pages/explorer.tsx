@@ -13,6 +13,7 @@ import {
   type QueryResult,
 } from '../catalog.tsx';
 import { Chart } from '../components/chart.tsx';
+import { usePartialRange } from '../components/kpi-grid.tsx';
 import { DateInput } from '../components/date-input.tsx';
 import { Definition } from '../components/definition.tsx';
 import { RowsPanel, type Drill } from '../components/rows-panel.tsx';
@@ -596,6 +597,7 @@ function ResultTable({
   const { t } = useTranslation();
   const format = useFormat();
   const dimensionLabel = useDimensionLabel();
+  const partialRange = usePartialRange();
   return (
     <div className="table-scroll">
       <table className="data" data-testid="result-table">
@@ -636,6 +638,12 @@ function ResultTable({
                     <button type="button" className="link" onClick={() => onSelect(p, g)}>
                       {period ? format.period(period, grain) : t('grain.all')}
                     </button>
+                    {row.partial && period && grain !== 'all' && (
+                      <span className="badge" data-testid="row-partial">
+                        {' '}
+                        {t('kpi.partial', { range: partialRange(period, grain) })}
+                      </span>
+                    )}
                   </td>
                   {by && <td>{group.label}</td>}
                   <td className="num">

@@ -44,7 +44,7 @@ export function Overview() {
           <h1>{t('overview.title')}</h1>
           <p className="muted" data-testid="overview-subtitle">
             {partial?.key === key && partial.value
-              ? t('overview.subtitlePartial', { ...subtitle, range: partialRange(period) })
+              ? t('overview.subtitlePartial', { ...subtitle, range: partialRange(period.start, period.grain) })
               : t('overview.subtitle', subtitle)}
           </p>
         </div>
