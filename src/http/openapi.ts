@@ -82,7 +82,12 @@ export function buildOpenApi(): Record<string, unknown> {
     get: {
       summary: "The KPI catalog and the organization's custom KPIs",
       tags: ['metrics'],
-      responses: { 200: { description: '{metrics: [...]} with id, names, unit, formula, options, dimensions' } },
+      responses: {
+        200: {
+          description:
+            '{metrics: [...]} with id, names, descriptions (en, ru, lt), unit, scale, formula, options, dimensions, and queryable with a reason for this caller',
+        },
+      },
     },
     post: {
       summary: 'Define a custom KPI (full scope)',

@@ -1,8 +1,9 @@
 export { getMetric, listMetrics, type MetricDef } from './catalog/index.ts';
-export { DIMENSIONS, findDimension } from './dimensions.ts';
+export { DIMENSIONS, findDimension, metricEntities } from './dimensions.ts';
 export {
   customMetricsFor,
   listMetricRows,
+  metricRefusal,
   queryMetrics,
   ZMetricQuery,
   ZMetricRowsQuery,

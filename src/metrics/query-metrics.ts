@@ -852,16 +852,26 @@ function checkScope(item: Prepared, scope: DataScope | undefined, by: string[], 
   if (scope.aggregatesOnly && (by.includes('agent') || 'agent' in where)) {
     throw new AppError(403, 'forbidden', 'Numbers of single agents are not shown to viewers.');
   }
-  if (scope.teams || scope.agentId !== undefined) {
-    const outside = [...metricEntities(item.metric)].filter((e) => !TEAM_ENTITIES.has(e));
-    if (outside.length) {
-      throw new AppError(
-        403,
-        'forbidden',
-        `${item.metric.id} is computed from ${outside.join(', ')}, which are not team data; ask a manager.`,
-      );
-    }
-  }
+  const refusal = metricRefusal(item.metric, scope);
+  if (refusal) throw new AppError(403, 'forbidden', refusal.message);
+}
+
+/**
+ * Why a caller with this scope may not query a metric at all, or null when they may: team leads
+ * and agents see team data only. GET /api/v1/metrics shows it, so screens offer what answers.
+ */
+export function metricRefusal(
+  metric: MetricDef,
+  scope: DataScope | undefined,
+): { code: 'not-team-data'; entities: MetricEntity[]; message: string } | null {
+  if (!scope || (!scope.teams && scope.agentId === undefined)) return null;
+  const outside = [...metricEntities(metric)].filter((e) => !TEAM_ENTITIES.has(e));
+  if (!outside.length) return null;
+  return {
+    code: 'not-team-data',
+    entities: outside,
+    message: `${metric.names.en} is computed from ${outside.join(', ')}, which are not team data; ask a manager.`,
+  };
 }
 
 /**

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { addMember, createUser } from '../../src/auth/index.ts';
+import { createOrganization } from '../../src/orgs/index.ts';
 import { startDemoServer, type DemoServer } from './demo-server.ts';
+import { ensureBuilt } from './ensure-built.ts';
 
 // The dashboard in a real browser (Debian's Chromium) over the demo organization: log in, the
 // overview and its languages, the explorer down to the tickets and their export, and what an
@@ -20,27 +22,12 @@ const skip = fs.existsSync(CHROMIUM)
   ? false
   : `no Chromium at ${CHROMIUM} (apt-get install chromium): the browser tests are skipped`;
 
-/** Builds web/dist when it is missing or older than its sources (a test run after editing web/). */
-function ensureBuilt() {
-  const index = path.join(root, 'web', 'dist', 'index.html');
-  const newest = (dir: string): number =>
-    Math.max(
-      ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => {
-        const full = path.join(dir, e.name);
-        return e.isDirectory() ? newest(full) : fs.statSync(full).mtimeMs;
-      }),
-    );
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newest(path.join(root, 'web', 'src'))) return;
-  const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-web.js')], { stdio: 'inherit' });
-  assert.equal(built.status, 0, 'the dashboard builds');
-}
-
 describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
   let server: DemoServer;
   let browser: Browser;
 
   before(async () => {
-    ensureBuilt();
+    ensureBuilt(root);
     fs.mkdirSync(shots, { recursive: true });
     [server, browser] = await Promise.all([
       startDemoServer(),
@@ -100,11 +87,29 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     await assert.doesNotReject(page.getByText('April 2026, compared with March 2026').waitFor());
     const csat = page.locator('[data-testid=kpi-csat] [data-testid=kpi-value]');
     assert.match(await csat.innerText(), /^\d{2}\.\d%$/);
+    // A score says its scale; a share is a percentage and needs none.
+    const cesScale = page.locator('[data-testid=kpi-ces] [data-testid=kpi-scale]');
+    assert.equal(await cesScale.innerText(), 'of 7');
+    assert.equal(await page.locator('[data-testid=kpi-csat] [data-testid=kpi-scale]').count(), 0);
+    // Each card has its n and its 95 % interval, and the trend line its band.
+    const csatCard = page.getByTestId('kpi-csat');
+    assert.match(await csatCard.innerText(), /95 % interval: \d{2}\.\d% – \d{2}\.\d%/);
+    assert.match(await csatCard.innerText(), /n = [\d,]+/);
+    await csatCard.locator('.sparkline-band').waitFor();
     await page.screenshot({ path: path.join(shots, 'overview.png') });
 
     await page.getByTestId('language').selectOption('ru');
     await page.getByRole('heading', { name: 'Обзор' }).waitFor();
     assert.match(await csat.innerText(), /^\d{2},\d\s%$/, 'a Russian decimal comma and spaced percent sign');
+    assert.equal(await cesScale.innerText(), 'из 7');
+    // The definition is one click away, in the reader's language, and Escape closes it.
+    await page.getByTestId('definition-ces').click();
+    const definition = page.locator('[data-testid=kpi-ces] [data-testid=definition]');
+    assert.match(await definition.innerText(), /Средняя оценка CES 2\.0 \(1–7, 7 = очень легко\)/);
+    assert.match(await definition.innerText(), /Шкала: от 1 до 7/);
+    assert.equal(await page.getByTestId('definition-ces').getAttribute('aria-expanded'), 'true');
+    await page.keyboard.press('Escape');
+    await definition.waitFor({ state: 'detached' });
     assert.ok(await page.getByText('апрель 2026 г.', { exact: false }).first().isVisible());
     await page.getByTestId('language').selectOption('lt');
     await page.getByRole('heading', { name: 'Apžvalga' }).waitFor();
@@ -123,6 +128,15 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.locator('[data-testid=kpi-grid]').waitFor();
     await page.getByRole('link', { name: 'Explorer' }).click();
+    // Dates are written as the app's language writes them, not as the browser's would.
+    const from = page.getByTestId('explorer-from');
+    assert.equal(await from.inputValue(), '01/05/2025');
+    await from.fill('01/06/2025');
+    await from.press('Enter');
+    await page.waitForURL(/from=2025-06-01/);
+    await from.fill('2025-05-01');
+    await from.press('Enter');
+    await page.waitForURL(/from=2025-05-01/);
     await page.getByTestId('metric-select').selectOption('first_response_time');
     await page.getByTestId('group-select').selectOption('team');
     await page.getByTestId('view-table').click();
@@ -133,6 +147,7 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     assert.match(page.url(), /metric=first_response_time.*by=team.*view=table/, 'the state is in the address');
 
     await page.getByTestId('view-bar').click();
+    assert.equal(await page.getByTestId('axis-zero').isChecked(), true, 'bars start at zero by default');
     const canvas = page.locator('[data-testid=chart][data-ready=true] canvas');
     await canvas.waitFor();
     await page.waitForTimeout(300);
@@ -169,8 +184,23 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.locator('[data-testid=kpi-grid][data-ready=true]').waitFor();
     assert.equal(await page.locator('[data-testid=kpi-grid] article').count(), 7, 'team KPIs only');
-    assert.ok(await page.getByText('Customer and revenue KPIs').isVisible());
+    // What the server says the agent may not query is named, by its name, and not offered.
+    const note = await page.getByText('Customer and revenue KPIs').innerText();
+    assert.match(note, /Customer churn rate/);
+    assert.doesNotMatch(note, /customer_churn_rate/);
     assert.equal(await page.getByRole('link', { name: 'Settings' }).count(), 0, 'no settings for an agent');
+    await page.goto(`${server.url}/explorer`);
+    await page.getByTestId('metric-select').waitFor();
+    const offered = await page
+      .getByTestId('metric-select')
+      .locator('option')
+      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    for (const id of ['first_response_time', 'csat', 'survey_response_rate', 'support_cost'])
+      assert.ok(offered.includes(id), `${id} is offered to an agent: ${offered.join()}`);
+    for (const id of ['customer_churn_rate', 'arpu', 'clv', 'mrr', 'support_cost_to_revenue'])
+      assert.ok(!offered.includes(id), `${id} is not offered to an agent`);
+    await page.goto(`${server.url}/explorer?metric=customer_churn_rate`);
+    assert.match(await page.getByTestId('not-queryable').innerText(), /cannot query Customer churn rate/);
 
     await page.goto(`${server.url}/agents/ag-01`);
     await page.getByRole('heading', { name: /^Agent: / }).waitFor();
@@ -191,6 +221,59 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     assert.equal(await agents.locator('tbody tr').count(), 1, 'their own row');
     assert.equal(await page.getByTestId('teams-table').locator('tbody tr').count(), 1, 'their team as a whole');
     assert.ok(await page.getByTestId('teams-table').getByText('Billing').isVisible());
+    assert.deepEqual(errors, []);
+  });
+
+  test('a partial current period is marked, and its comparison is with a whole period', async () => {
+    const { page, errors } = await open('owner');
+    // The engine's `partial` and `previous_partial` on each row, as the screens read them.
+    await page.route('**/api/v1/query', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { rows: Array<Record<string, unknown>> };
+      for (const row of body.rows)
+        Object.assign(row, { partial: row.period === '2026-04-01', previous_partial: false });
+      await route.fulfill({ response, json: body });
+    });
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.locator('[data-testid=kpi-grid][data-ready=true]').waitFor();
+    assert.match(
+      await page.getByTestId('overview-subtitle').innerText(),
+      /^April 2026 \(1\s?–\s?\d+ Apr, partial\), compared with the whole of March 2026$/,
+    );
+    const card = page.locator('[data-testid=kpi-csat] [data-testid=kpi-partial]');
+    assert.match(await card.innerText(), /1\s?–\s?\d+ Apr, partial.*compared with the whole of March 2026/s);
+    assert.deepEqual(errors, []);
+  });
+
+  test('an organization without data says what to import, and its audit log has no entries', async () => {
+    const org = await createOrganization(server.db.kysely, { slug: 'empty', name: 'Empty' });
+    const user = await createUser(server.db.kysely, { email: 'owner@empty.example', password: server.password });
+    await addMember(server.db.kysely, org.id, user.id, { role: 'owner' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('E-mail').fill('owner@empty.example');
+    await page.getByLabel('Password').fill(server.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    const costs = page.locator('[data-testid=kpi-support_cost_to_revenue] [data-testid=kpi-empty]');
+    await costs.getByText(/^Nothing to compute/).waitFor();
+    assert.match(
+      await costs.innerText(),
+      /Nothing to compute Support cost to revenue from yet: it needs (costs|orders|customers), (costs|orders|customers) and (costs|orders|customers)\. Import them/,
+    );
+    assert.ok(await costs.getByRole('link', { name: 'Import data' }).isVisible());
+    assert.match(
+      await page.locator('[data-testid=kpi-csat] [data-testid=kpi-empty]').innerText(),
+      /No survey answers imported: import survey answers or send a survey to see Customer satisfaction \(CSAT\)\./,
+    );
+    await page.goto(`${server.url}/settings?tab=audit`);
+    await page.getByText('No entries yet').waitFor();
+    await page.goto(`${server.url}/settings?tab=organization`);
+    const sunday = page.getByLabel('Sunday');
+    assert.equal(await sunday.inputValue(), '', 'a closed day has no hours');
+    assert.equal(await sunday.getAttribute('placeholder'), 'closed', 'and no placeholder that reads like hours');
     assert.deepEqual(errors, []);
   });
 

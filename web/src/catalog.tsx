@@ -4,19 +4,36 @@ import { ErrorState, Loading } from './components/states.tsx';
 import { useApi } from './data.ts';
 import type { Unit } from './format.ts';
 
+type Texts = { en: string; ru: string; lt: string };
+
+/** A metric as GET /api/v1/metrics gives it (src/http/routes/metrics.ts, PresentedMetric). */
 export interface MetricInfo {
   id: string;
-  names: { en: string; ru: string; lt: string };
+  names: Texts;
   description: string;
+  descriptions: Texts;
   unit: Unit;
   direction: 'higher_is_better' | 'lower_is_better' | 'neutral';
-  entity: 'tickets' | 'survey_responses' | 'customers' | 'orders' | 'costs';
+  entity: 'tickets' | 'survey_responses' | 'survey_invitations' | 'customers' | 'orders' | 'costs';
   min_sample: number;
   uncertainty: string;
-  options: Array<{ id: string; description: string; values?: string[]; default: string | number | boolean }>;
+  options: Array<{
+    id: string;
+    description: string;
+    descriptions: Texts;
+    values?: string[];
+    default: string | number | boolean;
+  }>;
   business_hours: boolean;
   dimensions: string[];
   custom: boolean;
+  /** The range of a bounded value (CES 1-7, NPS -100..100); null for shares and open-ended units. */
+  scale: { min: number; max: number } | null;
+  /** The entities it is computed from (what to import for it). */
+  sources: string[];
+  /** Whether the signed-in caller may query it; the server decides (src/auth/access.ts scopes). */
+  queryable: boolean;
+  reason: { code: string; message: string } | null;
 }
 
 export interface Directory {
@@ -37,6 +54,10 @@ export interface MetricRow {
   previous?: number | null;
   delta?: number | null;
   significant?: boolean | null;
+  /** The period is not over yet (or the data ends inside it). */
+  partial?: boolean;
+  /** With a comparison: the previous period is itself partial. */
+  previous_partial?: boolean;
 }
 
 export interface QueryResult {
@@ -89,6 +110,16 @@ export function useMetricName() {
   return (id: string) => {
     const metric = byId.get(id);
     return metric ? (metric.names[i18n.language as 'en'] ?? metric.names.en) : id;
+  };
+}
+
+/** A metric's definition and its options' descriptions in the reader's language. */
+export function useMetricText() {
+  const { i18n } = useTranslation();
+  const language = i18n.language as keyof Texts;
+  return {
+    description: (metric: MetricInfo) => metric.descriptions?.[language] ?? metric.description,
+    option: (option: MetricInfo['options'][number]) => option.descriptions?.[language] ?? option.description,
   };
 }
 

@@ -167,3 +167,9 @@ export function formatPeriodShort(
     return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(date);
   return formatPeriod(start, grain, language, quarterLabel);
 }
+
+/** Days from `first` to `last`, both included: "1–9 Dec". */
+export function formatDayRange(first: string, last: string, language: string): string {
+  const format = new Intl.DateTimeFormat(localeOf(language), { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  return format.formatRange(new Date(`${first}T12:00:00Z`), new Date(`${last}T12:00:00Z`));
+}

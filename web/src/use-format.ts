@@ -1,5 +1,13 @@
 import { useTranslation } from 'react-i18next';
-import { formatCount, formatDate, formatDelta, formatPeriod, formatPeriodShort, formatValue } from './format.ts';
+import {
+  formatCount,
+  formatDate,
+  formatDayRange,
+  formatDelta,
+  formatPeriod,
+  formatPeriodShort,
+  formatValue,
+} from './format.ts';
 import type { Grain } from './periods.ts';
 import { useSession } from './session.tsx';
 
@@ -17,6 +25,7 @@ export function useFormat() {
     delta: (d: number | null | undefined, unit: string) => formatDelta(d, unit, language, t('units.points'), currency),
     count: (n: number) => formatCount(n, language),
     date: (instant: string, withTime = false) => formatDate(instant, language, withTime),
+    dayRange: (first: string, last: string) => formatDayRange(first, last, language),
     period: (start: string | null, grain: Grain | 'all') =>
       start ? formatPeriod(start, grain, language, quarter) : t('grain.all'),
     periodShort: (start: string, grain: Grain | 'all') => formatPeriodShort(start, grain, language, quarter),

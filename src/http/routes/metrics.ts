@@ -3,8 +3,18 @@ import { z } from 'zod';
 import { badRequest } from '../../errors.ts';
 import { csvRow } from '../../export/csv.ts';
 import { writeXlsx } from '../../export/xlsx.ts';
-import { describeMetric, listMetricRows, listMetrics, queryMetrics } from '../../metrics/index.ts';
-import { dataScope, recordAudit } from '../../auth/index.ts';
+import {
+  describeMetric,
+  listMetricRows,
+  listMetrics,
+  metricEntities,
+  metricRefusal,
+  queryMetrics,
+  type MetricDef,
+  type MetricInfo,
+} from '../../metrics/index.ts';
+import { METRIC_SCALES, METRIC_TRANSLATIONS } from '../../metrics/catalog/translations.ts';
+import { dataScope, recordAudit, type DataScope } from '../../auth/index.ts';
 import { loadCustomMetrics, toMetricDef } from '../../metrics/custom/definition.ts';
 import { deleteCustomMetric, saveCustomMetric } from '../../metrics/custom/store.ts';
 import { parseBody } from './auth.ts';
@@ -19,7 +29,10 @@ export function metricsRoutes(deps: AppDeps) {
     new Hono<AppEnv>()
       .get('/api/v1/metrics', requireAccess(deps, 'query'), async (c) => {
         const customs = await loadCustomMetrics(deps.db, c.get('org'));
-        return c.json({ metrics: [...listMetrics(), ...customs.map(toMetricDef)].map(describeMetric) });
+        const scope = dataScope(c.get('access'));
+        return c.json({
+          metrics: [...listMetrics(), ...customs.map(toMetricDef)].map((metric) => presentMetric(metric, scope)),
+        });
       })
       // Custom KPIs: body {id, name, names?: {ru, lt}, formula, unit, direction, description, min_sample}.
       .post('/api/v1/metrics', requireAccess(deps, 'define_metrics'), async (c) => {
@@ -91,4 +104,45 @@ export function metricsRoutes(deps: AppDeps) {
         return c.json(result);
       })
   );
+}
+
+type Texts = { en: string; ru: string; lt: string };
+
+/** A metric for GET /api/v1/metrics: what it is, in every language. */
+export interface PresentedMetric extends Omit<MetricInfo, 'options'> {
+  descriptions: Texts;
+  options: Array<MetricInfo['options'][number] & { descriptions: Texts }>;
+  /** The range of a bounded value (CES 1-7, NPS -100..100); shares are 0-1 by their unit. */
+  scale: { min: number; max: number } | null;
+  /** The entities it is computed from, through the metrics it combines (what to import for it). */
+  sources: string[];
+  /** Whether this caller may query it, and if not why (team leads and agents: team data only). */
+  queryable: boolean;
+  reason: { code: string; message: string } | null;
+}
+
+function presentMetric(metric: MetricDef, scope: DataScope | undefined): PresentedMetric {
+  const info = describeMetric(metric);
+  const texts = metric.custom ? undefined : METRIC_TRANSLATIONS[metric.id];
+  const refusal = metricRefusal(metric, scope);
+  return {
+    ...info,
+    descriptions: {
+      en: info.description,
+      ru: texts?.ru.description ?? info.description,
+      lt: texts?.lt.description ?? info.description,
+    },
+    options: info.options.map((option) => ({
+      ...option,
+      descriptions: {
+        en: option.description,
+        ru: texts?.ru.options?.[option.id] ?? option.description,
+        lt: texts?.lt.options?.[option.id] ?? option.description,
+      },
+    })),
+    scale: metric.custom ? null : (METRIC_SCALES[metric.id] ?? null),
+    sources: [...metricEntities(metric)],
+    queryable: !refusal,
+    reason: refusal && { code: refusal.code, message: refusal.message },
+  };
 }

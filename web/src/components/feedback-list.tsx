@@ -97,7 +97,11 @@ export function FeedbackList({
               }
             >
               <strong>{item.score === null ? '–' : format.count(item.score)}</strong>
-              <small>{item.source === 'review' ? `/ ${format.count(item.scale_max)}` : item.kind.toUpperCase()}</small>
+              <small>
+                {item.source === 'review'
+                  ? `/ ${format.count(item.scale_max)}`
+                  : t(`feedback.kinds.${item.kind as 'nps'}`, { defaultValue: item.kind })}
+              </small>
             </div>
             <div className="feedback-body">
               {item.title && <strong className="feedback-title">{item.title}</strong>}

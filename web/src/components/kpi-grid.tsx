@@ -2,28 +2,40 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.ts';
 import { useCatalog, useMetricName, type MetricInfo, type MetricRow, type QueryResult } from '../catalog.tsx';
-import { addPeriods, periodEnd, type Period } from '../periods.ts';
+import { localeOf } from '../format.ts';
+import { addDays, addPeriods, localDate, periodEnd, type Grain, type Period } from '../periods.ts';
 import { Link } from '../router.tsx';
-import { isScoped, useSession } from '../session.tsx';
+import { useSession } from '../session.tsx';
 import { useFormat } from '../use-format.ts';
+import { Definition, useScale } from './definition.tsx';
 import { Sparkline } from './sparkline.tsx';
 import { ErrorState } from './states.tsx';
 
 const TREND_LENGTH = { week: 12, month: 12, quarter: 8, year: 5 } as const;
-const TEAM_DATA = new Set(['tickets', 'survey_responses', 'costs']);
 
 interface Slot<T> {
   data?: T;
   error?: ApiError;
 }
 
-/** Metrics a caller can query: team leads and agents see team data only. */
-export function useVisibleMetrics(ids: string[]): { visible: MetricInfo[]; hidden: number } {
-  const { me } = useSession();
+/** Metrics the caller may query, as the server says (team leads and agents: team data only). */
+export function useVisibleMetrics(ids: string[]): { visible: MetricInfo[]; hidden: MetricInfo[] } {
   const { byId } = useCatalog();
   const known = ids.map((id) => byId.get(id)).filter((m): m is MetricInfo => Boolean(m));
-  const visible = isScoped(me) ? known.filter((m) => TEAM_DATA.has(m.entity) && !m.custom) : known;
-  return { visible, hidden: known.length - visible.length };
+  return { visible: known.filter((m) => m.queryable), hidden: known.filter((m) => !m.queryable) };
+}
+
+/** The days of a period that have passed ("1–9 Dec"): to the last data or today, whichever is first. */
+export function usePartialRange() {
+  const { directory } = useCatalog();
+  const { me } = useSession();
+  const format = useFormat();
+  return (start: string, grain: Grain) => {
+    const today = localDate(new Date().toISOString(), me?.organization.timezone);
+    const last = directory.data.last ? localDate(directory.data.last, me?.organization.timezone) : today;
+    const end = [last, today, addDays(addPeriods(start, grain, 1), -1)].sort()[0]!;
+    return format.dayRange(start, end < start ? start : end);
+  };
 }
 
 /**
@@ -36,12 +48,15 @@ export function KpiGrid({
   period,
   where = {},
   onReady,
+  onHeadline,
   explorerWhere,
 }: {
   metrics: MetricInfo[];
   period: Period;
   where?: Record<string, string[]>;
   onReady?: () => void;
+  /** Each headline row as it arrives (the overview reads whether the period is partial). */
+  onHeadline?: (row: MetricRow) => void;
   explorerWhere?: string;
 }) {
   const [headline, setHeadline] = useState<Record<string, Slot<MetricRow>>>({});
@@ -64,7 +79,12 @@ export function KpiGrid({
     const wrap = (error: unknown) => (error instanceof ApiError ? error : new ApiError(0, 'client', String(error)));
     const heads = metrics.map((m) =>
       ask(m.id, period.start, true).then(
-        (result) => !signal.aborted && setHeadline((s) => ({ ...s, [m.id]: { data: result.rows.at(-1) } })),
+        (result) => {
+          if (signal.aborted) return;
+          const row = result.rows.at(-1);
+          setHeadline((s) => ({ ...s, [m.id]: { data: row } }));
+          if (row) onHeadline?.(row);
+        },
         (error: unknown) => {
           if (!signal.aborted) setHeadline((s) => ({ ...s, [m.id]: { error: wrap(error) } }));
           throw error;
@@ -123,6 +143,9 @@ function KpiCard({
   const { t } = useTranslation();
   const format = useFormat();
   const metricName = useMetricName();
+  const scale = useScale();
+  const partialRange = usePartialRange();
+  const { can } = useSession();
   const name = metricName(metric.id);
   const row = slot?.data;
   const state = !slot ? 'loading' : slot.error ? 'error' : row?.value === null || !row ? 'empty' : 'ready';
@@ -148,6 +171,8 @@ function KpiCard({
   const trendValues = trend?.data?.map((r) => r.value) ?? [];
   // Surveys sent in waves (relationship NPS) leave months empty: say when there last was a value.
   const latest = trend?.data?.findLast((r) => r.value !== null);
+  // Nothing in the whole trend: most likely the data was never imported; say what to do.
+  const neverImported = state === 'empty' && trend?.data !== undefined && !latest;
 
   return (
     <article
@@ -162,6 +187,7 @@ function KpiCard({
             {name}
           </Link>
         </h3>
+        <Definition metric={metric} />
         {row?.low_sample && row.value !== null && (
           <span className="badge warn" title={t('kpi.lowSample', { n: format.count(row.n), min: metric.min_sample })}>
             ⚠ {t('kpi.lowSampleShort')}
@@ -171,8 +197,30 @@ function KpiCard({
       {state === 'loading' && <div className="kpi-value skeleton" aria-label={t('app.loading')} />}
       {state === 'error' && slot?.error && <ErrorState error={slot.error} onRetry={onRetry} compact />}
       {state === 'empty' && (
-        <div className="kpi-empty">
-          {t('app.noDataPeriod')}
+        <div className="kpi-empty" data-testid="kpi-empty">
+          {neverImported ? (
+            <>
+              {!can('import')
+                ? t('kpi.emptyAsk', { metric: name })
+                : metric.sources.length === 1
+                  ? t(`kpi.emptyImport.${metric.sources[0] as 'tickets'}`, { metric: name })
+                  : t('kpi.emptyImportMany', {
+                      metric: name,
+                      entities: new Intl.ListFormat(localeOf(format.language), { type: 'conjunction' }).format(
+                        metric.sources.map((source) =>
+                          t(`data.entities.${source as 'costs'}.name`).toLocaleLowerCase(localeOf(format.language)),
+                        ),
+                      ),
+                    })}
+              {can('import') && (
+                <div>
+                  <Link to="/data">{t('kpi.goImport')}</Link>
+                </div>
+              )}
+            </>
+          ) : (
+            t('app.noDataPeriod')
+          )}
           {latest?.period && (
             <div className="muted">
               {t('kpi.latest', {
@@ -185,9 +233,29 @@ function KpiCard({
       )}
       {state === 'ready' && row && (
         <>
-          <div className="kpi-value" data-testid="kpi-value">
-            {format.value(row.value, metric.unit)}
+          <div className="kpi-figure">
+            <span className="kpi-value" data-testid="kpi-value">
+              {format.value(row.value, metric.unit)}
+            </span>
+            {scale.short(metric) && (
+              <span className="kpi-scale muted" data-testid="kpi-scale">
+                {' '}
+                {scale.short(metric)}
+              </span>
+            )}
           </div>
+          {row.partial && (
+            <p className="kpi-partial" data-testid="kpi-partial">
+              <span className="badge">{t('kpi.partial', { range: partialRange(period.start, period.grain) })}</span>{' '}
+              <span className="muted">
+                {row.previous_partial
+                  ? t('kpi.partialBoth')
+                  : t('kpi.partialNote', {
+                      previous: format.period(addPeriods(period.start, period.grain, -1), period.grain),
+                    })}
+              </span>
+            </p>
+          )}
           <div className={`kpi-delta ${direction}`}>
             {delta !== null && (
               <>
@@ -224,6 +292,8 @@ function KpiCard({
         {trend?.data && (
           <Sparkline
             values={trendValues}
+            lows={trend.data.map((r) => r.ci_low)}
+            highs={trend.data.map((r) => r.ci_high)}
             label={`${t('kpi.trend', { count: trendValues.length })}: ${trend.data
               .map(
                 (r) =>

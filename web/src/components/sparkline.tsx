@@ -1,11 +1,25 @@
-/** A small trend line in SVG (no chart library needed for the overview); nulls break the line. */
-export function Sparkline({ values, label }: { values: Array<number | null>; label: string }) {
+/**
+ * A small trend line in SVG (no chart library needed for the overview) with its 95 % interval as
+ * a band; nulls break the line and the band.
+ */
+export function Sparkline({
+  values,
+  lows = [],
+  highs = [],
+  label,
+}: {
+  values: Array<number | null>;
+  lows?: Array<number | null>;
+  highs?: Array<number | null>;
+  label: string;
+}) {
   const width = 120;
   const height = 32;
   const known = values.filter((v): v is number => v !== null);
   if (known.length < 2) return <svg className="sparkline" width={width} height={height} aria-hidden="true" />;
-  const min = Math.min(...known);
-  const max = Math.max(...known);
+  const bounds = [...known, ...lows, ...highs].filter((v): v is number => v !== null && v !== undefined);
+  const min = Math.min(...bounds);
+  const max = Math.max(...bounds);
   const span = max - min || 1;
   const x = (i: number) => 2 + (i * (width - 4)) / Math.max(1, values.length - 1);
   const y = (v: number) => height - 3 - ((v - min) / span) * (height - 6);
@@ -16,6 +30,25 @@ export function Sparkline({ values, label }: { values: Array<number | null>; lab
     path += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`;
     pen = true;
   });
+  // The band: each run of periods with both bounds, along the highs and back along the lows.
+  let band = '';
+  let run: number[] = [];
+  const close = () => {
+    if (run.length > 1)
+      band +=
+        run.map((i, k) => `${k ? 'L' : 'M'}${x(i).toFixed(1)},${y(highs[i]!).toFixed(1)}`).join('') +
+        [...run]
+          .reverse()
+          .map((i) => `L${x(i).toFixed(1)},${y(lows[i]!).toFixed(1)}`)
+          .join('') +
+        'Z';
+    run = [];
+  };
+  values.forEach((v, i) => {
+    if (v !== null && lows[i] != null && highs[i] != null) run.push(i);
+    else close();
+  });
+  close();
   const lastIndex = values.length - 1 - [...values].reverse().findIndex((v) => v !== null);
   const last = values[lastIndex];
   return (
@@ -27,6 +60,7 @@ export function Sparkline({ values, label }: { values: Array<number | null>; lab
       role="img"
       aria-label={label}
     >
+      {band && <path className="sparkline-band" d={band} fill="currentColor" opacity="0.15" stroke="none" />}
       <path d={path} fill="none" stroke="currentColor" strokeWidth="1.6" />
       {last !== null && last !== undefined && <circle cx={x(lastIndex)} cy={y(last)} r="2.6" fill="currentColor" />}
     </svg>

@@ -15,6 +15,7 @@ import { addPeriods, periodEnd, type Period } from '../periods.ts';
 import { Link } from '../router.tsx';
 import { useFormat } from '../use-format.ts';
 import { Chart } from './chart.tsx';
+import { Definition } from './definition.tsx';
 import { Empty, ErrorState, Loading } from './states.tsx';
 
 /** KPIs compared between teams and agents: all of them are team data, so every role may see them. */
@@ -172,6 +173,8 @@ export function TrendChart({
     const rows = result.data.rows;
     const scale = durationScale(Math.max(0, ...rows.map((r) => Math.abs(r.value ?? 0))));
     const size = metric.unit === 'seconds' ? scale.size : 1;
+    const low = rows.map((r) => chartValue(r.ci_low, metric.unit, size));
+    const high = rows.map((r) => chartValue(r.ci_high, metric.unit, size));
     return {
       animation: false,
       color: ['#1f6fb2'],
@@ -182,9 +185,12 @@ export function TrendChart({
         valueFormatter: undefined,
         formatter: (params: Array<{ dataIndex: number }>) => {
           const row = rows[params[0]?.dataIndex ?? 0];
-          return row
-            ? `${format.period(row.period, period.grain)}<br>${format.value(row.value, metric.unit)} · ${t('kpi.sample', { n: format.count(row.n) })}`
-            : '';
+          if (!row) return '';
+          const interval =
+            row.ci_low !== null && row.ci_high !== null
+              ? `<br>${t('kpi.interval', { low: format.value(row.ci_low, metric.unit), high: format.value(row.ci_high, metric.unit) })}`
+              : '';
+          return `${format.period(row.period, period.grain)}<br>${format.value(row.value, metric.unit)} · ${t('kpi.sample', { n: format.count(row.n) })}${interval}`;
         },
       },
       xAxis: {
@@ -215,6 +221,25 @@ export function TrendChart({
           symbolSize: 7,
           data: rows.map((r) => chartValue(r.value, metric.unit, size)),
         },
+        // The 95 % interval as a band: a transparent base plus the width stacked on it.
+        {
+          type: 'line',
+          stack: 'ci',
+          silent: true,
+          symbol: 'none',
+          lineStyle: { opacity: 0 },
+          data: low,
+        },
+        {
+          type: 'line',
+          name: t('explorer.interval'),
+          stack: 'ci',
+          silent: true,
+          symbol: 'none',
+          lineStyle: { opacity: 0 },
+          areaStyle: { color: 'rgba(31,111,178,0.15)' },
+          data: high.map((h, i) => (h === null || low[i] === null ? null : Math.round((h - low[i]!) * 100) / 100)),
+        },
       ],
     };
   }, [result.data, metric, format.language]);
@@ -222,8 +247,9 @@ export function TrendChart({
     <section className="card">
       <header className="card-header">
         <h2>{title}</h2>
+        {metric && <Definition metric={metric} />}
         <select value={metricId} onChange={(e) => setMetricId(e.target.value)} aria-label={t('explorer.metric')}>
-          {TEAM_METRICS.filter((id) => byId.has(id)).map((id) => (
+          {TEAM_METRICS.filter((id) => byId.get(id)?.queryable).map((id) => (
             <option key={id} value={id}>
               {metricName(id)}
             </option>

@@ -72,6 +72,8 @@ const lt: Messages = {
     invalid: 'Šis kvietimas nebegalioja arba jau panaudotas. Paprašykite naujo.',
   },
   period: {
+    dateFormat: 'mmmm-mm-dd',
+    badDate: 'Įveskite datą formatu {{format}}.',
     label: 'Laikotarpis',
     previous: 'Ankstesnis laikotarpis',
     next: 'Kitas laikotarpis',
@@ -90,6 +92,30 @@ const lt: Messages = {
     all: 'Visas intervalas',
   },
   kpi: {
+    emptyImportMany:
+      'Kol kas nėra iš ko apskaičiuoti „{{metric}}“: reikia šių duomenų: {{entities}}. Importuokite juos, kad matytumėte rodiklį.',
+    definition: 'Kas tai?',
+    definitionOf: 'Apibrėžimas: {{metric}}',
+    scaleOf: 'iš {{max}}',
+    scaleRange: 'skalė nuo {{min}} iki {{max}}',
+    scaleLabel: 'Skalė: nuo {{min}} iki {{max}}',
+    scaleShare: 'Skalė: nuo 0 iki 100 %',
+    numbersHelp: 'n – kiek suskaičiuota. 95 % intervalas – kur su 95 % patikimumu yra tikroji reikšmė, esant šiam n.',
+    partial: '{{range}}, nepilnas',
+    partialNote: 'Laikotarpis dar nesibaigė: lyginama su visu laikotarpiu „{{previous}}“.',
+    partialBoth: 'Abu laikotarpiai nepilni.',
+    emptyImport: {
+      tickets: 'Kreipinių neimportuota: importuokite kreipinius, kad matytumėte „{{metric}}“.',
+      survey_responses:
+        'Apklausų atsakymų neimportuota: importuokite atsakymus arba išsiųskite apklausą, kad matytumėte „{{metric}}“.',
+      survey_invitations: 'Apklausų kvietimų neišsiųsta: išsiųskite apklausą, kad matytumėte „{{metric}}“.',
+      customers:
+        'Klientų neimportuota: importuokite klientus su prenumeratomis ar užsakymais, kad matytumėte „{{metric}}“.',
+      orders: 'Užsakymų neimportuota: importuokite užsakymus, kad matytumėte „{{metric}}“.',
+      costs: 'Sąnaudų neimportuota: importuokite sąnaudas, kad matytumėte „{{metric}}“.',
+    },
+    emptyAsk: 'Paprašykite vadovo importuoti duomenis rodikliui „{{metric}}“.',
+    goImport: 'Importuoti duomenis',
     previous: 'Anksčiau: {{value}}',
     significant: 'Reikšmingas pokytis (5 % lygmuo)',
     notSignificant: 'Pokytis nereikšmingas',
@@ -107,13 +133,16 @@ const lt: Messages = {
     latest: 'Paskutinė reikšmė: {{value}}, {{period}}',
   },
   overview: {
+    subtitlePartial: '{{period}} ({{range}}, nepilnas), lyginant su visu laikotarpiu „{{previous}}“',
     title: 'Apžvalga',
     subtitle: '{{period}}, palyginti su {{previous}}',
-    managersOnly:
-      'Klientų ir pajamų rodiklius (klientų netekimą, ARPU, CLV, aptarnavimo sąnaudas ir pajamas) mato vadovai.',
+    managersOnly: 'Klientų ir pajamų rodiklius ({{metrics}}) mato vadovai.',
     interactive: 'Apžvalga paruošta',
   },
   explorer: {
+    notTeamData: 'jis skaičiuojamas iš klientų ar pajamų duomenų, kurie nėra komandos duomenys; kreipkitės į vadovą.',
+    axisFromZero: 'Ašis nuo nulio',
+    notQueryable: 'Jūsų vaidmuo neleidžia užklausti „{{metric}}“: {{reason}}',
     title: 'Analizė',
     metric: 'Rodiklis',
     custom: 'savas',
@@ -206,6 +235,7 @@ const lt: Messages = {
     inactive: 'neaktyvus',
   },
   feedback: {
+    kinds: { nps: 'NPS', csat: 'CSAT', ces: 'CES', enps: 'eNPS', rating: 'Įvertinimas' },
     title: 'Atsiliepimai',
     searchPlaceholder: 'Žodžiai komentaruose, atsiliepimuose ar klientų pavadinimuose',
     source: 'Šaltinis',
@@ -231,6 +261,33 @@ const lt: Messages = {
     reviewsHidden: 'Atsiliepimai platformose nepriklauso komandoms, todėl juos mato tik vadovai.',
   },
   data: {
+    chooseFile: 'Pasirinkti failą',
+    noFile: 'Failas nepasirinktas',
+    entities: {
+      survey_invitations: { name: 'Apklausų kvietimai', description: 'Kvietimai atsakyti į apklausą, išsiųsti cxkpi.' },
+      teams: { name: 'Komandos', description: 'Palaikymo komandos.' },
+      agents: { name: 'Agentai', description: 'Žmonės (ar robotai), atsakantys į kreipinius.' },
+      customers: {
+        name: 'Klientai',
+        description: 'Klientai (įmonės ar žmonės), kurie perka, prenumeruoja ir kreipiasi į palaikymą.',
+      },
+      subscriptions: {
+        name: 'Prenumeratos',
+        description: 'Pasikartojančios prenumeratos; klientas aktyvus, kol prenumerata galioja.',
+      },
+      orders: { name: 'Užsakymai', description: 'Vienkartiniai pirkimai.' },
+      tickets: { name: 'Kreipiniai', description: 'Palaikymo kreipiniai (pokalbiai) su jų laiko žymomis.' },
+      survey_responses: {
+        name: 'Apklausų atsakymai',
+        description: 'NPS, CSAT, CES, eNPS ir įvertinimo apklausų atsakymai.',
+      },
+      reviews: { name: 'Atsiliepimai', description: 'Vieši atsiliepimai internete.' },
+      costs: { name: 'Sąnaudos', description: 'Palaikymo, pritraukimo ir kitos sąnaudos per laikotarpį.' },
+      fx_rates: {
+        name: 'Valiutų kursai',
+        description: 'Valiutų kursai: ataskaitų valiutos vienetai už vieną valiutos vienetą.',
+      },
+    },
     title: 'Duomenys',
     importTitle: 'Failo importas',
     entity: 'Kas yra faile',
@@ -270,6 +327,8 @@ const lt: Messages = {
     unreadable: 'Failo perskaityti nepavyko: {{reason}}',
   },
   settings: {
+    closed: 'nedirbama',
+    noAuditEntries: 'Įrašų dar nėra: čia rodomi nustatymų, naudotojų, raktų pakeitimai ir importai.',
     title: 'Nustatymai',
     organization: 'Organizacija',
     users: 'Naudotojai',

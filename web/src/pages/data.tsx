@@ -1,6 +1,7 @@
 import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.ts';
+import { FileInput } from '../components/file-input.tsx';
 import { Empty, ErrorState, Loading } from '../components/states.tsx';
 import { useApi } from '../data.ts';
 import { useFormat } from '../use-format.ts';
@@ -97,6 +98,17 @@ async function previewFile(file: File): Promise<Preview> {
   return { format: 'csv', columns, samples };
 }
 
+/** An entity's name and description in the reader's language (the server's English otherwise). */
+function useEntityText() {
+  const { t } = useTranslation();
+  return (name: string) => {
+    const key = `data.entities.${name}.name` as 'data.entities.teams.name';
+    const text = t(key);
+    if (text === key) return undefined;
+    return { name: text, description: t(`data.entities.${name}.description` as 'data.entities.teams.description') };
+  };
+}
+
 function parseCsv(text: string, delimiter: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
@@ -141,6 +153,7 @@ export default function Data() {
 
 function ImportForm({ entities, onImported }: { entities: EntityInfo[]; onImported: () => void }) {
   const { t } = useTranslation();
+  const entityText = useEntityText();
   const [entityName, setEntityName] = useState(entities.find((e) => e.name === 'tickets')?.name ?? entities[0]!.name);
   const [file, setFile] = useState<File>();
   const [preview, setPreview] = useState<Preview>();
@@ -236,22 +249,21 @@ function ImportForm({ entities, onImported }: { entities: EntityInfo[]; onImport
           >
             {entities.map((e) => (
               <option key={e.name} value={e.name}>
-                {e.name}
+                {entityText(e.name)?.name ?? e.name}
               </option>
             ))}
           </select>
         </label>
         <label className="grow">
           {t('data.file')}
-          <input
-            type="file"
+          <FileInput
             accept=".csv,.tsv,.txt,.jsonl,.ndjson,.json"
-            onChange={(e) => void choose(e.target.files?.[0])}
-            data-testid="import-file"
+            onChange={(file) => void choose(file)}
+            testId="import-file"
           />
         </label>
       </div>
-      <p className="muted">{entity.description}</p>
+      <p className="muted">{entityText(entity.name)?.description ?? entity.description}</p>
       {error && (
         <p className="error-text" role="alert">
           {error}
@@ -374,6 +386,7 @@ function ErrorsTable({ errors }: { errors: RecordError[] }) {
 
 function History() {
   const { t } = useTranslation();
+  const entityText = useEntityText();
   const format = useFormat();
   const imports = useApi<{ imports: ImportRun[] }>('/imports', { query: { limit: 50 } });
   const [open, setOpen] = useState<string>();
@@ -415,7 +428,7 @@ function History() {
                 <Fragment key={run.id}>
                   <tr>
                     <td>{format.date(run.started_at, true)}</td>
-                    <td>{run.entity}</td>
+                    <td>{entityText(run.entity)?.name ?? run.entity}</td>
                     <td>{run.source ?? ''}</td>
                     <td>
                       <span className={`status ${run.status}`}>{t(`data.statuses.${run.status}`)}</span>

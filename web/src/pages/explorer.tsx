@@ -6,19 +6,23 @@ import {
   useCatalog,
   useDimensionLabel,
   useMetricName,
+  useMetricText,
   useOptionLabels,
   type MetricInfo,
   type MetricRow,
   type QueryResult,
 } from '../catalog.tsx';
 import { Chart } from '../components/chart.tsx';
+import { usePartialRange } from '../components/kpi-grid.tsx';
+import { DateInput } from '../components/date-input.tsx';
+import { Definition } from '../components/definition.tsx';
 import { RowsPanel, type Drill } from '../components/rows-panel.tsx';
 import { Empty, ErrorState, Loading } from '../components/states.tsx';
 import { useApi } from '../data.ts';
 import { chartValue, durationScale, unitName } from '../format.ts';
 import { addPeriods, clip, defaultPeriod, isDate, periodEnd, type Grain } from '../periods.ts';
 import { navigate, useLocation } from '../router.tsx';
-import { isScoped, useSession } from '../session.tsx';
+import { useSession } from '../session.tsx';
 import { useFormat } from '../use-format.ts';
 
 type View = 'line' | 'bar' | 'table';
@@ -37,6 +41,8 @@ interface ExplorerState {
   compare: '' | 'previous' | 'year';
   businessHours: boolean;
   options: Record<string, string>;
+  /** Bars of shares start at zero unless the reader fits the axis to the data. */
+  fitAxis: boolean;
 }
 
 /** The explorer's state lives in the address, so a view can be bookmarked and shared. */
@@ -75,6 +81,7 @@ function useExplorerState(): [ExplorerState, (change: Partial<ExplorerState>) =>
     compare: compare === 'previous' || compare === 'year' ? compare : '',
     businessHours: search.get('business_hours') === 'true',
     options,
+    fitAxis: search.get('axis') === 'fit',
   };
   const update = (change: Partial<ExplorerState>) => {
     const next = { ...state, ...change };
@@ -89,6 +96,7 @@ function useExplorerState(): [ExplorerState, (change: Partial<ExplorerState>) =>
     params.set('view', next.view);
     if (next.compare) params.set('compare', next.compare);
     if (next.businessHours) params.set('business_hours', 'true');
+    if (next.fitAxis) params.set('axis', 'fit');
     for (const [option, value] of Object.entries(next.options)) params.append('option', `${option}:${value}`);
     navigate(`/explorer?${params}`, { replace: true });
   };
@@ -103,14 +111,14 @@ export default function Explorer() {
   const metricName = useMetricName();
   const dimensionLabel = useDimensionLabel();
   const optionLabel = useOptionLabels();
+  const metricText = useMetricText();
   const [state, update] = useExplorerState();
   const [drill, setDrill] = useState<Drill>();
   const [copied, setCopied] = useState(false);
   const metric = byId.get(state.metric);
 
-  const choosable = isScoped(me)
-    ? metrics.filter((m) => ['tickets', 'survey_responses', 'costs'].includes(m.entity) && !m.custom)
-    : metrics;
+  // The server says what this caller may query (team leads and agents: team data only).
+  const choosable = metrics.filter((m) => m.queryable || m.id === state.metric);
   const dimensions = (metric?.dimensions ?? []).filter(
     (d) => !d.includes('<') && !(me?.role === 'viewer' && d === 'agent'),
   );
@@ -126,7 +134,7 @@ export default function Explorer() {
     ...(Object.keys(state.options).length ? { options: { [metric.id]: state.options } } : {}),
     business_hours: state.businessHours && metric.business_hours,
   };
-  const result = useApi<QueryResult>(metric && state.from < state.to ? '/query' : null, { body });
+  const result = useApi<QueryResult>(metric?.queryable && state.from < state.to ? '/query' : null, { body });
 
   const model = useMemo(
     () => (result.data && metric ? buildModel(result.data.rows, by, state.grain) : undefined),
@@ -158,7 +166,7 @@ export default function Explorer() {
   const option = useMemo(
     () => (model && metric ? chartOption(model, metric, state, format, t, dimensionLabel(by)) : undefined),
     // format and t change with the language
-    [model, metric, state.view, state.compare, format.language, by],
+    [model, metric, state.view, state.compare, state.fitAxis, format.language, by],
   );
 
   const copyLink = async () => {
@@ -192,7 +200,13 @@ export default function Explorer() {
           >
             {!metric && <option value={state.metric}>{state.metric}</option>}
             {[...ENTITY_ORDER, 'custom' as const].map((group) => {
-              const items = choosable.filter((m) => (group === 'custom' ? m.custom : !m.custom && m.entity === group));
+              // Survey invitations (the response rate) sit with the survey answers.
+              const items = choosable.filter((m) =>
+                group === 'custom'
+                  ? m.custom
+                  : !m.custom &&
+                    (m.entity === group || (group === 'survey_responses' && m.entity === 'survey_invitations')),
+              );
               if (!items.length) return null;
               return (
                 <optgroup key={group} label={t(`explorer.entities.${group}`)}>
@@ -208,19 +222,11 @@ export default function Explorer() {
         </label>
         <label>
           {t('period.from')}
-          <input
-            type="date"
-            value={state.from}
-            onChange={(e) => isDate(e.target.value) && update({ from: e.target.value })}
-          />
+          <DateInput value={state.from} onChange={(date) => date && update({ from: date })} testId="explorer-from" />
         </label>
         <label>
           {t('period.to')}
-          <input
-            type="date"
-            value={state.to}
-            onChange={(e) => isDate(e.target.value) && update({ to: e.target.value })}
-          />
+          <DateInput value={state.to} onChange={(date) => date && update({ to: date })} testId="explorer-to" />
         </label>
         <label>
           {t('explorer.grain')}
@@ -273,7 +279,7 @@ export default function Explorer() {
         {metric?.options
           .filter((o) => o.values)
           .map((o) => (
-            <label key={o.id} title={o.description}>
+            <label key={o.id} title={metricText.option(o)}>
               {optionLabel.name(o.id)}
               <select
                 value={state.options[o.id] ?? String(o.default)}
@@ -287,6 +293,17 @@ export default function Explorer() {
               </select>
             </label>
           ))}
+        {state.view === 'bar' && (
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={!state.fitAxis}
+              onChange={(e) => update({ fitAxis: !e.target.checked })}
+              data-testid="axis-zero"
+            />
+            {t('explorer.axisFromZero')}
+          </label>
+        )}
         <div className="view-switch" role="radiogroup" aria-label={t('explorer.view')}>
           {(['line', 'bar', 'table'] as const).map((v) => (
             <button
@@ -314,8 +331,17 @@ export default function Explorer() {
           }}
         />
       )}
-      {metric && <p className="muted metric-description">{metric.description}</p>}
+      {metric && (
+        <p className="muted metric-description" data-testid="metric-description">
+          <Definition metric={metric} /> {metricText.description(metric)}
+        </p>
+      )}
       <div className="card result" aria-busy={result.loading}>
+        {metric && !metric.queryable && (
+          <p className="note" role="alert" data-testid="not-queryable">
+            {t('explorer.notQueryable', { metric: metricName(metric.id), reason: t('explorer.notTeamData') })}
+          </p>
+        )}
         {!metric && <Empty>{t('app.notFound')}</Empty>}
         {result.loading && <Loading />}
         {result.error && <ErrorState error={result.error} onRetry={result.reload} />}
@@ -535,7 +561,12 @@ function chartOption(
       type: 'value',
       name: axisName,
       nameTextStyle: { align: 'left' },
-      scale: metric.unit !== 'count' && metric.unit !== 'money',
+      // Bars of shares and counts start at zero (a bar's length is its value) unless the reader
+      // fits the axis to the data; lines zoom to the data, their band shows the uncertainty.
+      scale: type === 'bar' ? state.fitAxis : metric.unit !== 'count' && metric.unit !== 'money',
+      ...(metric.scale && type === 'bar' && !state.fitAxis && metric.unit !== 'nps'
+        ? { min: chartValue(metric.scale.min, metric.unit), max: chartValue(metric.scale.max, metric.unit) }
+        : {}),
       axisLabel: {
         formatter: (v: number) => new Intl.NumberFormat(format.language === 'en' ? 'en-GB' : format.language).format(v),
       },
@@ -566,6 +597,7 @@ function ResultTable({
   const { t } = useTranslation();
   const format = useFormat();
   const dimensionLabel = useDimensionLabel();
+  const partialRange = usePartialRange();
   return (
     <div className="table-scroll">
       <table className="data" data-testid="result-table">
@@ -606,6 +638,12 @@ function ResultTable({
                     <button type="button" className="link" onClick={() => onSelect(p, g)}>
                       {period ? format.period(period, grain) : t('grain.all')}
                     </button>
+                    {row.partial && period && grain !== 'all' && (
+                      <span className="badge" data-testid="row-partial">
+                        {' '}
+                        {t('kpi.partial', { range: partialRange(period, grain) })}
+                      </span>
+                    )}
                   </td>
                   {by && <td>{group.label}</td>}
                   <td className="num">

@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateInput } from '../components/date-input.tsx';
 import { useCatalog } from '../catalog.tsx';
 import { FeedbackList } from '../components/feedback-list.tsx';
-import { addDays, isDate } from '../periods.ts';
+import { addDays } from '../periods.ts';
 import { navigate, useLocation } from '../router.tsx';
 import { isScoped, useSession } from '../session.tsx';
 
-const KINDS = ['nps', 'csat', 'ces', 'enps', 'rating'];
+const KINDS = ['nps', 'csat', 'ces', 'enps', 'rating'] as const;
 const FIELDS = ['q', 'source', 'kind', 'sentiment', 'team', 'agent', 'language', 'from', 'to', 'with_text'] as const;
 
 /** Survey comments and reviews with their score, customer, ticket, agent and language. */
@@ -76,7 +77,7 @@ export default function Feedback() {
         {select(
           'kind',
           t('feedback.kind'),
-          KINDS.map((k) => [k, k.toUpperCase()]),
+          KINDS.map((k) => [k, t(`surveys.kinds.${k}`)]),
         )}
         {select('sentiment', t('feedback.sentiment'), [
           ['negative', t('feedback.negative')],
@@ -102,18 +103,14 @@ export default function Feedback() {
         ])}
         <label>
           {t('period.from')}
-          <input
-            type="date"
-            value={query.from ?? ''}
-            onChange={(e) => set('from', isDate(e.target.value) ? e.target.value : undefined)}
-          />
+          <DateInput value={query.from ?? ''} onChange={(date) => set('from', date)} testId="feedback-from" />
         </label>
         <label>
           {t('period.until')}
-          <input
-            type="date"
+          <DateInput
             value={query.to ? addDays(query.to, -1) : ''}
-            onChange={(e) => set('to', isDate(e.target.value) ? addDays(e.target.value, 1) : undefined)}
+            onChange={(date) => set('to', date ? addDays(date, 1) : undefined)}
+            testId="feedback-until"
           />
         </label>
         <label className="checkbox">

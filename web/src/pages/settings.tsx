@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { useCatalog } from '../catalog.tsx';
-import { ErrorState, Loading, NotAllowed } from '../components/states.tsx';
+import { Empty, ErrorState, Loading, NotAllowed } from '../components/states.tsx';
 import { useApi } from '../data.ts';
 import { navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
@@ -206,7 +206,7 @@ function OrganizationTab() {
               {t(`settings.weekdays.${d}`)}
               <input
                 value={week[d] ?? ''}
-                placeholder="09:00-17:00"
+                placeholder={t('settings.closed')}
                 onChange={(e) => setWeek({ ...week, [d]: e.target.value })}
               />
             </label>
@@ -539,7 +539,8 @@ function AuditTab() {
   return (
     <section className="card">
       <h2>{t('settings.audit')}</h2>
-      <div className="table-scroll">
+      {page.data && !before && !entries.length && <Empty>{t('settings.noAuditEntries')}</Empty>}
+      <div className="table-scroll" hidden={!entries.length}>
         <table className="data" data-testid="audit-table">
           <thead>
             <tr>

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FileInput } from '../components/file-input.tsx';
 import { api, ApiError } from '../api.ts';
 import { Empty, ErrorState, Loading, NotAllowed } from '../components/states.tsx';
 import { useApi } from '../data.ts';
@@ -536,7 +537,7 @@ function InviteBox({ path, onDone }: { path: string; onDone: () => void }) {
       </label>
       <label>
         {t('surveys.uploadFile')}
-        <input type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0])} />
+        <FileInput accept=".csv,text/csv" onChange={setFile} testId="invite-file" />
       </label>
       <button type="submit" disabled={sending || (!file && !text.trim())} data-testid="invite-send">
         {sending ? t('app.loading') : t('surveys.inviteSubmit')}
