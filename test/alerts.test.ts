@@ -2,11 +2,19 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { createAlert, evaluateAlerts, listAlertEvents } from '../src/alerts/index.ts';
-import { OPERATOR, type Access } from '../src/auth/index.ts';
+import { createApiKey, OPERATOR, type Access } from '../src/auth/index.ts';
+import type { Io } from '../src/cli/context.ts';
+import { main } from '../src/cli/main.ts';
+import { loadConfig } from '../src/config.ts';
+import { createApp } from '../src/http/app.ts';
+import { createLogger } from '../src/http/logger.ts';
 import { generateDemo } from '../src/demo/index.ts';
 import { importRecords } from '../src/ingest/index.ts';
 import { runDueJobs } from '../src/jobs/index.ts';
@@ -241,5 +249,117 @@ for (const variant of variants) {
       const viewer: Access = { ...OPERATOR, orgId: org.id, kind: 'user', role: 'viewer', actor: 'v' };
       await assert.rejects(createAlert(db, org, viewer, { name: 'v', metric: 'csat', rule: 'anomaly' }), /Only owners/);
     });
+
+    test('over HTTP: create with a full key, refused for a read key, evaluate, history, acknowledge', async () => {
+      const db = await variant.db();
+      const org = await createTestOrg(db, { timezone: 'UTC' });
+      await importRecords(db, org, 'survey_responses', {
+        objects: Array.from({ length: 31 }, (_, i) => ({
+          id: `r${i}`,
+          kind: 'csat',
+          score: 1,
+          submitted_at: `2026-03-${String(1 + i).padStart(2, '0')}T10:00:00Z`,
+        })),
+      });
+      const app = createApp({ db, config: loadConfig({}, {}), logger: createLogger('silent') });
+      const full = (await createApiKey(db.kysely, org.id, { name: 'full', scope: 'full' })).key;
+      const read = (await createApiKey(db.kysely, org.id, { name: 'read', scope: 'read' })).key;
+      const call = (key: string, method: string, url: string, body?: unknown) =>
+        app.request(url, {
+          method,
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      const bad = await call(full, 'POST', '/api/v1/alerts', { name: 'x', metric: 'csat', rule: 'threshold' });
+      assert.equal(bad.status, 400);
+      assert.equal(((await bad.json()) as any).error.details[0].field, 'above');
+      assert.equal((await call(read, 'POST', '/api/v1/alerts', { name: 'r', metric: 'csat', below: 0.5 })).status, 403);
+      const created = await call(full, 'POST', '/api/v1/alerts', { name: 'Low', metric: 'csat', below: 0.5 });
+      assert.equal(created.status, 201);
+      assert.match(((await created.json()) as any).secret, /^[0-9a-f]{64}$/);
+      const listed = (await (await call(read, 'GET', '/api/v1/alerts')).json()) as any;
+      assert.deepEqual(
+        listed.alerts.map((a: any) => [a.name, a.below, 'secret' in a]),
+        [['Low', 0.5, false]],
+        'the secret is not listed',
+      );
+      assert.equal((await call(read, 'POST', '/api/v1/alerts/evaluate', {})).status, 403);
+      const evaluated = await call(full, 'POST', '/api/v1/alerts/evaluate', { at: '2026-04-01T08:00:00Z' });
+      const { fired } = (await evaluated.json()) as any;
+      assert.deepEqual(
+        fired.map((f: any) => [f.alert, f.metric, f.period, f.value, f.rule]),
+        [['Low', 'csat', '2026-03-01', 0, 'threshold']],
+      );
+      const history = (await (await call(read, 'GET', '/api/v1/alerts/history')).json()) as any;
+      assert.equal(history.events[0].state, 'fired', 'no channel: kept in the history');
+      const ack = await call(read, 'POST', `/api/v1/alerts/history/${history.events[0].id}/acknowledge`);
+      assert.equal(ack.status, 204);
+      const after = (await (await call(read, 'GET', '/api/v1/alerts/history')).json()) as any;
+      assert.deepEqual([after.events[0].state, after.events[0].acknowledged_by], ['acknowledged', 'API key read']);
+      assert.equal((await call(full, 'DELETE', '/api/v1/alerts/Low')).status, 204);
+      assert.equal((await call(full, 'DELETE', '/api/v1/alerts/Low')).status, 404);
+    });
   });
 }
+
+test('cxkpi alerts: create, evaluate once per period with the spec JSON, history', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-alerts-'));
+  const io = () => {
+    const out: Io & { text: string } = {
+      text: '',
+      stdin: process.stdin,
+      out: (line) => void (out.text += `${line}\n`),
+      err: (line) => void (out.text += `${line}\n`),
+    };
+    return out;
+  };
+  try {
+    const data = path.join(dir, 'data');
+    const file = path.join(dir, 'answers.csv');
+    fs.writeFileSync(
+      file,
+      'id,kind,score,submitted_at\n' +
+        Array.from(
+          { length: 31 },
+          (_, i) => `r${i},csat,${i < 10 ? 5 : 1},2026-03-${String(1 + i).padStart(2, '0')}T10:00:00Z`,
+        ).join('\n'),
+    );
+    const db = ['--data-dir', data];
+    assert.equal(await main(['import', 'survey_responses', file, ...db], io()), 0);
+    let out = io();
+    assert.equal(await main(['alerts', 'create', 'Low CSAT', '--metric', 'csat', '--below', 'low', ...db], out), 2);
+    assert.match(out.text, /--below "low" must be a number/);
+    out = io();
+    assert.equal(
+      await main(['alerts', 'create', 'Low CSAT', '--metric', 'csat', '--notify', 'pigeon:home', ...db], out),
+      2,
+    );
+    assert.match(out.text, /--notify "pigeon:home" must be email:ADDRESS or webhook:URL/);
+    out = io();
+    assert.equal(await main(['alerts', 'create', 'Low CSAT', '--metric', 'csat', '--below', '0.5', ...db], out), 0);
+    assert.match(out.text, /Created alert "Low CSAT" \(threshold on csat per month\)/);
+    out = io();
+    assert.equal(await main(['alerts', 'evaluate', '--at', '2026-04-02', '--format', 'json', ...db], out), 0);
+    const { fired } = JSON.parse(out.text);
+    assert.deepEqual(Object.keys(fired[0]).sort(), [
+      'alert',
+      'expected_high',
+      'expected_low',
+      'group',
+      'metric',
+      'period',
+      'reason',
+      'rule',
+      'value',
+    ]);
+    assert.deepEqual([fired[0].alert, fired[0].period, fired[0].value], ['Low CSAT', '2026-03-01', 10 / 31]);
+    out = io();
+    assert.equal(await main(['alerts', 'evaluate', '--at', '2026-04-02', '--format', 'json', ...db], out), 0);
+    assert.deepEqual(JSON.parse(out.text), { fired: [] }, 'a second evaluation fires nothing new');
+    out = io();
+    assert.equal(await main(['alerts', 'history', ...db], out), 0);
+    assert.match(out.text, /Low CSAT {2}2026-03-01 {2}value 0\.32\d+ {2}fired/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
