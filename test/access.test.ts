@@ -163,6 +163,8 @@ for (const variant of variants) {
         },
         { method: 'GET', path: '/api/v1/metrics', ok: 200, allowed: queryRoles },
         { method: 'GET', path: '/api/v1/targets', ok: 200, allowed: queryRoles },
+        { method: 'GET', path: '/api/v1/alerts', ok: 200, allowed: queryRoles },
+        { method: 'GET', path: '/api/v1/alerts/history', ok: 200, allowed: queryRoles },
         {
           method: 'POST',
           path: '/api/v1/targets',

@@ -22,6 +22,10 @@ const commands: Record<string, Command> = {
   query: { summary: 'compute KPIs by period and group, with intervals', load: () => import('./commands/query.ts') },
   metrics: { summary: 'list the KPI catalog', load: () => import('./commands/metrics.ts') },
   targets: { summary: 'set, list and delete KPI targets', load: () => import('./commands/targets.ts') },
+  alerts: {
+    summary: 'threshold, missed-target and anomaly alerts: create, evaluate, history',
+    load: () => import('./commands/alerts.ts'),
+  },
   scorecard: {
     summary: "a team's or agent's KPIs against their targets for a period",
     load: () => import('./commands/scorecard.ts'),

@@ -14,6 +14,7 @@ import * as m0003 from './migrations/0003-accounts.ts';
 import * as m0004 from './migrations/0004-surveys.ts';
 import * as m0005 from './migrations/0005-jobs.ts';
 import * as m0006 from './migrations/0006-targets.ts';
+import * as m0007 from './migrations/0007-alerts.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -61,6 +62,7 @@ const migrations: Record<string, Migration> = {
   '0004-surveys': m0004,
   '0005-jobs': m0005,
   '0006-targets': m0006,
+  '0007-alerts': m0007,
 };
 
 // Same JavaScript values from both backends: counts and numerics as numbers, dates as

@@ -132,6 +132,44 @@ export interface Database {
     expires_at: Timestamp;
     created_at: GeneratedTimestamp;
   };
+  alert_rule: {
+    org_id: string;
+    id: Generated<string>;
+    name: string;
+    metric: string;
+    rule: 'threshold' | 'target' | 'anomaly';
+    above: number | null;
+    below: number | null;
+    significant_only: Generated<boolean>;
+    scope: Json;
+    grain: 'day' | 'week' | 'month';
+    options: Json;
+    notify: ColumnType<Array<{ email?: string; webhook?: string }>, string, string>;
+    language: 'en' | 'ru' | 'lt' | null;
+    secret: string;
+    enabled: Generated<boolean>;
+    created_by: string;
+    created_at: GeneratedTimestamp;
+  };
+  alert_event: {
+    org_id: string;
+    id: Generated<string>;
+    alert_id: string;
+    period: string;
+    group_key: string;
+    group: Json;
+    value: number | null;
+    expected_low: number | null;
+    expected_high: number | null;
+    rule: string;
+    reason: string;
+    state: Generated<'fired' | 'delivered' | 'failed' | 'acknowledged'>;
+    error: string | null;
+    fired_at: GeneratedTimestamp;
+    delivered_at: Timestamp | null;
+    acknowledged_at: Timestamp | null;
+    acknowledged_by: string | null;
+  };
   kpi_target: {
     org_id: string;
     id: Generated<string>;

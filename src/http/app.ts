@@ -35,6 +35,7 @@ import { webRoutes } from './routes/web.ts';
 import { surveyPageRoutes } from './routes/survey-pages.ts';
 import { surveyRoutes } from './routes/surveys.ts';
 import { targetRoutes } from './routes/targets.ts';
+import { alertRoutes } from './routes/alerts.ts';
 
 /** What every route can reach: the database, the configuration, and the caller once known. */
 export interface AppEnv {
@@ -139,6 +140,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/', adminRoutes(deps));
   app.route('/', surveyRoutes(deps));
   app.route('/', targetRoutes(deps));
+  app.route('/', alertRoutes(deps));
   app.route('/', surveyPageRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/', importRoutes(deps));

@@ -220,6 +220,21 @@ export function buildOpenApi(): Record<string, unknown> {
       tags: ['targets'],
     },
   };
+  const alerts = (summary: string, ok: number, body?: string) => ({ ...simple(summary, ok, body), tags: ['alerts'] });
+  paths['/api/v1/alerts'] = {
+    get: alerts('Alert rules (anyone who may query)', 200),
+    post: alerts(
+      'Create an alert; the answer holds the webhook secret once (owner, admin, manager; team lead for their teams)',
+      201,
+      '{name, metric, rule: threshold|target|anomaly, above, below, significant_only, scope, grain: day|week|month, options, notify: [{email} | {webhook}], language}',
+    ),
+  };
+  paths['/api/v1/alerts/{id}'] = { delete: alerts('Delete an alert (by id or name)', 204) };
+  paths['/api/v1/alerts/evaluate'] = {
+    post: alerts('Check every alert for the last complete period before `at` (owner, admin)', 200, '{at?}'),
+  };
+  paths['/api/v1/alerts/history'] = { get: alerts('Fired alerts with their delivery state, newest first', 200) };
+  paths['/api/v1/alerts/history/{id}/acknowledge'] = { post: alerts('Acknowledge a fired alert', 204) };
   paths['/api/v1/targets/{id}'] = { delete: { ...simple('Delete a target', 204), tags: ['targets'] } };
   paths['/api/v1/audit'] = { get: simple('The audit log, newest first (owner, admin)', 200) };
   paths['/api/v1/jobs'] = {

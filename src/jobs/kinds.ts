@@ -1,3 +1,4 @@
+import { alertJobKinds } from '../alerts/deliver.ts';
 import { surveyJobKinds } from '../surveys/jobs.ts';
 import type { JobKinds } from './runner.ts';
 
@@ -8,4 +9,5 @@ import type { JobKinds } from './runner.ts';
  */
 export const JOB_KINDS: JobKinds = {
   ...surveyJobKinds,
+  ...alertJobKinds,
 };

@@ -24,6 +24,8 @@ export interface JobKind {
   maxAttempts: number;
   /** Does the work; the numbers it returns are added up in the run's totals. */
   run(ctx: JobContext, job: Job): Promise<Record<string, unknown>>;
+  /** Called once when the job failed its last attempt (to record the failure where users see it). */
+  onDead?(ctx: JobContext, job: Job, error: unknown): Promise<void>;
   /** Recurring work: a job per organization and time slot of `ms`. */
   every?: { ms: number; orgs(db: Db, now: Date): Promise<string[]> };
 }
@@ -84,6 +86,7 @@ export async function runDueJobs(ctx: JobContext, options: RunOptions): Promise<
       } catch (error) {
         const state = await failJob(ctx.db, job, worker, ctx.now, error);
         summary[state === 'dead' ? 'dead' : 'retried']++;
+        if (state === 'dead') await kind.onDead?.(ctx, job, error);
         ctx.logger?.error('job failed', {
           kind: job.kind,
           job: job.id,

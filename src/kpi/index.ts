@@ -5,6 +5,7 @@ import type { Organization } from '../orgs/index.ts';
 import { setTarget as setTargetWith, type NewTarget, type Target } from './targets.ts';
 
 export {
+  assertMayTarget,
   deleteTarget,
   judge,
   listTargets,

@@ -69,7 +69,7 @@ const optionsKey = (options: Record<string, OptionValue>) =>
  * Who may set a target: owners, admins and managers anywhere; a team lead only for one of their
  * teams (or an agent in it, which the trial query checks).
  */
-function assertMayTarget(access: Access, scope: Record<string, string>): void {
+export function assertMayTarget(access: Access, scope: Record<string, string>): void {
   if (['owner', 'admin', 'manager', 'key:full'].includes(access.role)) return;
   if (access.role === 'team_lead' && access.teams?.length) {
     if (scope.team && access.teams.includes(scope.team)) return;
