@@ -7,7 +7,15 @@ import type { Organization } from '../orgs/index.ts';
 import { getEntity, ENTITY_NAMES, type EntityDef } from './entities.ts';
 import { readRecords, type ImportFormat, type SourceItem } from './read-records.ts';
 import { RecordShaper, type MappingOptions } from './shape-record.ts';
-import { createStage, loadAgentTeams, lookupRates, upsertRows } from './upsert-rows.ts';
+import {
+  analyzeIfGrown,
+  createStage,
+  estimateRows,
+  loadAgentTeams,
+  lookupRates,
+  multiplyDecimals,
+  upsertRows,
+} from './upsert-rows.ts';
 
 /**
  * The one import path behind `cxkpi import` and `POST /api/v1/import/{entity}`: read, map,
@@ -105,6 +113,7 @@ export async function importRecords(
   const state = new ImportState(entity, org, options);
   try {
     await db.session(async (session) => {
+      const before = await estimateRows(session, entity);
       await sql`begin`.execute(session.kysely);
       try {
         await createStage(session, entity);
@@ -118,6 +127,7 @@ export async function importRecords(
         throw error;
       }
       await sql.raw(state.mustRollBack() ? 'rollback' : 'commit').execute(session.kysely);
+      if (!state.mustRollBack()) await analyzeIfGrown(session, entity, before, state.inserted);
     });
   } catch (error) {
     const appError = toAppError(error);
@@ -273,9 +283,6 @@ class ImportState {
     this.agentTeams ??= this.entity.fields.some((f) => f.name === 'agent_id')
       ? await loadAgentTeams(session, this.org.id)
       : new Map();
-    this.agentTeams ??= this.entity.fields.some((f) => f.name === 'agent_id')
-      ? await loadAgentTeams(session, this.org.id)
-      : new Map();
     const counts = await upsertRows(
       session,
       this.entity,
@@ -309,7 +316,7 @@ class ImportState {
       const row = pending.row;
       row.currency ??= this.org.currency;
       if (row.currency === this.org.currency) {
-        row._rate = '1';
+        row[money.reporting] = row[money.amount];
         continue;
       }
       const at = row[money.dateField];
@@ -323,7 +330,8 @@ class ImportState {
     for (const [i, entry] of foreign.entries()) {
       const rate = rates[i];
       if (rate) {
-        entry.pending.row._rate = rate;
+        const amount = entry.pending.row[money.amount] as string | undefined;
+        entry.pending.row[money.reporting] = amount === undefined ? null : multiplyDecimals(amount, rate);
         continue;
       }
       missing.add(entry.pending);
