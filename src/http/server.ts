@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
+import { failAbandonedImports } from '../ingest/fail-abandoned-imports.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { runSurveyJobs } from '../surveys/jobs.ts';
 import { createApp } from './app.ts';
@@ -25,6 +26,9 @@ export async function startServer(deps: {
   /** Run the survey jobs (invitations, e-mails, reminders) every minute. Default true. */
   surveyJobs?: boolean;
 }): Promise<RunningServer> {
+  // Imports a killed process left `running` are marked failed before anyone reads the history.
+  const abandoned = await failAbandonedImports(deps.db.kysely);
+  if (abandoned) deps.logger.info('imports interrupted by a stopped process marked failed', { count: abandoned });
   const mailer = createMailer(deps.config);
   const app = createApp({ ...deps, mailer });
   let inFlight = 0;
