@@ -245,8 +245,11 @@ async function runChild(backend: string, entity: string, file: string, serverUrl
       throw new Error(`${entity}: ${summary.message} ${JSON.stringify(summary.errors.slice(0, 3))}`);
     return { summary, seconds: (performance.now() - started) / 1000 };
   };
+  let peakHeap = 0;
+  const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 50);
   const first = await importFile();
   const second = await importFile();
+  clearInterval(sampler);
   const maxRss = process.resourceUsage().maxRSS * 1024;
   await db.close();
   if (scratch) await scratch.drop();
@@ -256,7 +259,7 @@ async function runChild(backend: string, entity: string, file: string, serverUrl
   console.log(
     `  ${backend.padEnd(10)} first import ${first.summary.inserted.toLocaleString('en')} inserted in ${first.seconds.toFixed(1)} s = ${rate(first.summary.records, first.seconds)} rows/s; ` +
       `re-import ${second.summary.unchanged.toLocaleString('en')} unchanged in ${second.seconds.toFixed(1)} s = ${rate(second.summary.records, second.seconds)} rows/s; ` +
-      `peak ${(maxRss / 1024 / 1024).toFixed(0)} MB RSS; load ${os.loadavg()[0]!.toFixed(2)}`,
+      `peak ${(maxRss / 1024 / 1024).toFixed(0)} MB RSS (JS heap ${(peakHeap / 1024 / 1024).toFixed(0)} MB); load ${os.loadavg()[0]!.toFixed(2)}`,
   );
 }
 
