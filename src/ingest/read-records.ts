@@ -86,14 +86,7 @@ class TextDecoding {
   private readonly decoder: TextDecoder;
 
   constructor(label = 'utf-8') {
-    try {
-      this.decoder = new TextDecoder(label);
-    } catch {
-      throw badRequest(
-        'invalid-arguments',
-        `There is no text encoding "${label}"; use e.g. utf-8, windows-1251, utf-16le.`,
-      );
-    }
+    this.decoder = textDecoder(label);
     this.encoding = this.decoder.encoding;
   }
 
@@ -149,6 +142,18 @@ class TextDecoding {
     return this.encoding === 'utf-8'
       ? 'is not valid UTF-8 (try --encoding windows-1251)'
       : `is not valid ${this.encoding}`;
+  }
+}
+
+/** A decoder for an encoding label, or a 400 naming the label; doors check it before reading. */
+export function textDecoder(label: string): TextDecoder {
+  try {
+    return new TextDecoder(label);
+  } catch {
+    throw badRequest(
+      'invalid-arguments',
+      `There is no text encoding "${label}"; use e.g. utf-8, windows-1251, utf-16le.`,
+    );
   }
 }
 

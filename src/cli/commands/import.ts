@@ -10,6 +10,7 @@ import {
   importRecords,
   type ImportFormat,
   type ImportSummary,
+  textDecoder,
   type RejectedRecord,
 } from '../../ingest/index.ts';
 import { getPreset, listPresets } from '../../ingest/presets.ts';
@@ -74,6 +75,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const format = (values.format as ImportFormat | undefined) ?? (file === '-' ? undefined : formatFromName(file));
   if (!getEntity(entity))
     throw badRequest('unknown-entity', `There is no entity "${entity}"; use one of ${ENTITY_NAMES.join(', ')}.`);
+  if (values.encoding) textDecoder(values.encoding);
   const config = configFrom(values);
   if (file !== '-' && !fs.existsSync(file)) throw badRequest('file-not-found', `There is no file ${file}.`);
   const rejects = values.rejects ? new RejectsWriter(values.rejects, format ?? 'jsonl') : undefined;

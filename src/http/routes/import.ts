@@ -1,6 +1,12 @@
 import { Hono } from 'hono';
 import { AppError, badRequest } from '../../errors.ts';
-import { formatFromContentType, IMPORT_FORMATS, importRecords, type ImportFormat } from '../../ingest/index.ts';
+import {
+  formatFromContentType,
+  IMPORT_FORMATS,
+  importRecords,
+  textDecoder,
+  type ImportFormat,
+} from '../../ingest/index.ts';
 import { getPreset } from '../../ingest/presets.ts';
 import { requireAccess, type AppDeps, type AppEnv } from '../app.ts';
 
@@ -20,6 +26,7 @@ export function importRoutes(deps: AppDeps) {
     const preset = one('preset') ? getPreset(one('preset')!) : undefined;
     if (one('preset') && !preset) throw badRequest('invalid-arguments', `There is no preset ${one('preset')}.`);
     const encoding = one('encoding') ?? /charset="?([\w.:-]+)/i.exec(c.req.header('content-type') ?? '')?.[1];
+    if (encoding) textDecoder(encoding);
     const body = c.req.raw.body;
     if (!body) throw badRequest('empty-body', 'Send the records in the request body.');
     const declared = Number(c.req.header('content-length') ?? 0);
