@@ -272,7 +272,7 @@ class ImportState {
         await this.reject({
           line: item.line,
           values: null,
-          raw: item.raw,
+          ...(item.raw !== undefined ? { raw: item.raw } : {}),
           errors: [{ line: item.line, field: item.field ?? null, reason: item.reason }],
         });
         continue;

@@ -25,7 +25,8 @@ export type SourceItem =
       /** The column or key at fault; absent when the record as a whole cannot be read. */
       field?: string;
       reason: string;
-      raw: string;
+      /** The text of the record, when it can be shown (not when it holds damaged text). */
+      raw?: string;
     };
 
 export interface ReadOptions {
@@ -265,7 +266,7 @@ async function* readCsv(
       if (decoder.suspect) {
         const at = cells.findIndex((cell) => decoder.problem(cell) !== undefined);
         if (at !== -1) {
-          yield { type: 'broken', line, field: columns[at]!, reason: decoder.problem(cells[at]!)!, raw: '' };
+          yield { type: 'broken', line, field: columns[at]!, reason: decoder.problem(cells[at]!)! };
           continue;
         }
       }
