@@ -1,12 +1,15 @@
 /**
- * Import throughput and peak memory for a large tickets CSV, on embedded PGlite and on a
- * PostgreSQL server. Prints figures; never fails on time.
+ * Import throughput and peak memory for every large entity, on a PostgreSQL server and on
+ * embedded PGlite. Prints figures; never fails on time.
  *
- *   node --import tsx bench/import.ts [--rows 1000000] [--database-url postgres://...] [--only pglite|postgresql] [--keep]
+ *   node --import tsx bench/import.ts [--rows 1000000] [--entities tickets,orders,...]
+ *     [--database-url postgres://...] [--only pglite|postgresql] [--keep] [--long-record]
  *
- * Each backend runs in its own child process so that its peak memory (max RSS) is its own.
- * The PostgreSQL run creates and drops a scratch database next to the one in the URL
- * (default postgres://postgres@127.0.0.1:5432/postgres).
+ * For each entity a CSV of --rows records is written, then imported twice (the second time every
+ * record is unchanged) by a child process per backend, so that its peak memory (max RSS) is its
+ * own. The PostgreSQL run creates and drops a scratch database next to the one in the URL
+ * (default postgres://postgres@127.0.0.1:5432/postgres). --long-record instead times the reader
+ * on one record of growing length, to show that parsing stays linear.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,81 +21,161 @@ import pg from 'pg';
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '1000000' },
+    entities: { type: 'string', default: 'tickets,customers,subscriptions,orders,costs,survey_responses,reviews' },
     'database-url': {
       type: 'string',
       default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     },
     only: { type: 'string' },
     child: { type: 'string' },
+    entity: { type: 'string' },
     file: { type: 'string' },
     keep: { type: 'boolean' },
+    'long-record': { type: 'boolean' },
   },
 });
 
+const DAY = 86_400_000;
+const START = Date.parse('2025-01-01T00:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A CSV header and its i-th record (of n), realistic enough to exercise every field kind. */
+const GENERATORS: Record<string, { header: string; line: (i: number, n: number, rand: () => number) => string }> = {
+  tickets: {
+    header:
+      'id,customer_id,agent_id,team_id,channel,priority,status,subject,tags,created_at,first_response_at,resolved_at,reopen_count,agent_replies,attributes.region',
+    line: (i, n, rand) => {
+      const created = START + Math.floor(i * ((365 * DAY) / n));
+      const first = created + Math.floor(rand() * 8 * 3_600_000);
+      const resolved = first + Math.floor(rand() * 48 * 3_600_000);
+      return (
+        `t${i},c${Math.floor(rand() * 50_000)},a${i % 40},team${i % 4},${['email', 'chat', 'phone', 'web'][i % 4]},` +
+        `${['low', 'normal', 'normal', 'high', 'urgent'][i % 5]},solved,"Order ${i}, cannot log in",billing|vip,` +
+        `${iso(created)},${iso(first)},${iso(resolved)},${i % 17 === 0 ? 1 : 0},${1 + (i % 3)},${i % 2 ? 'north' : 'south'}`
+      );
+    },
+  },
+  customers: {
+    header:
+      'id,name,email,segment,plan,country,language,signed_up_at,acquisition_channel,acquisition_cost,attributes.tier',
+    line: (i, n, rand) =>
+      `c${i},"Customer ${i}, Ltd",c${i}@example.com,${['smb', 'mid', 'enterprise'][i % 3]},${['basic', 'pro'][i % 2]},` +
+      `${['LT', 'DE', 'RU', 'US'][i % 4]},en,${iso(START + Math.floor(i * ((365 * DAY) / n)))},` +
+      `${['ads', 'organic', 'referral'][i % 3]},${(rand() * 200).toFixed(2)},${i % 5 ? 'silver' : 'gold'}`,
+  },
+  subscriptions: {
+    header: 'id,customer_id,plan,mrr,currency,started_at,ended_at,cancel_reason',
+    line: (i, n, rand) => {
+      const started = START + Math.floor(i * ((365 * DAY) / n));
+      const ended = i % 7 === 0 ? iso(started + Math.floor(rand() * 90 * DAY)) : '';
+      return `s${i},c${i % 50_000},${['basic', 'pro'][i % 2]},${(10 + rand() * 90).toFixed(2)},${i % 5 ? 'EUR' : 'USD'},${iso(started)},${ended},${ended ? 'price' : ''}`;
+    },
+  },
+  orders: {
+    header: 'id,customer_id,amount,currency,ordered_at,status,channel,attributes.coupon',
+    line: (i, n, rand) =>
+      `o${i},c${Math.floor(rand() * 50_000)},${(rand() * 500).toFixed(2)},${i % 5 ? 'EUR' : 'USD'},` +
+      `${iso(START + Math.floor(i * ((365 * DAY) / n)))},${['completed', 'completed', 'refunded'][i % 3]},web,${i % 9 ? '' : 'SPRING'}`,
+  },
+  costs: {
+    header: 'id,category,amount,currency,period_start,period_end,team_id',
+    line: (i, n, rand) => {
+      const day = iso(START + Math.floor(i * ((365 * DAY) / n))).slice(0, 10);
+      return `k${i},${['support', 'acquisition', 'other'][i % 3]},${(rand() * 1000).toFixed(2)},${i % 5 ? 'EUR' : 'USD'},${day},${day},team${i % 4}`;
+    },
+  },
+  survey_responses: {
+    header: 'id,kind,score,submitted_at,survey,comment,customer_id,ticket_id,agent_id,channel,ratings.speed',
+    line: (i, n, rand) => {
+      const kind = ['nps', 'csat', 'ces'][i % 3]!;
+      const score =
+        kind === 'nps'
+          ? Math.floor(rand() * 11)
+          : kind === 'csat'
+            ? 1 + Math.floor(rand() * 5)
+            : 1 + Math.floor(rand() * 7);
+      return `r${i},${kind},${score},${iso(START + Math.floor(i * ((365 * DAY) / n)))},relationship,"Fine, thanks",c${i % 50_000},t${i},a${i % 40},email,${1 + (i % 5)}`;
+    },
+  },
+  reviews: {
+    header: 'id,source,published_at,rating,title,text,language,author,customer_id',
+    line: (i, n, rand) =>
+      `v${i},trustpilot,${iso(START + Math.floor(i * ((365 * DAY) / n)))},${1 + Math.floor(rand() * 5)},Good,"Quick answers, kind people",en,A. ${i},c${i % 50_000}`,
+  },
+};
+
 if (values.child) {
-  await runChild(values.child, values.file!, values['database-url']!);
+  await runChild(values.child, values.entity!, values.file!, values['database-url']!);
+} else if (values['long-record']) {
+  await benchLongRecords();
 } else {
   await runParent();
 }
 
 async function runParent() {
   const rows = Number(values.rows);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-bench-'));
-  const file = path.join(dir, 'tickets.csv');
-  const started = performance.now();
-  await writeTickets(file, rows);
-  const size = fs.statSync(file).size;
-  console.log(
-    `Generated ${rows.toLocaleString('en')} tickets, ${(size / 1e6).toFixed(0)} MB CSV in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-  );
-  console.log(`Machine: ${os.cpus().length} cores, Node ${process.version}\n`);
+  const entities = values.entities!.split(',').filter(Boolean);
+  for (const entity of entities) if (!GENERATORS[entity]) throw new Error(`no generator for ${entity}`);
   const backends = values.only
     ? values.only.split(',').filter((b) => b === 'pglite' || b === 'postgresql')
     : ['postgresql', 'pglite'];
-  for (const backend of backends) {
-    const child = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        import.meta.filename,
-        '--child',
-        backend,
-        '--file',
-        file,
-        '--database-url',
-        values['database-url']!,
-      ],
-      { stdio: 'inherit' },
+  console.log(
+    `Machine: ${os.cpus().length} cores, Node ${process.version}, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n`,
+  );
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-bench-'));
+  for (const entity of entities) {
+    const file = path.join(dir, `${entity}.csv`);
+    const started = performance.now();
+    await writeCsv(file, entity, rows);
+    const size = fs.statSync(file).size;
+    console.log(
+      `${entity}: ${rows.toLocaleString('en')} records, ${(size / 1e6).toFixed(0)} MB CSV, written in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
-    if (child.status !== 0) console.log(`${backend}: failed (exit ${child.status})`);
+    for (const backend of backends) {
+      const child = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          import.meta.filename,
+          '--child',
+          backend,
+          '--entity',
+          entity,
+          '--file',
+          file,
+          '--database-url',
+          values['database-url']!,
+        ],
+        { stdio: 'inherit' },
+      );
+      if (child.status !== 0) console.log(`  ${backend}: failed (exit ${child.status})`);
+    }
+    if (values.keep) console.log(`  The CSV stays at ${file}`);
+    else fs.rmSync(file, { force: true });
   }
-  if (values.keep) console.log(`The CSV stays at ${file}`);
-  else fs.rmSync(dir, { recursive: true, force: true });
+  if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
+  console.log(
+    `\nload at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 }
 
-/** Realistic tickets: several timestamps, a list, an attribute, quoted subjects with commas. */
-async function writeTickets(file: string, rows: number) {
+async function writeCsv(file: string, entity: string, rows: number) {
+  const { header, line } = GENERATORS[entity]!;
   const out = fs.createWriteStream(file);
   const write = (text: string) =>
     out.write(text) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  await write(
-    'id,customer_id,agent_id,team_id,channel,priority,status,subject,tags,created_at,first_response_at,resolved_at,reopen_count,agent_replies,attributes.region\n',
-  );
-  const channels = ['email', 'chat', 'phone', 'web'];
-  const priorities = ['low', 'normal', 'normal', 'high', 'urgent'];
-  const start = Date.parse('2025-01-01T00:00:00Z');
   let seed = 1;
   const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  let chunk = '';
+  let chunk = `${header}\n`;
   for (let i = 0; i < rows; i++) {
-    const created = start + Math.floor(i * ((365 * 86_400_000) / rows));
-    const first = created + Math.floor(rand() * 8 * 3_600_000);
-    const resolved = first + Math.floor(rand() * 48 * 3_600_000);
-    chunk +=
-      `t${i},c${Math.floor(rand() * 50_000)},a${i % 40},team${i % 4},${channels[i % 4]},${priorities[i % 5]},solved,` +
-      `"Order ${i}, cannot log in",billing|vip,${new Date(created).toISOString()},${new Date(first).toISOString()},` +
-      `${new Date(resolved).toISOString()},${i % 17 === 0 ? 1 : 0},${1 + (i % 3)},${i % 2 ? 'north' : 'south'}\n`;
+    chunk += `${line(i, rows, rand)}\n`;
     if (chunk.length > 1 << 20) {
       await write(chunk);
       chunk = '';
@@ -102,7 +185,35 @@ async function writeTickets(file: string, rows: number) {
   await new Promise<void>((resolve) => out.end(() => resolve()));
 }
 
-async function runChild(backend: string, file: string, serverUrl: string) {
+/** Reads one CSV record of growing length: the time per megabyte should stay flat. */
+async function benchLongRecords() {
+  const { readRecords } = await import('../src/ingest/read-records.ts');
+  console.log(
+    `load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  for (const megabytes of [1, 2, 4, 8, 16, 32]) {
+    const cell = 'x'.repeat(megabytes << 20);
+    const text = `id,subject\nt1,"${cell}"\n`;
+    // 64 KiB chunks, as a file or a request body arrives.
+    const chunks = (async function* () {
+      for (let at = 0; at < text.length; at += 65_536) yield Buffer.from(text.slice(at, at + 65_536));
+    })();
+    const started = performance.now();
+    let records = 0;
+    for await (const item of readRecords(chunks, 'csv', { maxRecordBytes: Number.MAX_SAFE_INTEGER })) {
+      if (item.type === 'record') records++;
+    }
+    const ms = performance.now() - started;
+    console.log(
+      `  one ${String(megabytes).padStart(2)} MB record: ${ms.toFixed(0).padStart(5)} ms = ${(ms / megabytes).toFixed(1)} ms/MB (${records} record)`,
+    );
+  }
+}
+
+async function runChild(backend: string, entity: string, file: string, serverUrl: string) {
   const { openDatabase } = await import('../src/db/connect.ts');
   const { importRecords } = await import('../src/ingest/index.ts');
   const { createOrganization } = await import('../src/orgs/index.ts');
@@ -112,43 +223,43 @@ async function runChild(backend: string, file: string, serverUrl: string) {
   else dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-bench-pglite-'));
 
   const db = await openDatabase({ dataDir: dataDir ?? '', databaseUrl: scratch?.url, poolSize: 2 });
-  const org = await createOrganization(db.kysely, { slug: 'bench', name: 'bench' });
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-  const started = performance.now();
-  const summary = await importRecords(
-    db,
-    org,
-    'tickets',
-    { bytes: fs.createReadStream(file, { highWaterMark: 1 << 20 }) },
-    { format: 'csv' },
-  );
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(sampler);
-  const maxRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
+  const org = await createOrganization(db.kysely, { slug: 'bench', name: 'bench', currency: 'EUR' });
+  // Every fifth money record is in USD, converted with a daily rate.
+  const rates = Array.from({ length: 400 }, (_, day) => ({
+    currency: 'USD',
+    date: iso(START - 30 * DAY + day * DAY).slice(0, 10),
+    rate: (0.9 + (day % 10) / 100).toFixed(4),
+  }));
+  await importRecords(db, org, 'fx_rates', { objects: rates });
 
-  const again = performance.now();
-  const second = await importRecords(
-    db,
-    org,
-    'tickets',
-    { bytes: fs.createReadStream(file, { highWaterMark: 1 << 20 }) },
-    { format: 'csv' },
-  );
-  const secondsAgain = (performance.now() - again) / 1000;
+  const importFile = async () => {
+    const started = performance.now();
+    const summary = await importRecords(
+      db,
+      org,
+      entity,
+      { bytes: fs.createReadStream(file, { highWaterMark: 1 << 20 }) },
+      { format: 'csv' },
+    );
+    if (summary.status !== 'succeeded')
+      throw new Error(`${entity}: ${summary.message} ${JSON.stringify(summary.errors.slice(0, 3))}`);
+    return { summary, seconds: (performance.now() - started) / 1000 };
+  };
+  let peakHeap = 0;
+  const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 50);
+  const first = await importFile();
+  const second = await importFile();
+  clearInterval(sampler);
+  const maxRss = process.resourceUsage().maxRSS * 1024;
   await db.close();
   if (scratch) await scratch.drop();
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 
   const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en');
   console.log(
-    `${backend.padEnd(10)} first import:  ${summary.inserted.toLocaleString('en')} inserted in ${seconds.toFixed(1)} s = ${rate(summary.records, seconds)} rows/s`,
-  );
-  console.log(
-    `${''.padEnd(10)} re-import:     ${second.unchanged.toLocaleString('en')} unchanged in ${secondsAgain.toFixed(1)} s = ${rate(second.records, secondsAgain)} rows/s`,
-  );
-  console.log(
-    `${''.padEnd(10)} peak memory:   ${(maxRss / 1024 / 1024).toFixed(0)} MB RSS (whole process, including the embedded database when PGlite)\n`,
+    `  ${backend.padEnd(10)} first import ${first.summary.inserted.toLocaleString('en')} inserted in ${first.seconds.toFixed(1)} s = ${rate(first.summary.records, first.seconds)} rows/s; ` +
+      `re-import ${second.summary.unchanged.toLocaleString('en')} unchanged in ${second.seconds.toFixed(1)} s = ${rate(second.summary.records, second.seconds)} rows/s; ` +
+      `peak ${(maxRss / 1024 / 1024).toFixed(0)} MB RSS (JS heap ${(peakHeap / 1024 / 1024).toFixed(0)} MB); load ${os.loadavg()[0]!.toFixed(2)}`,
   );
 }
 

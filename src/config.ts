@@ -25,6 +25,12 @@ export const ZConfig = z.object({
     .int()
     .positive()
     .default(512 * 1024 * 1024),
+  /** Longest record (CSV row, JSON line or element) an import accepts, in bytes. */
+  maxRecordBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   /** Settings of the organization created on first start. */
   defaultTimezone: z.string().default('UTC').refine(isTimeZone, 'is not an IANA time zone'),
   defaultCurrency: z
@@ -73,6 +79,7 @@ const envNames: Record<keyof Config, string[]> = {
   host: ['CXKPI_HOST'],
   logLevel: ['CXKPI_LOG_LEVEL'],
   maxImportBytes: ['CXKPI_MAX_IMPORT_BYTES'],
+  maxRecordBytes: ['CXKPI_MAX_RECORD_BYTES'],
   defaultTimezone: ['CXKPI_TIMEZONE'],
   defaultCurrency: ['CXKPI_CURRENCY'],
   poolSize: ['CXKPI_POOL_SIZE'],

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
+import { failAbandonedImports } from '../ingest/fail-abandoned-imports.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { startJobRunner } from '../jobs/index.ts';
 import { JOB_KINDS } from '../jobs/kinds.ts';
@@ -26,6 +27,9 @@ export async function startServer(deps: {
   /** Run the job runner (survey invitations, e-mails, reminders). Default true. */
   jobs?: boolean;
 }): Promise<RunningServer> {
+  // Imports a killed process left `running` are marked failed before anyone reads the history.
+  const abandoned = await failAbandonedImports(deps.db.kysely);
+  if (abandoned) deps.logger.info('imports interrupted by a stopped process marked failed', { count: abandoned });
   const mailer = createMailer(deps.config);
   const app = createApp({ ...deps, mailer });
   let inFlight = 0;

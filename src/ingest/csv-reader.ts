@@ -12,23 +12,48 @@ export interface CsvRecord {
   cells: string[];
 }
 
-export async function* readCsvRecords(text: AsyncIterable<string>, delimiter: string): AsyncGenerator<CsvRecord[]> {
+/**
+ * Reads records from text chunks. A record still incomplete at the end of a chunk is parsed again
+ * only once the text waiting has doubled, so that a long record costs linear time; one longer
+ * than `maxRecordBytes` stops the reading with a 400 naming its line.
+ */
+export async function* readCsvRecords(
+  text: AsyncIterable<string>,
+  delimiter: string,
+  maxRecordBytes = Number.MAX_SAFE_INTEGER,
+): AsyncGenerator<CsvRecord[]> {
   let buffer = '';
   let line = 1;
   let first = true;
+  let waitFor = 0;
   for await (const chunk of text) {
     buffer += chunk;
     if (first) {
       if (buffer.charCodeAt(0) === 0xfeff) buffer = buffer.slice(1);
       first = false;
     }
-    const { records, consumed, lines } = parseRecords(buffer, delimiter, line, false);
+    if (buffer.length < waitFor && !exceeds(buffer, maxRecordBytes)) continue;
+    const { records, consumed, lines } = parseRecords(buffer, delimiter, line, false, maxRecordBytes);
     buffer = buffer.slice(consumed);
     line += lines;
+    if (exceeds(buffer, maxRecordBytes)) throw recordTooLong(line, maxRecordBytes);
+    waitFor = buffer.length * 2;
     if (records.length) yield records;
   }
-  const { records } = parseRecords(buffer, delimiter, line, true);
+  const { records } = parseRecords(buffer, delimiter, line, true, maxRecordBytes);
   if (records.length) yield records;
+}
+
+/** True when `text` takes more than `max` bytes in UTF-8 (at most three per UTF-16 unit). */
+export function exceeds(text: string, max: number): boolean {
+  if (text.length > max) return true;
+  return text.length * 3 > max && Buffer.byteLength(text) > max;
+}
+
+export function recordTooLong(line: number, max: number) {
+  const size = max % 1_048_576 === 0 ? `${max / 1_048_576} MiB` : `${max} bytes`;
+  const reason = `the record is longer than ${size} (CXKPI_MAX_RECORD_BYTES); a quote left open makes the rest of the file one record`;
+  return badRequest('record-too-long', `Line ${line}: ${reason}`, [{ line, field: null, reason }]);
 }
 
 const QUOTE = 34; // "
@@ -40,7 +65,7 @@ const CR = 13;
  * took, and how many line breaks those characters held. With `final`, the end of the text ends
  * the last record.
  */
-function parseRecords(text: string, delimiter: string, startLine: number, final: boolean) {
+function parseRecords(text: string, delimiter: string, startLine: number, final: boolean, maxBytes: number) {
   const records: CsvRecord[] = [];
   const delim = delimiter.charCodeAt(0);
   const length = text.length;
@@ -56,6 +81,7 @@ function parseRecords(text: string, delimiter: string, startLine: number, final:
 
   records: while (pos < length) {
     const recordLine = startLine + lines;
+    const recordStart = pos;
     const cells: string[] = [];
     let quotedStart = false;
     for (;;) {
@@ -120,6 +146,8 @@ function parseRecords(text: string, delimiter: string, startLine: number, final:
     }
     committed = Math.min(pos, length);
     committedLines = lines;
+    if (committed - recordStart > maxBytes / 3 && exceeds(text.slice(recordStart, committed), maxBytes))
+      throw recordTooLong(recordLine, maxBytes);
     if (cells.length === 1 && cells[0] === '' && !quotedStart) continue; // a blank line
     records.push({ line: recordLine, cells });
   }

@@ -69,7 +69,8 @@ export function parseValue(kind: FieldKind, raw: unknown, ctx: ParseContext): Va
 }
 
 function describe(raw: unknown): string {
-  const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
+  // JSON.stringify would turn Infinity and NaN into "null".
+  const text = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : JSON.stringify(raw);
   return text.length > 40 ? `"${text.slice(0, 40)}..."` : `"${text}"`;
 }
 
@@ -229,6 +230,7 @@ function parseList(raw: unknown): string[] | Invalid {
     if (isBlank(item)) continue;
     const text = scalarText(item);
     if (text instanceof Invalid) return new Invalid(`list item ${describe(item)} is not text`);
+    if (text.includes('\u0000')) return new Invalid('a list item contains a NUL character');
     list.push(text.trim());
   }
   return list;
@@ -282,6 +284,7 @@ export function parseAttributes(raw: unknown): Record<string, string | number | 
     }
     if (value === null || value === undefined || value === '') continue;
     if (typeof value === 'string') {
+      if (value.includes('\u0000')) return new Invalid(`${key} contains a NUL character`);
       if (value.length > 10_000) return new Invalid(`${key} is longer than 10000 characters`);
       attributes[key] = value;
     } else if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { localDate } from '../calendar/zoned-time.ts';
 import type { Db, Session } from '../db/connect.ts';
@@ -5,9 +6,18 @@ import type { Database } from '../db/schema.ts';
 import { badRequest, toAppError } from '../errors.ts';
 import type { Organization } from '../orgs/index.ts';
 import { getEntity, ENTITY_NAMES, type EntityDef } from './entities.ts';
+import { failAbandonedImports, holdRunLock, releaseRunLock } from './fail-abandoned-imports.ts';
 import { readRecords, type ImportFormat, type SourceItem } from './read-records.ts';
 import { RecordShaper, type MappingOptions } from './shape-record.ts';
-import { createStage, loadAgentTeams, lookupRates, upsertRows } from './upsert-rows.ts';
+import {
+  analyzeIfGrown,
+  createStage,
+  estimateRows,
+  loadAgentTeams,
+  lookupRates,
+  multiplyDecimals,
+  upsertRows,
+} from './upsert-rows.ts';
 
 /**
  * The one import path behind `cxkpi import` and `POST /api/v1/import/{entity}`: read, map,
@@ -27,6 +37,10 @@ export interface ImportOptions extends MappingOptions {
   /** Receives every rejected record, e.g. to write a rejects file. */
   onReject?: (rejected: RejectedRecord) => void | Promise<void>;
   batchSize?: number;
+  /** Text encoding of the bytes (default UTF-8). */
+  encoding?: string;
+  /** Longest record accepted (default 1 MiB, CXKPI_MAX_RECORD_BYTES). */
+  maxRecordBytes?: number;
 }
 
 export interface RecordError {
@@ -86,59 +100,78 @@ export async function importRecords(
     throw badRequest('unknown-entity', `There is no entity "${entityName}"; use one of ${ENTITY_NAMES.join(', ')}.`);
   }
   const shaper = new RecordShaper(entity, { timezone: org.timezone }, options);
-  const run = await db.kysely
-    .insertInto('import_run')
-    .values({
-      org_id: org.id,
-      entity: entity.name,
-      source: options.source ?? null,
-      format: options.format ?? 'auto',
-      status: 'running',
-      dry_run: options.dryRun ?? false,
-      skip_invalid: options.skipInvalid ?? false,
-      errors: '[]',
-      api_key_id: options.apiKeyId ?? null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-
+  const runId = randomUUID();
   const state = new ImportState(entity, org, options);
-  try {
-    await db.session(async (session) => {
-      await sql`begin`.execute(session.kysely);
+  return db.session(async (session) => {
+    // While the import runs its session holds a lock named after the run, so that a run left
+    // `running` by a process that died can be told from one still going (failAbandonedImports).
+    await holdRunLock(session, runId);
+    try {
+      await failAbandonedImports(session.kysely);
+      await session.kysely
+        .insertInto('import_run')
+        .values({
+          org_id: org.id,
+          id: runId,
+          entity: entity.name,
+          source: options.source ?? null,
+          format: options.format ?? 'auto',
+          status: 'running',
+          dry_run: options.dryRun ?? false,
+          skip_invalid: options.skipInvalid ?? false,
+          errors: '[]',
+          api_key_id: options.apiKeyId ?? null,
+        })
+        .execute();
       try {
-        await createStage(session, entity);
-        await state.run(
-          session,
-          shaper,
-          'bytes' in source ? readRecords(source.bytes, options.format) : objectItems(source),
-        );
+        const before = await estimateRows(session, entity);
+        await sql`begin`.execute(session.kysely);
+        try {
+          await createStage(session, entity);
+          await state.run(
+            session,
+            shaper,
+            'bytes' in source
+              ? readRecords(source.bytes, options.format, {
+                  ...(options.encoding ? { encoding: options.encoding } : {}),
+                  ...(options.maxRecordBytes ? { maxRecordBytes: options.maxRecordBytes } : {}),
+                })
+              : objectItems(source),
+          );
+        } catch (error) {
+          await sql`rollback`.execute(session.kysely).catch(() => {});
+          throw error;
+        }
+        await sql.raw(state.mustRollBack() ? 'rollback' : 'commit').execute(session.kysely);
+        if (!state.mustRollBack()) await analyzeIfGrown(session, entity, before, state.inserted);
       } catch (error) {
-        await sql`rollback`.execute(session.kysely);
-        throw error;
+        const appError = toAppError(error);
+        await finishRun(session.kysely, org.id, runId, {
+          status: appError.status < 500 ? 'rejected' : 'failed',
+          message: appError.message,
+          errors: appError.details,
+          state,
+        });
+        throw appError;
       }
-      await sql.raw(state.mustRollBack() ? 'rollback' : 'commit').execute(session.kysely);
-    });
-  } catch (error) {
-    const appError = toAppError(error);
-    await finishRun(db.kysely, org.id, run.id, {
-      status: appError.status < 500 ? 'rejected' : 'failed',
-      message: appError.message,
-      errors: appError.details,
-      state,
-    });
-    throw appError;
-  }
-  const summary = state.summary(run.id);
-  await finishRun(db.kysely, org.id, run.id, {
-    status: summary.status,
-    message: summary.message,
-    errors: summary.errors,
-    state,
+      const summary = state.summary(runId);
+      await finishRun(session.kysely, org.id, runId, {
+        status: summary.status,
+        message: summary.message,
+        errors: summary.errors,
+        state,
+      });
+      return summary;
+    } finally {
+      await releaseRunLock(session, runId);
+    }
   });
-  return summary;
 }
 
+/**
+ * Records the outcome. Should that fail (the connection broke, say), a plainer update still
+ * takes the run out of `running`.
+ */
 async function finishRun(
   db: Kysely<Database>,
   orgId: string,
@@ -146,23 +179,38 @@ async function finishRun(
   outcome: { status: 'succeeded' | 'rejected' | 'failed'; message: string; errors: unknown; state: ImportState },
 ) {
   const committed = outcome.status === 'succeeded' && !outcome.state.dryRun;
-  await db
-    .updateTable('import_run')
-    .set({
-      status: outcome.status,
-      message: outcome.message,
-      errors: JSON.stringify(Array.isArray(outcome.errors) ? outcome.errors : outcome.errors ? [outcome.errors] : []),
-      rows_read: outcome.state.records,
-      inserted: committed ? outcome.state.inserted : 0,
-      updated: committed ? outcome.state.updated : 0,
-      unchanged: outcome.state.unchanged,
-      rejected: outcome.state.rejected,
-      duplicates: outcome.state.duplicates,
-      finished_at: new Date(),
-    })
-    .where('org_id', '=', orgId)
-    .where('id', '=', runId)
-    .execute();
+  const errors = Array.isArray(outcome.errors) ? outcome.errors : outcome.errors ? [outcome.errors] : [];
+  try {
+    await db
+      .updateTable('import_run')
+      .set({
+        status: outcome.status,
+        // PostgreSQL text holds no NUL, not even in JSON; a reason may quote one.
+        message: outcome.message.replaceAll('\u0000', '\u2400'),
+        errors: JSON.stringify(errors).replaceAll('\\u0000', '\\u2400'),
+        rows_read: outcome.state.records,
+        inserted: committed ? outcome.state.inserted : 0,
+        updated: committed ? outcome.state.updated : 0,
+        unchanged: outcome.state.unchanged,
+        rejected: outcome.state.rejected,
+        duplicates: outcome.state.duplicates,
+        finished_at: new Date(),
+      })
+      .where('org_id', '=', orgId)
+      .where('id', '=', runId)
+      .execute();
+  } catch {
+    await db
+      .updateTable('import_run')
+      .set({
+        status: 'failed',
+        message: 'The import failed and its outcome could not be recorded.',
+        finished_at: new Date(),
+      })
+      .where('org_id', '=', orgId)
+      .where('id', '=', runId)
+      .execute();
+  }
 }
 
 interface PendingRow {
@@ -224,8 +272,8 @@ class ImportState {
         await this.reject({
           line: item.line,
           values: null,
-          raw: item.raw,
-          errors: [{ line: item.line, field: null, reason: `the record ${item.reason}` }],
+          ...(item.raw !== undefined ? { raw: item.raw } : {}),
+          errors: [{ line: item.line, field: item.field ?? null, reason: item.reason }],
         });
         continue;
       }
@@ -273,9 +321,6 @@ class ImportState {
     this.agentTeams ??= this.entity.fields.some((f) => f.name === 'agent_id')
       ? await loadAgentTeams(session, this.org.id)
       : new Map();
-    this.agentTeams ??= this.entity.fields.some((f) => f.name === 'agent_id')
-      ? await loadAgentTeams(session, this.org.id)
-      : new Map();
     const counts = await upsertRows(
       session,
       this.entity,
@@ -309,7 +354,7 @@ class ImportState {
       const row = pending.row;
       row.currency ??= this.org.currency;
       if (row.currency === this.org.currency) {
-        row._rate = '1';
+        row[money.reporting] = row[money.amount];
         continue;
       }
       const at = row[money.dateField];
@@ -323,7 +368,8 @@ class ImportState {
     for (const [i, entry] of foreign.entries()) {
       const rate = rates[i];
       if (rate) {
-        entry.pending.row._rate = rate;
+        const amount = entry.pending.row[money.amount] as string | undefined;
+        entry.pending.row[money.reporting] = amount === undefined ? null : multiplyDecimals(amount, rate);
         continue;
       }
       missing.add(entry.pending);

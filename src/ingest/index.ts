@@ -17,5 +17,11 @@ export {
   type RecordError,
   type RejectedRecord,
 } from './import-records.ts';
-export { formatFromContentType, formatFromName, IMPORT_FORMATS, type ImportFormat } from './read-records.ts';
+export {
+  formatFromContentType,
+  formatFromName,
+  IMPORT_FORMATS,
+  textDecoder,
+  type ImportFormat,
+} from './read-records.ts';
 export type { MappingOptions } from './shape-record.ts';

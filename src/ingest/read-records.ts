@@ -1,13 +1,17 @@
-import { StringDecoder } from 'node:string_decoder';
 import { badRequest } from '../errors.ts';
-import { readCsvRecords } from './csv-reader.ts';
+import { exceeds, readCsvRecords, recordTooLong } from './csv-reader.ts';
 
 /**
  * Streaming readers for the import formats. Each yields source records with the line where they
  * start, holding at most one batch of text in memory whatever the file size. A record that cannot
  * be read (a broken JSON line, a CSV row with the wrong number of fields) is yielded with its
  * problem so that the importer can reject it like any other invalid record; a file that cannot be
- * read at all (an unclosed quote at the end, a JSON array that never closes) throws.
+ * read at all (an unclosed quote at the end, a JSON array that never closes, a record longer than
+ * the limit) throws.
+ *
+ * Text is never stored damaged: bytes that are not valid in the file's encoding (UTF-8 unless told
+ * otherwise), NUL characters and U+FFFD make the record that holds them a broken one, naming the
+ * field; a JSON object with a repeated key or a number beyond the double range is broken too.
  */
 export type ImportFormat = 'csv' | 'jsonl' | 'json';
 export const IMPORT_FORMATS: readonly ImportFormat[] = ['csv', 'jsonl', 'json'];
@@ -15,7 +19,24 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = ['csv', 'jsonl', 'json'];
 export type SourceItem =
   | { type: 'columns'; line: number; columns: string[] }
   | { type: 'record'; line: number; values: Record<string, unknown> }
-  | { type: 'broken'; line: number; reason: string; raw: string };
+  | {
+      type: 'broken';
+      line: number;
+      /** The column or key at fault; absent when the record as a whole cannot be read. */
+      field?: string;
+      reason: string;
+      /** The text of the record, when it can be shown (not when it holds damaged text). */
+      raw?: string;
+    };
+
+export interface ReadOptions {
+  /** Any encoding label TextDecoder knows (utf-8, windows-1251, utf-16le...); default UTF-8. */
+  encoding?: string;
+  /** Longest record accepted; a longer one stops the reading. */
+  maxRecordBytes?: number;
+}
+
+export const DEFAULT_MAX_RECORD_BYTES = 1_048_576;
 
 /** Format from a file name, or undefined when the name does not tell. */
 export function formatFromName(name: string): ImportFormat | undefined {
@@ -39,37 +60,133 @@ export function formatFromContentType(type: string | undefined): ImportFormat | 
 export async function* readRecords(
   input: AsyncIterable<Buffer | string>,
   format?: ImportFormat,
+  options: ReadOptions = {},
 ): AsyncGenerator<SourceItem> {
-  const { head, rest } = await peek(input);
+  const decoder = new TextDecoding(options.encoding);
+  const { head, rest } = await peek(decoder.decode(input));
   const text = head.replace(/^\ufeff/, '');
   const chosen = format ?? sniffFormat(text);
   const whole = chain(head, rest);
-  if (chosen === 'csv') yield* readCsv(whole, detectDelimiter(text));
-  else if (chosen === 'jsonl') yield* readJsonLines(whole);
-  else yield* readJsonArray(whole);
+  const max = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  if (chosen === 'csv') yield* readCsv(whole, detectDelimiter(text), decoder, max);
+  else if (chosen === 'jsonl') yield* readJsonLines(whole, decoder, max);
+  else yield* readJsonArray(whole, decoder, max);
 }
 
-/** Reads the start of a stream (up to the first line break or 64 KiB) without losing it. */
-async function peek(input: AsyncIterable<Buffer | string>) {
+/**
+ * Bytes to text in the file's encoding. Invalid bytes become U+FFFD, which no text field accepts;
+ * counting them against the U+FFFD the bytes really encode tells a damaged file from one that
+ * merely holds the character, for the message.
+ */
+class TextDecoding {
+  readonly encoding: string;
+  /** Bytes that are not valid in the encoding were seen. */
+  invalid = false;
+  /** Some text held NUL or U+FFFD: records are then checked field by field. */
+  suspect = false;
+  private readonly decoder: TextDecoder;
+
+  constructor(label = 'utf-8') {
+    this.decoder = textDecoder(label);
+    this.encoding = this.decoder.encoding;
+  }
+
+  async *decode(input: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+    let first = true;
+    let encoded = 0;
+    let decoded = 0;
+    let tail: Buffer = Buffer.alloc(0);
+    for await (const chunk of input) {
+      if (typeof chunk === 'string') {
+        this.see(chunk);
+        yield chunk;
+        continue;
+      }
+      if (first && this.encoding === 'utf-8' && chunk.length >= 2) {
+        const bom = chunk.readUInt16BE(0);
+        if (bom === 0xfffe || bom === 0xfeff) {
+          const order = bom === 0xfffe ? 'utf-16le' : 'utf-16be';
+          const reason = `the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8 or import it with --encoding ${order}`;
+          throw badRequest('invalid-encoding', `Line 1: ${reason}.`, [{ line: 1, field: null, reason }]);
+        }
+      }
+      first = false;
+      const text = this.decoder.decode(chunk, { stream: true });
+      if (text.includes('\ufffd')) {
+        decoded += count(text, '\ufffd');
+        // A U+FFFD the file really holds may have begun in the previous chunk.
+        if (this.encoding === 'utf-8') encoded += countBytes(Buffer.concat([tail, chunk]), REPLACEMENT_UTF8);
+        if (decoded > encoded || this.encoding !== 'utf-8') this.invalid = true;
+      }
+      tail = chunk.length >= 2 ? chunk.subarray(chunk.length - 2) : Buffer.concat([tail, chunk]).subarray(-2);
+      this.see(text);
+      if (text) yield text;
+    }
+    const end = this.decoder.decode();
+    if (end) {
+      this.invalid = true;
+      this.see(end);
+      yield end;
+    }
+  }
+
+  private see(text: string) {
+    if (!this.suspect && (text.includes('\u0000') || text.includes('\ufffd'))) this.suspect = true;
+  }
+
+  /** Why a value cannot be stored as text, or undefined when it can. */
+  problem(text: string): string | undefined {
+    if (text.includes('\u0000'))
+      return 'contains a NUL character (is the file UTF-16? then import it with --encoding utf-16le)';
+    if (!text.includes('\ufffd')) return undefined;
+    if (!this.invalid) return 'contains U+FFFD, the replacement character: the text was damaged before it was exported';
+    return this.encoding === 'utf-8'
+      ? 'is not valid UTF-8 (try --encoding windows-1251)'
+      : `is not valid ${this.encoding}`;
+  }
+}
+
+/** A decoder for an encoding label, or a 400 naming the label; doors check it before reading. */
+export function textDecoder(label: string): TextDecoder {
+  try {
+    return new TextDecoder(label);
+  } catch {
+    throw badRequest(
+      'invalid-arguments',
+      `There is no text encoding "${label}"; use e.g. utf-8, windows-1251, utf-16le.`,
+    );
+  }
+}
+
+const REPLACEMENT_UTF8 = Buffer.from('\ufffd');
+
+function count(text: string, char: string): number {
+  let n = 0;
+  for (let at = text.indexOf(char); at !== -1; at = text.indexOf(char, at + 1)) n++;
+  return n;
+}
+
+function countBytes(bytes: Buffer, needle: Buffer): number {
+  let n = 0;
+  for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + needle.length)) n++;
+  return n;
+}
+
+/** Reads the start of a text stream (up to the first line break or 64 KiB) without losing it. */
+async function peek(input: AsyncIterable<string>) {
   const iterator = input[Symbol.asyncIterator]();
-  const decoder = new StringDecoder('utf8');
   let head = '';
   while (!head.includes('\n') && head.length < 65_536) {
     const next = await iterator.next();
-    if (next.done) {
-      head += decoder.end();
-      return { head, rest: emptyRest() };
-    }
-    head += typeof next.value === 'string' ? next.value : decoder.write(next.value);
+    if (next.done) return { head, rest: emptyRest() };
+    head += next.value;
   }
   const rest = (async function* () {
     for (;;) {
       const next = await iterator.next();
       if (next.done) break;
-      yield typeof next.value === 'string' ? next.value : decoder.write(next.value);
+      yield next.value;
     }
-    const tail = decoder.end();
-    if (tail) yield tail;
   })();
   return { head, rest };
 }
@@ -108,9 +225,14 @@ export function detectDelimiter(head: string): string {
   return best;
 }
 
-async function* readCsv(text: AsyncIterable<string>, delimiter: string): AsyncGenerator<SourceItem> {
+async function* readCsv(
+  text: AsyncIterable<string>,
+  delimiter: string,
+  decoder: TextDecoding,
+  maxRecordBytes: number,
+): AsyncGenerator<SourceItem> {
   let columns: string[] | undefined;
-  for await (const records of readCsvRecords(text, delimiter)) {
+  for await (const records of readCsvRecords(text, delimiter, maxRecordBytes)) {
     for (const { line, cells } of records) {
       if (!columns) {
         columns = cells.map((name) => name.trim());
@@ -120,6 +242,15 @@ async function* readCsv(text: AsyncIterable<string>, delimiter: string): AsyncGe
             { line, field: `column ${empty + 1}`, reason: 'the header cell is empty' },
           ]);
         }
+        for (const [at, name] of columns.entries()) {
+          const problem = decoder.problem(name);
+          if (problem) {
+            const field = `column ${at + 1}`;
+            throw badRequest('invalid-file', `Line ${line}: ${field} of the header ${problem}.`, [
+              { line, field, reason: problem },
+            ]);
+          }
+        }
         yield { type: 'columns', line, columns };
         continue;
       }
@@ -127,10 +258,17 @@ async function* readCsv(text: AsyncIterable<string>, delimiter: string): AsyncGe
         yield {
           type: 'broken',
           line,
-          reason: `has ${cells.length} fields but the header has ${columns.length}`,
+          reason: `the record has ${cells.length} fields but the header has ${columns.length}`,
           raw: cells.join(delimiter),
         };
         continue;
+      }
+      if (decoder.suspect) {
+        const at = cells.findIndex((cell) => decoder.problem(cell) !== undefined);
+        if (at !== -1) {
+          yield { type: 'broken', line, field: columns[at]!, reason: decoder.problem(cells[at]!)! };
+          continue;
+        }
       }
       const values: Record<string, unknown> = {};
       for (let i = 0; i < columns.length; i++) values[columns[i]!] = cells[i];
@@ -140,47 +278,120 @@ async function* readCsv(text: AsyncIterable<string>, delimiter: string): AsyncGe
   if (!columns) throw badRequest('invalid-file', 'The file is empty: a CSV needs a header row.');
 }
 
-async function* readJsonLines(text: AsyncIterable<string>): AsyncGenerator<SourceItem> {
+async function* readJsonLines(
+  text: AsyncIterable<string>,
+  decoder: TextDecoding,
+  maxRecordBytes: number,
+): AsyncGenerator<SourceItem> {
   let buffer = '';
   let line = 0;
   const parseLine = (raw: string): SourceItem | undefined => {
     line++;
+    if (raw.length > maxRecordBytes / 3 && exceeds(raw, maxRecordBytes)) throw recordTooLong(line, maxRecordBytes);
     const trimmed = raw.replace(/^\ufeff/, '').trim();
     if (!trimmed) return undefined;
-    return jsonItem(trimmed, line);
+    return jsonItem(trimmed, line, decoder);
   };
   for await (const chunk of text) {
+    // Only the new text is searched for line breaks: a long line costs linear time.
+    const scan = buffer.length;
     buffer += chunk;
     let start = 0;
-    for (let end = buffer.indexOf('\n'); end !== -1; end = buffer.indexOf('\n', start)) {
+    for (let end = buffer.indexOf('\n', scan); end !== -1; end = buffer.indexOf('\n', start)) {
       const item = parseLine(buffer.slice(start, end));
       start = end + 1;
       if (item) yield item;
     }
     buffer = buffer.slice(start);
+    if (exceeds(buffer, maxRecordBytes)) throw recordTooLong(line + 1, maxRecordBytes);
   }
   const item = parseLine(buffer);
   if (item) yield item;
 }
 
-function jsonItem(text: string, line: number): SourceItem {
+function jsonItem(text: string, line: number, decoder: TextDecoding): SourceItem {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { type: 'broken', line, reason: `is not valid JSON: ${(error as Error).message}`, raw: text };
+    return { type: 'broken', line, reason: `the record is not valid JSON: ${(error as Error).message}`, raw: text };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { type: 'broken', line, reason: 'is not a JSON object', raw: text };
+    return { type: 'broken', line, reason: 'the record is not a JSON object', raw: text };
   }
+  const problem = findJsonProblem(text, decoder);
+  if (problem) return { type: 'broken', line, ...problem, raw: text };
   return { type: 'record', line, values: value as Record<string, unknown> };
+}
+
+/**
+ * What JSON.parse lets pass but an import must not: a key repeated in one object (the last would
+ * win silently), a number beyond the double range (it would become Infinity, then null), and text
+ * that cannot be stored (NUL, U+FFFD). One pass over text that JSON.parse has accepted.
+ */
+function findJsonProblem(text: string, decoder: TextDecoding): { field?: string; reason: string } | undefined {
+  // One frame per open object or array: the keys seen and the key being read, for the field path.
+  const stack: Array<{ keys: Set<string> | undefined; key: string | undefined; expectKey: boolean }> = [];
+  const field = (last?: string) => {
+    const keys = stack.map((frame, at) => (at === stack.length - 1 && last !== undefined ? last : frame.key));
+    return keys.filter((key) => key !== undefined).join('.') || undefined;
+  };
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      let end = i + 1;
+      let escaped = false;
+      for (; end < length; end++) {
+        const d = text.charCodeAt(end);
+        if (escaped) escaped = false;
+        else if (d === 92) escaped = true;
+        else if (d === 34) break;
+      }
+      const raw = text.slice(i + 1, end);
+      const value = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+      const top = stack[stack.length - 1];
+      if (top?.keys && top.expectKey) {
+        top.expectKey = false;
+        const problem = decoder.problem(value);
+        if (problem) return { field: field(value), reason: `the key ${problem}` };
+        if (top.keys.has(value))
+          return { field: field(value), reason: `the key "${value}" appears twice in one object` };
+        top.keys.add(value);
+        top.key = value;
+      } else {
+        const problem = decoder.problem(value);
+        if (problem) return { ...(field() ? { field: field() } : {}), reason: problem };
+      }
+      i = end;
+    } else if (c === 123) stack.push({ keys: new Set(), key: undefined, expectKey: true });
+    else if (c === 91) stack.push({ keys: undefined, key: undefined, expectKey: false });
+    else if (c === 125 || c === 93) stack.pop();
+    else if (c === 44) {
+      const top = stack[stack.length - 1];
+      if (top?.keys) top.expectKey = true;
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
+      let end = i + 1;
+      while (end < length && /[0-9eE.+-]/.test(text[end]!)) end++;
+      const literal = text.slice(i, end);
+      if (!Number.isFinite(Number(literal))) {
+        return { ...(field() ? { field: field() } : {}), reason: `${literal} is not a finite number` };
+      }
+      i = end - 1;
+    }
+  }
+  return undefined;
 }
 
 /**
  * A JSON array read element by element: a small scanner finds where each top-level element ends
  * (tracking strings and nesting), and only that element is handed to JSON.parse.
  */
-async function* readJsonArray(text: AsyncIterable<string>): AsyncGenerator<SourceItem> {
+async function* readJsonArray(
+  text: AsyncIterable<string>,
+  decoder: TextDecoding,
+  maxRecordBytes: number,
+): AsyncGenerator<SourceItem> {
   let state = 'before-array' as 'before-array' | 'before-element' | 'in-element' | 'done';
   let line = 1;
   let element = '';
@@ -192,6 +403,11 @@ async function* readJsonArray(text: AsyncIterable<string>): AsyncGenerator<Sourc
     badRequest('invalid-file', `Line ${line}: the JSON array cannot be read: ${reason}`, [
       { line, field: null, reason },
     ]);
+  const item = () => {
+    if (element.length > maxRecordBytes / 3 && exceeds(element, maxRecordBytes))
+      throw recordTooLong(elementLine, maxRecordBytes);
+    return jsonItem(element.trim(), elementLine, decoder);
+  };
 
   for await (const chunk of text) {
     let from = 0;
@@ -211,7 +427,7 @@ async function* readJsonArray(text: AsyncIterable<string>): AsyncGenerator<Sourc
           if (depth === 0) {
             // The closing bracket of the array itself.
             element += chunk.slice(from, i);
-            yield jsonItem(element.trim(), elementLine);
+            yield item();
             element = '';
             state = 'done';
             continue;
@@ -219,7 +435,7 @@ async function* readJsonArray(text: AsyncIterable<string>): AsyncGenerator<Sourc
           depth--;
         } else if (char === ',' && depth === 0) {
           element += chunk.slice(from, i);
-          yield jsonItem(element.trim(), elementLine);
+          yield item();
           element = '';
           state = 'before-element';
         } else if (char === '\n') line++;
@@ -248,7 +464,7 @@ async function* readJsonArray(text: AsyncIterable<string>): AsyncGenerator<Sourc
       }
     }
     if (state === 'in-element') element += chunk.slice(from);
-    if (element.length > 16 * 1024 * 1024) throw fail('one element is larger than 16 MiB');
+    if (state === 'in-element' && exceeds(element, maxRecordBytes)) throw recordTooLong(elementLine, maxRecordBytes);
   }
   if (state !== 'done') throw fail(state === 'before-array' ? 'the file is empty' : 'the array is not closed with ]');
 }

@@ -4,10 +4,12 @@ import type { Database } from '../db/schema.ts';
 import type { EntityDef, FieldDef } from './entities.ts';
 
 /**
- * Writes batches of validated rows: COPY into a temporary staging table, then an UPDATE of the
- * known rows that differ (`IS DISTINCT FROM` leaves identical ones alone) and an INSERT of the
- * new ones, so that inserted, updated and unchanged records are told apart. Identifiers come from the entity declarations, never
- * from input.
+ * Writes batches of validated rows. One probe of the primary key splits a batch: new rows are
+ * copied straight into the table (COPY is the fastest way into PostgreSQL), known rows are copied
+ * into a temporary staging table with the address (ctid) of their stored twin and updated where
+ * they differ (`IS DISTINCT FROM` leaves identical ones alone), so that inserted, updated and
+ * unchanged records are told apart. Identifiers come from the entity declarations, never from
+ * input.
  */
 export interface UpsertCounts {
   inserted: number;
@@ -31,93 +33,81 @@ const SQL_TYPES: Record<FieldDef['type']['kind'], string> = {
 
 const STAGE = 'import_stage';
 
-interface Plan {
-  /** New rows are copied straight into the table (entities keyed by id, without money). */
-  direct: boolean;
+/** The statements and COPY line writers of one entity, built once from its declaration. */
+export interface UpsertPlan {
+  /** Finds the stored rows of a batch: their key (as text, joined by U+0001) and ctid. */
   probe: string;
-  directColumns: string[];
-  toDirectLine(row: Record<string, unknown>, orgId: string, agentTeams: ReadonlyMap<string, string | null>): string;
+  /** Columns of the table that a direct COPY fills. */
+  columns: string[];
+  toLine(row: Record<string, unknown>, orgId: string, agentTeams: ReadonlyMap<string, string | null>): string;
   stageColumns: string[];
   createStage: string;
-  locate: string;
+  toStageLine(row: Record<string, unknown>, target: string, agentTeams: ReadonlyMap<string, string | null>): string;
+  /** Updates the stored rows that differ from their staged twins. */
   update: string;
-  insert: string;
-  toCopyLine(row: Record<string, unknown>): string;
 }
 
-const plans = new Map<string, Plan>();
+const plans = new Map<string, UpsertPlan>();
 
-function planFor(entity: EntityDef): Plan {
+export function upsertPlan(entity: EntityDef): UpsertPlan {
   let plan = plans.get(entity.name);
   if (plan) return plan;
   const fields = entity.fields;
   const names = fields.map((field) => field.name);
   const kinds = fields.map((field) => field.type.kind);
-  const stageColumns = [...names, ...(entity.money ? ['_rate'] : [])];
-  const stageTypes = [...kinds.map((kind) => SQL_TYPES[kind]), ...(entity.money ? ['numeric'] : [])];
-  const columns = [...names];
-  const values = fields.map((field) => {
-    if (field.name === 'team_id' && names.includes('agent_id')) {
-      // The agent's team at import time stands in for a missing team.
-      return `coalesce(s.team_id, (select a.team_id from agent a where a.org_id = $1 and a.id = s.agent_id))`;
-    }
-    if (['ratings', 'attributes', 'list'].includes(field.type.kind)) return `coalesce(s.${field.name}, '{}')`;
-    return `s.${field.name}`;
-  });
-  if (entity.money) {
-    columns.push(entity.money.reporting);
-    values.push(`s.${entity.money.amount} * s._rate`);
-  }
+  // The reporting amount is computed before the COPY (exactly, see multiplyDecimals).
+  const columns = [...names, ...(entity.money ? [entity.money.reporting] : [])];
+  const columnKinds = [...kinds, ...(entity.money ? (['decimal'] as const) : [])];
   const updatable = columns.filter((column) => !entity.key.includes(column));
-  const updatableValues = updatable.map((column) => values[columns.indexOf(column)]!);
-  const sameKey = entity.key.map((k) => `t.${k} = s.${k}`).join(' and ');
   const agentAt = names.indexOf('agent_id');
   const teamAt = agentAt === -1 ? -1 : names.indexOf('team_id');
-  const emptyObject = kinds.map((kind) =>
-    kind === 'ratings' || kind === 'attributes' ? '{}' : kind === 'list' ? '{}' : null,
+  // Lists and objects are never null in the tables: an absent one is empty.
+  const absent = columnKinds.map((kind) =>
+    kind === 'ratings' || kind === 'attributes' || kind === 'list' ? '{}' : '\\N',
   );
+  const line = (row: Record<string, unknown>, agentTeams: ReadonlyMap<string, string | null>) => {
+    let text = '';
+    for (let at = 0; at < columns.length; at++) {
+      let value = row[columns[at]!];
+      // The agent's team at import time stands in for a missing team.
+      if (at === teamAt && value === undefined && row.agent_id !== undefined)
+        value = agentTeams.get(row.agent_id as string);
+      text += `\t${value === undefined || value === null ? absent[at] : copyValue(value, columnKinds[at]!)}`;
+    }
+    return text;
+  };
+  const keyTypes = entity.key.map((k) => SQL_TYPES[kinds[names.indexOf(k)]!]);
+  const probe =
+    entity.key.length === 1
+      ? `select t.${entity.key[0]}::text as key, t.ctid::text as target from ${entity.table} t ` +
+        `where t.org_id = $1 and t.${entity.key[0]} = any(array(select json_array_elements_text($2::json)))`
+      : `select concat_ws(chr(1), ${entity.key.map((k) => `t.${k}::text`).join(', ')}) as key, t.ctid::text as target ` +
+        `from ${entity.table} t where t.org_id = $1 and (${entity.key.map((k) => `t.${k}`).join(', ')}) in ` +
+        `(select ${entity.key.map((k, i) => `(x->>${i})::${keyTypes[i]}`).join(', ')} from json_array_elements($2::json) x)`;
   plan = {
-    direct: !entity.money && entity.key.length === 1 && entity.key[0] === 'id',
-    probe: `select id from ${entity.table} where org_id = $1 and id = any(array(select json_array_elements_text($2::json)))`,
-    directColumns: ['org_id', ...names],
-    toDirectLine: (row, orgId, agentTeams) => {
-      let line = orgId;
-      for (let at = 0; at < names.length; at++) {
-        let value = row[names[at]!];
-        // The agent's team at import time stands in for a missing team.
-        if (at === teamAt && value === undefined && row.agent_id !== undefined)
-          value = agentTeams.get(row.agent_id as string);
-        line += `\t${value === undefined || value === null ? (emptyObject[at] ?? '\\N') : copyValue(value, kinds[at]!)}`;
-      }
-      return `${line}\n`;
-    },
-    stageColumns,
+    probe,
+    columns: ['org_id', ...columns],
+    toLine: (row, orgId, agentTeams) => `${orgId}${line(row, agentTeams)}\n`,
+    stageColumns: [...columns, '_target'],
     createStage:
-      `create temporary table ${STAGE} (${stageColumns.map((c, i) => `${c} ${stageTypes[i]}`).join(', ')}, _target tid) ` +
-      `on commit drop`,
-    // Each staged row finds its stored twin by a primary-key probe. Joining the tables instead
-    // leaves the plan to statistics, which lag far behind during an import (PGlite never
-    // analyzes on its own) and then pick plans that compare every staged row with every row.
-    locate: `update ${STAGE} s set _target = (select t.ctid from ${entity.table} t where t.org_id = $1 and ${sameKey})`,
+      `create temporary table ${STAGE} (${columns.map((c, i) => `${c} ${SQL_TYPES[columnKinds[i]!]}`).join(', ')}, ` +
+      `_target tid) on commit drop`,
+    toStageLine: (row, target, agentTeams) => `${line(row, agentTeams).slice(1)}\t${target}\n`,
+    // The ctid alone finds the stored row: one TID probe per staged row. Adding `t.org_id = $1`
+    // to the join lets a planner without fresh statistics (any table during a large import)
+    // walk all of the organization's rows for every staged row instead.
     update:
-      `update ${entity.table} t set ${updatable.map((column, i) => `${column} = ${updatableValues[i]}`).join(', ')}, updated_at = now() ` +
-      `from ${STAGE} s where t.ctid = s._target and t.org_id = $1 and ` +
-      `(${updatable.map((column) => `t.${column}`).join(', ')}) is distinct from (${updatableValues.join(', ')})`,
-    insert:
-      `insert into ${entity.table} (org_id, ${columns.join(', ')}) ` +
-      `select $1::uuid, ${values.join(', ')} from ${STAGE} s where s._target is null`,
-    toCopyLine: (row) => {
-      let line = '';
-      for (let at = 0; at < names.length; at++) {
-        if (at) line += '\t';
-        line += copyValue(row[names[at]!], kinds[at]!);
-      }
-      if (entity.money) line += `\t${copyValue(row._rate, 'decimal')}`;
-      return `${line}\n`;
-    },
+      `update ${entity.table} t set ${updatable.map((column) => `${column} = s.${column}`).join(', ')}, updated_at = now() ` +
+      `from ${STAGE} s where t.ctid = s._target and ` +
+      `(${updatable.map((column) => `t.${column}`).join(', ')}) is distinct from (${updatable.map((column) => `s.${column}`).join(', ')})`,
   };
   plans.set(entity.name, plan);
   return plan;
+}
+
+/** The key of a row as the probe returns it: key fields as text, joined by U+0001. */
+function keyOf(entity: EntityDef, row: Record<string, unknown>): string {
+  return entity.key.length === 1 ? String(row[entity.key[0]!]) : entity.key.map((k) => String(row[k])).join('\u0001');
 }
 
 const COPY_SPECIAL = /[\\\t\n\r]/;
@@ -138,9 +128,38 @@ function arrayLiteral(items: string[]): string {
   return `{${items.map((item) => `"${item.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
 }
 
+const DECIMAL_PARTS = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+/**
+ * The exact product of two decimal strings, as PostgreSQL's numeric multiplication gives it (the
+ * scale of the result is the sum of the scales), so that reporting amounts can be copied in.
+ */
+export function multiplyDecimals(a: string, b: string): string {
+  const parse = (text: string) => {
+    const match = DECIMAL_PARTS.exec(text.trim());
+    if (!match) throw new Error(`not a decimal: ${text}`);
+    const [, sign, whole = '', fraction = '', exponent = '0'] = match;
+    let digits = BigInt(`${whole}${fraction}` || '0');
+    let scale = fraction.length - Number(exponent);
+    if (scale < 0) {
+      digits *= 10n ** BigInt(-scale);
+      scale = 0;
+    }
+    return { digits: sign === '-' ? -digits : digits, scale };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  const product = x.digits * y.digits;
+  const scale = x.scale + y.scale;
+  const negative = product < 0n;
+  const text = (negative ? -product : product).toString().padStart(scale + 1, '0');
+  const point = text.length - scale;
+  return `${negative ? '-' : ''}${text.slice(0, point)}${scale ? `.${text.slice(point)}` : ''}`;
+}
+
 /** Prepares a session (inside its transaction) to take batches of `entity`. */
 export async function createStage(session: Session, entity: EntityDef): Promise<void> {
-  await session.kysely.executeQuery(CompiledQuery.raw(planFor(entity).createStage));
+  await session.kysely.executeQuery(CompiledQuery.raw(upsertPlan(entity).createStage));
   // JIT compiling each batch's statements costs more than running them; the ctid join must be
   // a TID probe per staged row, not a scan of the organization's rows.
   await session.kysely.executeQuery(
@@ -157,10 +176,8 @@ export async function loadAgentTeams(session: Session, orgId: string): Promise<M
 }
 
 /**
- * Writes one batch. For entities keyed by id, one probe of the primary key splits the batch:
- * new rows are copied straight into the table (COPY is the fastest way into PostgreSQL), known
- * rows go through the staging table and an UPDATE of those that differ. Other entities stage
- * everything, then update and insert from the stage.
+ * Writes one batch (whose keys are unique). New rows are copied into the table; known rows are
+ * staged and updated where they differ, and the UPDATE is skipped when the probe found none.
  */
 export async function upsertRows(
   session: Session,
@@ -170,39 +187,49 @@ export async function upsertRows(
   agentTeams: ReadonlyMap<string, string | null> = new Map(),
 ): Promise<UpsertCounts> {
   if (!rows.length) return { inserted: 0, updated: 0 };
-  const plan = planFor(entity);
+  const plan = upsertPlan(entity);
+  const keys = rows.map((row) => (entity.key.length === 1 ? row[entity.key[0]!] : entity.key.map((k) => row[k])));
+  const found = await session.kysely.executeQuery<{ key: string; target: string }>(
+    CompiledQuery.raw(plan.probe, [orgId, JSON.stringify(keys)]),
+  );
+  const stored = new Map(found.rows.map((row) => [row.key, row.target]));
   let inserted = 0;
-  let known = rows;
-  if (plan.direct) {
-    const found = await session.kysely.executeQuery<{ id: string }>(
-      CompiledQuery.raw(plan.probe, [orgId, JSON.stringify(rows.map((row) => row.id))]),
-    );
-    const stored = new Set(found.rows.map((row) => row.id));
-    known = [];
-    let text = '';
-    for (const row of rows) {
-      if (stored.has(row.id as string)) known.push(row);
-      else {
-        text += plan.toDirectLine(row, orgId, agentTeams);
-        inserted++;
-      }
-    }
-    // A record another import inserted since the probe makes this fail with a unique violation
-    // (mapped to a 409 "conflict"); the whole import rolls back and can simply be run again.
-    if (inserted) await session.copyIn(entity.table, plan.directColumns, text);
-    if (!known.length) return { inserted, updated: 0 };
+  let fresh = '';
+  let known = '';
+  for (const row of rows) {
+    const target = stored.size ? stored.get(keyOf(entity, row)) : undefined;
+    if (target === undefined) {
+      fresh += plan.toLine(row, orgId, agentTeams);
+      inserted++;
+    } else known += plan.toStageLine(row, target, agentTeams);
   }
-  let text = '';
-  for (const row of known) text += plan.toCopyLine(row);
+  // A record another import inserted since the probe makes this fail with a unique violation
+  // (mapped to a 409 "conflict"); the whole import rolls back and can simply be run again.
+  if (inserted) await session.copyIn(entity.table, plan.columns, fresh);
+  if (!known) return { inserted, updated: 0 };
   await session.kysely.executeQuery(CompiledQuery.raw(`truncate ${STAGE}`));
-  await session.copyIn(STAGE, plan.stageColumns, text);
-  await session.kysely.executeQuery(CompiledQuery.raw(plan.locate, [orgId]));
-  const updated = await session.kysely.executeQuery(CompiledQuery.raw(plan.update, [orgId]));
-  if (!plan.direct) {
-    const added = await session.kysely.executeQuery(CompiledQuery.raw(plan.insert, [orgId]));
-    inserted += Number(added.numAffectedRows ?? 0);
-  }
+  await session.copyIn(STAGE, plan.stageColumns, known);
+  const updated = await session.kysely.executeQuery(CompiledQuery.raw(plan.update));
   return { inserted, updated: Number(updated.numAffectedRows ?? 0) };
+}
+
+/**
+ * After an import that grew a table by a fifth or more, fresh statistics keep the planner from
+ * treating it as the small table it was (PGlite never analyzes on its own).
+ */
+export async function analyzeIfGrown(session: Session, entity: EntityDef, before: number, inserted: number) {
+  if (inserted >= 1000 && inserted >= before / 5)
+    await session.kysely.executeQuery(CompiledQuery.raw(`analyze ${entity.table}`));
+}
+
+/** Rows a table held by its last statistics (0 when never analyzed). */
+export async function estimateRows(session: Session, entity: EntityDef): Promise<number> {
+  const result = await session.kysely.executeQuery<{ rows: number }>(
+    CompiledQuery.raw(`select greatest(reltuples, 0)::float8 as rows from pg_class where oid = $1::regclass`, [
+      entity.table,
+    ]),
+  );
+  return Number(result.rows[0]?.rows ?? 0);
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   importRecords,
   type ImportFormat,
   type ImportSummary,
+  textDecoder,
   type RejectedRecord,
 } from '../../ingest/index.ts';
 import { getPreset, listPresets } from '../../ingest/presets.ts';
@@ -24,6 +25,7 @@ Options:
   --map "Column=field"      read a source column as a field; =attributes.name keeps it as a custom
                             attribute, =- drops it (repeatable)
   --set field=value         give a field one value for every record (repeatable)
+  --encoding NAME           text encoding of the file (default utf-8; e.g. windows-1251, utf-16le)
   --preset NAME             a ready mapping for a known export (${listPresets()
     .map((p) => p.name)
     .join(', ')})
@@ -38,6 +40,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommand(args, {
     ...databaseOptions,
     format: { type: 'string' },
+    encoding: { type: 'string' },
     map: { type: 'string', multiple: true },
     set: { type: 'string', multiple: true },
     preset: { type: 'string' },
@@ -72,6 +75,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const format = (values.format as ImportFormat | undefined) ?? (file === '-' ? undefined : formatFromName(file));
   if (!getEntity(entity))
     throw badRequest('unknown-entity', `There is no entity "${entity}"; use one of ${ENTITY_NAMES.join(', ')}.`);
+  if (values.encoding) textDecoder(values.encoding);
   const config = configFrom(values);
   if (file !== '-' && !fs.existsSync(file)) throw badRequest('file-not-found', `There is no file ${file}.`);
   const rejects = values.rejects ? new RejectsWriter(values.rejects, format ?? 'jsonl') : undefined;
@@ -89,6 +93,8 @@ export async function run(args: string[], io: Io): Promise<number> {
             map,
             set,
             ...(format ? { format } : {}),
+            ...(values.encoding ? { encoding: values.encoding } : {}),
+            maxRecordBytes: config.maxRecordBytes,
             skipInvalid: values['skip-invalid'] ?? false,
             dryRun: values['dry-run'] ?? false,
             source: file === '-' ? 'stdin' : path.basename(file),

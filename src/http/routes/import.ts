@@ -1,13 +1,20 @@
 import { Hono } from 'hono';
 import { AppError, badRequest } from '../../errors.ts';
-import { formatFromContentType, IMPORT_FORMATS, importRecords, type ImportFormat } from '../../ingest/index.ts';
+import {
+  formatFromContentType,
+  IMPORT_FORMATS,
+  importRecords,
+  textDecoder,
+  type ImportFormat,
+} from '../../ingest/index.ts';
 import { getPreset } from '../../ingest/presets.ts';
 import { errorBody, requireAccess, type AppDeps, type AppEnv } from '../app.ts';
 
 /**
  * POST /api/v1/import/{entity}: the body is the file (CSV, JSON Lines or a JSON array), streamed
  * into the same importer as `cxkpi import`. Query: format, map=Column=field (repeatable),
- * set=field=value (repeatable), preset, skip_invalid, dry_run.
+ * set=field=value (repeatable), preset, skip_invalid, dry_run, encoding (else the charset of the
+ * content type, else UTF-8).
  */
 export function importRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().post('/api/v1/import/:entity', requireAccess(deps, 'import'), async (c) => {
@@ -18,6 +25,8 @@ export function importRoutes(deps: AppDeps) {
       throw badRequest('invalid-arguments', `format must be one of ${IMPORT_FORMATS.join(', ')}.`);
     const preset = one('preset') ? getPreset(one('preset')!) : undefined;
     if (one('preset') && !preset) throw badRequest('invalid-arguments', `There is no preset ${one('preset')}.`);
+    const encoding = one('encoding') ?? /charset="?([\w.:-]+)/i.exec(c.req.header('content-type') ?? '')?.[1];
+    if (encoding) textDecoder(encoding);
     const body = c.req.raw.body;
     if (!body) throw badRequest('empty-body', 'Send the records in the request body.');
     const declared = Number(c.req.header('content-length') ?? 0);
@@ -32,6 +41,8 @@ export function importRoutes(deps: AppDeps) {
         map: { ...preset?.map, ...pairs(query.map ?? [], 'map') },
         set: { ...preset?.set, ...pairs(query.set ?? [], 'set') },
         ...(format ? { format } : {}),
+        ...(encoding ? { encoding } : {}),
+        maxRecordBytes: deps.config.maxRecordBytes,
         skipInvalid: flag(one('skip_invalid')),
         dryRun: flag(one('dry_run')),
         source: 'http',

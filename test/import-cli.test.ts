@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { main } from '../src/cli/main.ts';
+import { openDatabase } from '../src/db/connect.ts';
+import type { Io } from '../src/cli/context.ts';
+
+function capture(): Io & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    stdin: process.stdin,
+    out: (text: string) => void (io.stdout += `${text}\n`),
+    err: (text: string) => void (io.stderr += `${text}\n`),
+  };
+  return io;
+}
+
+test('cxkpi import: a Windows-1251 file is refused with the hint, then read with --encoding', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-cli-encoding-'));
+  try {
+    const file = path.join(dir, 'customers.csv');
+    // "Иван" and "Москва" as Excel saves them for Russian users.
+    fs.writeFileSync(
+      file,
+      new Uint8Array(
+        Buffer.concat([
+          Buffer.from('id,name,country\nc1,'),
+          Buffer.from([0xc8, 0xe2, 0xe0, 0xed]),
+          Buffer.from(','),
+          Buffer.from([0xcc, 0xee, 0xf1, 0xea, 0xe2, 0xe0]),
+          Buffer.from('\n'),
+        ]),
+      ),
+    );
+    const db = ['--data-dir', path.join(dir, 'data')];
+    let io = capture();
+    assert.equal(await main(['import', 'customers', file, ...db], io), 1);
+    assert.match(io.stderr, /line 2: name: is not valid UTF-8 \(try --encoding windows-1251\)/);
+
+    io = capture();
+    assert.equal(await main(['import', 'customers', file, ...db, '--encoding', 'windows-1251', '--json'], io), 0);
+    assert.equal(JSON.parse(io.stdout).inserted, 1);
+    const opened = await openDatabase({ dataDir: path.join(dir, 'data'), databaseUrl: undefined, poolSize: 1 });
+    try {
+      const rows = await opened.kysely.selectFrom('customer').select(['name', 'country']).execute();
+      assert.deepEqual(rows, [{ name: 'Иван', country: 'Москва' }]);
+    } finally {
+      await opened.close();
+    }
+
+    io = capture();
+    assert.equal(await main(['import', 'customers', file, ...db, '--encoding', 'klingon'], io), 2);
+    assert.match(io.stderr, /There is no text encoding "klingon"/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
