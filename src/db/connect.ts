@@ -2,10 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import type { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import * as m0001 from './migrations/0001-initial.ts';
@@ -41,7 +39,8 @@ export interface Session {
   copyIn(table: string, columns: string[], text: string): Promise<void>;
 }
 
-const migrations: Record<string, Migration> = {
+/** Every migration, by name; the names sort in the order they apply. */
+export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-custom-metrics': m0002,
   '0003-accounts': m0003,
@@ -68,11 +67,12 @@ export async function openDatabase(
   options: OpenOptions = {},
 ): Promise<Db> {
   const db = config.databaseUrl
-    ? openServer(config.databaseUrl, config.poolSize)
+    ? await openServer(config.databaseUrl, config.poolSize)
     : await openEmbedded(options.inMemory ? undefined : config.dataDir);
   try {
-    await db.kysely.selectNoFrom((eb) => eb.val(1).as('ok')).execute();
-    if (options.migrate !== false) await migrateToLatest(db.kysely);
+    // The first statement also proves the connection works.
+    if (options.migrate !== false) await migrateIfPending(db.kysely);
+    else await db.kysely.selectNoFrom((eb) => eb.val(1).as('ok')).execute();
   } catch (error) {
     await db.close().catch(() => {});
     if (error instanceof AppError) throw error;
@@ -86,7 +86,10 @@ export async function openDatabase(
   return db;
 }
 
-function openServer(url: string, poolSize: number): Db {
+// Each backend's driver loads only when that backend is opened: a command on PostgreSQL never
+// loads PGlite's WebAssembly module, and one on PGlite never loads pg.
+async function openServer(url: string, poolSize: number): Promise<Db> {
+  const [{ default: pg }, { from: copyFrom }] = await Promise.all([import('pg'), import('pg-copy-streams')]);
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -172,7 +175,10 @@ function isRunning(pid: number): boolean {
 async function openEmbedded(dataDir: string | undefined): Promise<Db> {
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
-  const { PGliteDialect } = await import('./pglite-dialect.ts');
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('./pglite-dialect.ts'),
+  ]);
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({
@@ -210,9 +216,37 @@ async function openEmbedded(dataDir: string | undefined): Promise<Db> {
   };
 }
 
+/**
+ * The check on every start: one query reads the applied migrations' names. Only when they differ
+ * from the known list (a migration is pending, the database is new, or it holds a migration this
+ * version does not know) does Kysely's Migrator run, which takes its lock, reads the catalog and
+ * decides again under the lock, so servers starting at once apply each migration once; the
+ * Migrator's own checks report a database newer than this code.
+ */
+export async function migrateIfPending(kysely: Kysely<any>): Promise<string[]> {
+  if (await migrationsApplied(kysely)) return [];
+  return migrateToLatest(kysely);
+}
+
+async function migrationsApplied(kysely: Kysely<any>): Promise<boolean> {
+  let applied: string[];
+  try {
+    // Where the Migrator keeps its record (unqualified: the schema first on the search path).
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(kysely);
+    applied = rows.map((row) => row.name);
+  } catch (error) {
+    // A new database has no such table (undefined_table); never opened inside a transaction,
+    // so the failed statement aborts nothing.
+    if ((error as { code?: string }).code === '42P01') return false;
+    throw error;
+  }
+  const known = Object.keys(MIGRATIONS).sort();
+  return applied.length === known.length && applied.every((name, i) => name === known[i]);
+}
+
 /** Applies pending migrations; Kysely holds an advisory lock so that concurrent starts wait. */
 export async function migrateToLatest(kysely: Kysely<any>): Promise<string[]> {
-  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
   const migrator = new Migrator({ db: kysely, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
