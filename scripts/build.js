@@ -28,9 +28,17 @@ try {
 } catch {
   console.warn('cxkpi: TypeScript is not installed, so dist/ was not built; the CLI runs the sources through tsx.');
 }
-// The two builds are independent: run them side by side.
-const codes = await Promise.all([
-  tsc ? run('server compiled into dist', [tsc, '-p', 'tsconfig.build.json']) : 0,
-  run(null, [path.join(root, 'scripts', 'build-web.js')]),
-]);
+// Opening a new embedded database once leaves the template that later new databases (the first
+// `cxkpi demo` or `serve`, every test database) load instead of running initdb (src/db/pglite-template.ts).
+const warm = `const { MIGRATIONS, openDatabase } = await import('./dist/db/connect.js');
+const { templateFile } = await import('./dist/db/pglite-template.js');
+const fs = await import('node:fs');
+if (!fs.existsSync(templateFile(MIGRATIONS)))
+  await (await openDatabase({ dataDir: '', poolSize: 1 }, { inMemory: true })).close();`;
+async function server() {
+  const code = await run('server compiled into dist', [tsc, '-p', 'tsconfig.build.json']);
+  return code || run('embedded database template made', ['--input-type=module', '-e', warm]);
+}
+// The server and the dashboard builds are independent: run them side by side.
+const codes = await Promise.all([tsc ? server() : 0, run(null, [path.join(root, 'scripts', 'build-web.js')])]);
 process.exit(Math.max(...codes));

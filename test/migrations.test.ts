@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { Migrator, sql, type KyselyPlugin } from 'kysely';
 import { MIGRATIONS, migrateIfPending, openDatabase } from '../src/db/connect.ts';
+import { templateFile } from '../src/db/pglite-template.ts';
 import { variants } from './helpers/databases.ts';
 
 /** Counts the statements a Kysely instance runs (raw `sql` and introspection included). */
@@ -94,3 +98,29 @@ test(
     }
   },
 );
+
+test('a new embedded database starts from the template of these migrations', async () => {
+  const file = templateFile(MIGRATIONS);
+  const first = await openDatabase({ dataDir: '', databaseUrl: undefined, poolSize: 1 }, { inMemory: true });
+  await first.close();
+  assert.ok(fs.existsSync(file), 'the first new database leaves the template');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-template-'));
+  try {
+    const db = await openDatabase({ dataDir: dir, databaseUrl: undefined, poolSize: 1 });
+    try {
+      const plugin = counting();
+      assert.deepEqual(await migrateIfPending(db.kysely.withPlugin(plugin)), []);
+      assert.equal(plugin.statements, 1);
+      // The schema is there, and the template carries no rows.
+      assert.deepEqual(await db.kysely.selectFrom('organization').select('id').execute(), []);
+    } finally {
+      await db.close();
+    }
+    assert.ok(fs.existsSync(path.join(dir, 'PG_VERSION')), 'the cluster is in the directory');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  // Another migration list (or a changed migration source) names another template.
+  const more = { ...MIGRATIONS, '9999-next': { up: async () => {} } };
+  assert.notEqual(templateFile(more), file);
+});

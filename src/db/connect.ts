@@ -68,7 +68,7 @@ export async function openDatabase(
 ): Promise<Db> {
   const db = config.databaseUrl
     ? await openServer(config.databaseUrl, config.poolSize)
-    : await openEmbedded(options.inMemory ? undefined : config.dataDir);
+    : await openEmbedded(options.inMemory ? undefined : config.dataDir, options.migrate !== false);
   try {
     // The first statement also proves the connection works.
     if (options.migrate !== false) await migrateIfPending(db.kysely);
@@ -172,22 +172,39 @@ function isRunning(pid: number): boolean {
   }
 }
 
-async function openEmbedded(dataDir: string | undefined): Promise<Db> {
+async function openEmbedded(dataDir: string | undefined, migrate: boolean): Promise<Db> {
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
-  const [{ PGlite }, { PGliteDialect }] = await Promise.all([
+  const [{ PGlite }, { PGliteDialect }, template] = await Promise.all([
     import('@electric-sql/pglite'),
     import('./pglite-dialect.ts'),
+    import('./pglite-template.ts'),
   ]);
+  // A new database (in memory, or a directory without a cluster) starts from the template.
+  const fresh = !dataDir || !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  const templateFile = fresh && migrate ? template.templateFile(MIGRATIONS) : undefined;
+  const loadDataDir = templateFile ? template.readTemplate(templateFile) : undefined;
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
+      ...(loadDataDir ? { loadDataDir } : {}),
       parsers: { [INT8]: parseNumber, [NUMERIC]: parseNumber, [DATE]: parseText },
     });
   } catch (error) {
     unlock();
     throw error;
+  }
+  if (templateFile && !loadDataDir) {
+    // No template yet: this database, just initialised and migrated, becomes it.
+    try {
+      await migrateIfPending(new Kysely<any>({ dialect: new PGliteDialect(pglite) }));
+      await template.saveTemplate(pglite, templateFile);
+    } catch (error) {
+      await pglite.close().catch(() => {});
+      unlock();
+      throw error;
+    }
   }
   const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
