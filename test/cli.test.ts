@@ -237,3 +237,33 @@ test('--help and --version load no database driver, Kysely or Hono', () => {
   assert.ok(orgs.includes('kysely') && orgs.includes('pg'), orgs.join(' '));
   assert.ok(!orgs.includes('@electric-sql/pglite'), 'PostgreSQL does not load PGlite');
 });
+
+test('cxkpi demo uses --data-dir or CXKPI_DATA_DIR, and never replaces data it did not make', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-demo-dir-'));
+  const saved = process.env.CXKPI_DATA_DIR;
+  try {
+    const teams = path.join(dir, 'teams.csv');
+    fs.writeFileSync(teams, 'id,name\nsupport,Support\n');
+    assert.equal(await main(['import', 'teams', teams, '--data-dir', path.join(dir, 'data')], capture()), 0);
+    let io = capture();
+    assert.equal(await main(['demo', '--no-serve', '--data-dir', path.join(dir, 'data')], io), 2);
+    assert.match(io.stderr, /holds data that `cxkpi demo` did not make.*--data-dir/);
+    process.env.CXKPI_DATA_DIR = path.join(dir, 'data');
+    io = capture();
+    assert.equal(await main(['demo', '--no-serve'], io), 2);
+    assert.match(io.stderr, /holds data that `cxkpi demo` did not make/);
+    assert.equal(fs.existsSync('cxkpi-demo-data'), false, 'nothing went to the default directory');
+    const { openDatabase } = await import('../src/db/connect.ts');
+    const database = await openDatabase({ dataDir: path.join(dir, 'data'), databaseUrl: undefined, poolSize: 1 });
+    try {
+      const kept = await database.kysely.selectFrom('team').select('id').execute();
+      assert.deepEqual(kept, [{ id: 'support' }], 'the refusal came before anything was deleted');
+    } finally {
+      await database.close();
+    }
+  } finally {
+    if (saved === undefined) delete process.env.CXKPI_DATA_DIR;
+    else process.env.CXKPI_DATA_DIR = saved;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
