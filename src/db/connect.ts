@@ -30,6 +30,8 @@ export interface Db {
    * such as an import's transaction with a staging table), with COPY for fast loading.
    */
   session<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+  /** Embedded only: the whole database as a gzipped tarball, which `OpenOptions.from` opens. */
+  dump?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,8 @@ export interface OpenOptions {
   migrate?: boolean;
   /** Embedded database in memory instead of on disk (tests). */
   inMemory?: boolean;
+  /** A new embedded database starts as this dump (`Db.dump`), for example a prepared test database. */
+  from?: Blob;
 }
 
 export async function openDatabase(
@@ -68,7 +72,7 @@ export async function openDatabase(
 ): Promise<Db> {
   const db = config.databaseUrl
     ? await openServer(config.databaseUrl, config.poolSize)
-    : await openEmbedded(options.inMemory ? undefined : config.dataDir, options.migrate !== false);
+    : await openEmbedded(options.inMemory ? undefined : config.dataDir, options.migrate !== false, options.from);
   try {
     // The first statement also proves the connection works.
     if (options.migrate !== false) await migrateIfPending(db.kysely);
@@ -172,7 +176,7 @@ function isRunning(pid: number): boolean {
   }
 }
 
-async function openEmbedded(dataDir: string | undefined, migrate: boolean): Promise<Db> {
+async function openEmbedded(dataDir: string | undefined, migrate: boolean, from: Blob | undefined): Promise<Db> {
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
   const [{ PGlite }, { PGliteDialect }, template] = await Promise.all([
@@ -182,8 +186,8 @@ async function openEmbedded(dataDir: string | undefined, migrate: boolean): Prom
   ]);
   // A new database (in memory, or a directory without a cluster) starts from the template.
   const fresh = !dataDir || !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
-  const templateFile = fresh && migrate ? template.templateFile(MIGRATIONS) : undefined;
-  const loadDataDir = templateFile ? template.readTemplate(templateFile) : undefined;
+  const templateFile = fresh && migrate && !from ? template.templateFile(MIGRATIONS) : undefined;
+  const loadDataDir = fresh && from ? from : templateFile ? template.readTemplate(templateFile) : undefined;
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({
@@ -223,6 +227,7 @@ async function openEmbedded(dataDir: string | undefined, migrate: boolean): Prom
           },
         }),
       ),
+    dump: () => pglite.dumpDataDir('gzip'),
     close: async () => {
       try {
         await kysely.destroy();
