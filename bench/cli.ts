@@ -103,8 +103,8 @@ try {
     ['cxkpi orgs list', 'pglite', 3],
   ];
   console.log(`Commands: median (fastest) of ${runs} runs after a warm-up`);
-  console.log('| command           | database   | compiled          | through tsx       | goal    |');
-  console.log('| ----------------- | ---------- | ----------------- | ----------------- | ------- |');
+  console.log('| command           | database   | compiled          | through tsx       | goal     |');
+  console.log('| ----------------- | ---------- | ----------------- | ----------------- | -------- |');
   for (const [command, database, goal] of rows) {
     const args = command.split(' ').slice(1);
     if (database === 'postgresql') args.push('--database-url', serverUrl.toString());
@@ -166,14 +166,23 @@ async function benchDemo() {
 }
 
 /** Starts `npx cxkpi demo` in `cwd`, waits until the API answers, stops it with Ctrl+C. */
-async function demoStart(cwd: string, dataDir: string): Promise<{ healthy: number; loaded: string }> {
+async function demoStart(
+  cwd: string,
+  dataDir: string,
+): Promise<{ healthy: number; loaded: string; firstOutput: number }> {
   const started = performance.now();
+  // Its own process group: npx does not pass Ctrl+C on to the server, the group gets it.
   const child = spawn('npx', ['--no-install', 'cxkpi', 'demo', '--port', '0', '--data-dir', dataDir], {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
+  let firstOutput = 0;
+  child.stdout.on('data', (chunk) => {
+    firstOutput ||= performance.now() - started;
+    output += chunk;
+  });
   child.stderr.on('data', (chunk) => (output += chunk));
   try {
     for (;;) {
@@ -187,10 +196,10 @@ async function demoStart(cwd: string, dataDir: string): Promise<{ healthy: numbe
     }
     const healthy = performance.now() - started;
     const loaded = /(generated and loaded in [\d.]+ s|already loaded \([\d.]+ s\))/.exec(output)?.[1] ?? '?';
-    return { healthy, loaded };
+    return { healthy, loaded, firstOutput };
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT');
+    process.kill(-child.pid!, 'SIGINT');
     await exited;
   }
 }
