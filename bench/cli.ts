@@ -154,14 +154,17 @@ async function benchDemo() {
   console.log('Demo: from `npx cxkpi demo` until /api/v1/health answers');
   const first = await demoStart(checkout, dataDir);
   const later = await demoStart(checkout, dataDir);
-  console.log(`| start                 | until healthy | of which loading the demo | goal    |`);
-  console.log(`| --------------------- | ------------- | ------------------------- | ------- |`);
-  console.log(
-    `| first (empty data dir) | ${seconds(first.healthy).padEnd(13)} | ${first.loaded.padEnd(25)} | <= 20 s |`,
-  );
-  console.log(
-    `| later (same data)      | ${seconds(later.healthy).padEnd(13)} | ${later.loaded.padEnd(25)} | <= 5 s  |`,
-  );
+  // The first output comes once npx found the command and the database is open; the first npx
+  // in a new clone also links the package into npm's own cache, which takes npm seconds.
+  console.log('| start                  | until healthy | first output | loading the demo               | goal    |');
+  console.log('| ---------------------- | ------------- | ------------ | ------------------------------ | ------- |');
+  for (const [name, run, goal] of [
+    ['first (empty data dir)', first, '<= 20 s'],
+    ['later (same data)', later, '<= 5 s'],
+  ] as const) {
+    const cells = [seconds(run.healthy).padEnd(13), seconds(run.firstOutput).padEnd(12), run.loaded.padEnd(30)];
+    console.log(`| ${name.padEnd(22)} | ${cells.join(' | ')} | ${goal.padEnd(7)} |`);
+  }
   console.log(`load average ${load()}`);
 }
 
