@@ -5,6 +5,7 @@
 // everything first and then runs it. Without the development dependencies (`--omit=dev`) there
 // is no TypeScript compiler: bin/cxkpi.js then runs the sources through tsx.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -36,6 +37,8 @@ const fs = await import('node:fs');
 if (!fs.existsSync(templateFile(MIGRATIONS)))
   await (await openDatabase({ dataDir: '', poolSize: 1 }, { inMemory: true })).close();`;
 async function server() {
+  // From scratch, so that a module deleted from src/ does not live on in dist/.
+  fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
   const code = await run('server compiled into dist', [tsc, '-p', 'tsconfig.build.json']);
   return code || run('embedded database template made', ['--input-type=module', '-e', warm]);
 }
