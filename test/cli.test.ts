@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -189,6 +190,80 @@ test('cxkpi user: create with a generated or piped password, list, reset-passwor
       await database.close();
     }
   } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** The packages a fresh process loads to run `cxkpi <argv>` (resolve hooks see every import). */
+function packagesLoadedBy(argv: string[]): string[] {
+  const hooks = `let port;
+export function initialize(data) { port = data.port; }
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  port.postMessage(result.url);
+  return result;
+}`;
+  const script = `
+import { register } from 'node:module';
+import { MessageChannel } from 'node:worker_threads';
+const { port1, port2 } = new MessageChannel();
+const urls = new Set();
+port1.on('message', (url) => urls.add(url));
+register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}), { data: { port: port2 }, transferList: [port2] });
+const { main } = await import('./src/cli/main.ts');
+const quiet = { out: () => {}, err: () => {}, stdin: process.stdin };
+await main(${JSON.stringify(argv)}, quiet);
+await new Promise((resolve) => setTimeout(resolve, 200));
+port1.close();
+const packages = [...urls].map((url) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(url)?.[1]).filter(Boolean);
+console.log(JSON.stringify([...new Set(packages)].sort()));`;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: path.resolve(import.meta.dirname, '..'),
+    encoding: 'utf8',
+  });
+  assert.equal(child.status, 0, child.stderr);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1)!);
+}
+
+test('--help and --version load no database driver, Kysely or Hono', () => {
+  for (const argv of [['--help'], ['--version']]) {
+    const heavy = packagesLoadedBy(argv).filter((name) =>
+      ['kysely', '@electric-sql/pglite', 'pg', 'hono', 'zod'].includes(name),
+    );
+    assert.deepEqual(heavy, [], argv.join(' '));
+  }
+  // The probe sees packages when they load: a command that opens a database loads its driver only.
+  const orgs = packagesLoadedBy(['orgs', 'list', '--database-url', 'postgres://nobody@127.0.0.1:1/none']);
+  assert.ok(orgs.includes('kysely') && orgs.includes('pg'), orgs.join(' '));
+  assert.ok(!orgs.includes('@electric-sql/pglite'), 'PostgreSQL does not load PGlite');
+});
+
+test('cxkpi demo uses --data-dir or CXKPI_DATA_DIR, and never replaces data it did not make', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-demo-dir-'));
+  const saved = process.env.CXKPI_DATA_DIR;
+  try {
+    const teams = path.join(dir, 'teams.csv');
+    fs.writeFileSync(teams, 'id,name\nsupport,Support\n');
+    assert.equal(await main(['import', 'teams', teams, '--data-dir', path.join(dir, 'data')], capture()), 0);
+    let io = capture();
+    assert.equal(await main(['demo', '--no-serve', '--data-dir', path.join(dir, 'data')], io), 2);
+    assert.match(io.stderr, /holds data that `cxkpi demo` did not make.*--data-dir/);
+    process.env.CXKPI_DATA_DIR = path.join(dir, 'data');
+    io = capture();
+    assert.equal(await main(['demo', '--no-serve'], io), 2);
+    assert.match(io.stderr, /holds data that `cxkpi demo` did not make/);
+    assert.equal(fs.existsSync('cxkpi-demo-data'), false, 'nothing went to the default directory');
+    const { openDatabase } = await import('../src/db/connect.ts');
+    const database = await openDatabase({ dataDir: path.join(dir, 'data'), databaseUrl: undefined, poolSize: 1 });
+    try {
+      const kept = await database.kysely.selectFrom('team').select('id').execute();
+      assert.deepEqual(kept, [{ id: 'support' }], 'the refusal came before anything was deleted');
+    } finally {
+      await database.close();
+    }
+  } finally {
+    if (saved === undefined) delete process.env.CXKPI_DATA_DIR;
+    else process.env.CXKPI_DATA_DIR = saved;
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -265,7 +265,7 @@ describe('an import killed with its process', () => {
           db,
           config: { ...loadConfig({}, {}), port: 0 },
           logger: createLogger('silent'),
-          surveyJobs: false,
+          jobs: false,
         });
         await server.close();
         const run = await db.kysely

@@ -4,6 +4,8 @@ import { openDatabase, type Db } from '../db/connect.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { ensureDefaultOrganization, findOrganizationBySlug, type Organization } from '../orgs/index.ts';
 
+export { processIo, type Io } from './io.ts';
+
 /** Options every command that touches the database accepts. */
 export const databaseOptions = {
   'data-dir': { type: 'string' },
@@ -11,19 +13,6 @@ export const databaseOptions = {
   org: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
-
-/** Where a command writes: tests capture these. */
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-  stdin: NodeJS.ReadableStream;
-}
-
-export const processIo: Io = {
-  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-  stdin: process.stdin,
-};
 
 export function parseCommand<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
   try {

@@ -1,9 +1,12 @@
+import fs from 'node:fs';
 import { toAppError } from '../errors.ts';
-import { processIo, type Io } from './context.ts';
+import { processIo, type Io } from './io.ts';
 
 /**
  * The `cxkpi` command line: one module per command under ./commands, each parsing its own
- * arguments and calling the same functions the HTTP API calls.
+ * arguments and calling the same functions the HTTP API calls. A command's module (and with it
+ * Kysely, the database driver, Hono) loads only when that command runs, so `--help` and
+ * `--version` answer without loading any of them.
  */
 type Command = { summary: string; load: () => Promise<{ run(args: string[], io: Io): Promise<number> }> };
 
@@ -62,7 +65,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return name ? 0 : 2;
   }
   if (name === '--version' || name === '-v') {
-    const { default: pkg } = await import('../../package.json', { with: { type: 'json' } });
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
     io.out(pkg.version);
     return 0;
   }

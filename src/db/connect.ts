@@ -2,10 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import type { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import * as m0001 from './migrations/0001-initial.ts';
@@ -37,6 +35,8 @@ export interface Db {
   session<T>(fn: (session: Session) => Promise<T>): Promise<T>;
   /** Connections right now, for monitoring (PGlite: its one session, in use or not). */
   poolStats(): PoolStats;
+  /** Embedded only: the whole database as a gzipped tarball, which `OpenOptions.from` opens. */
+  dump?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -55,7 +55,8 @@ export interface Session {
   copyIn(table: string, columns: string[], text: string): Promise<void>;
 }
 
-const migrations: Record<string, Migration> = {
+/** Every migration, by name; the names sort in the order they apply. */
+export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-custom-metrics': m0002,
   '0003-accounts': m0003,
@@ -78,6 +79,8 @@ export interface OpenOptions {
   migrate?: boolean;
   /** Embedded database in memory instead of on disk (tests). */
   inMemory?: boolean;
+  /** A new embedded database starts as this dump (`Db.dump`), for example a prepared test database. */
+  from?: Blob;
 }
 
 export async function openDatabase(
@@ -85,11 +88,12 @@ export async function openDatabase(
   options: OpenOptions = {},
 ): Promise<Db> {
   const db = config.databaseUrl
-    ? openServer(config.databaseUrl, config.poolSize)
-    : await openEmbedded(options.inMemory ? undefined : config.dataDir);
+    ? await openServer(config.databaseUrl, config.poolSize)
+    : await openEmbedded(options.inMemory ? undefined : config.dataDir, options.migrate !== false, options.from);
   try {
-    await db.kysely.selectNoFrom((eb) => eb.val(1).as('ok')).execute();
-    if (options.migrate !== false) await migrateToLatest(db.kysely);
+    // The first statement also proves the connection works.
+    if (options.migrate !== false) await migrateIfPending(db.kysely);
+    else await db.kysely.selectNoFrom((eb) => eb.val(1).as('ok')).execute();
   } catch (error) {
     await db.close().catch(() => {});
     if (error instanceof AppError) throw error;
@@ -103,7 +107,10 @@ export async function openDatabase(
   return db;
 }
 
-function openServer(url: string, poolSize: number): Db {
+// Each backend's driver loads only when that backend is opened: a command on PostgreSQL never
+// loads PGlite's WebAssembly module, and one on PGlite never loads pg.
+async function openServer(url: string, poolSize: number): Promise<Db> {
+  const [{ default: pg }, { from: copyFrom }] = await Promise.all([import('pg'), import('pg-copy-streams')]);
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -187,19 +194,39 @@ function isRunning(pid: number): boolean {
   }
 }
 
-async function openEmbedded(dataDir: string | undefined): Promise<Db> {
+async function openEmbedded(dataDir: string | undefined, migrate: boolean, from: Blob | undefined): Promise<Db> {
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
-  const { PGliteDialect } = await import('./pglite-dialect.ts');
+  const [{ PGlite }, { PGliteDialect }, template] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('./pglite-dialect.ts'),
+    import('./pglite-template.ts'),
+  ]);
+  // A new database (in memory, or a directory without a cluster) starts from the template.
+  const fresh = !dataDir || !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  const templateFile = fresh && migrate && !from ? template.templateFile(MIGRATIONS) : undefined;
+  const loadDataDir = fresh && from ? from : templateFile ? template.readTemplate(templateFile) : undefined;
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
+      ...(loadDataDir ? { loadDataDir } : {}),
       parsers: { [INT8]: parseNumber, [NUMERIC]: parseNumber, [DATE]: parseText },
     });
   } catch (error) {
     unlock();
     throw error;
+  }
+  if (templateFile && !loadDataDir) {
+    // No template yet: this database, just initialised and migrated, becomes it.
+    try {
+      await migrateIfPending(new Kysely<any>({ dialect: new PGliteDialect(pglite) }));
+      await template.saveTemplate(pglite, templateFile);
+    } catch (error) {
+      await pglite.close().catch(() => {});
+      unlock();
+      throw error;
+    }
   }
   const dialect = new PGliteDialect(pglite);
   const kysely = new Kysely<Database>({ dialect });
@@ -223,6 +250,7 @@ async function openEmbedded(dataDir: string | undefined): Promise<Db> {
       const { held, waiting } = dialect.usage();
       return { max: 1, total: 1, idle: held ? 0 : 1, waiting };
     },
+    dump: () => pglite.dumpDataDir('gzip'),
     close: async () => {
       try {
         await kysely.destroy();
@@ -233,9 +261,37 @@ async function openEmbedded(dataDir: string | undefined): Promise<Db> {
   };
 }
 
+/**
+ * The check on every start: one query reads the applied migrations' names. Only when they differ
+ * from the known list (a migration is pending, the database is new, or it holds a migration this
+ * version does not know) does Kysely's Migrator run, which takes its lock, reads the catalog and
+ * decides again under the lock, so servers starting at once apply each migration once; the
+ * Migrator's own checks report a database newer than this code.
+ */
+export async function migrateIfPending(kysely: Kysely<any>): Promise<string[]> {
+  if (await migrationsApplied(kysely)) return [];
+  return migrateToLatest(kysely);
+}
+
+async function migrationsApplied(kysely: Kysely<any>): Promise<boolean> {
+  let applied: string[];
+  try {
+    // Where the Migrator keeps its record (unqualified: the schema first on the search path).
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(kysely);
+    applied = rows.map((row) => row.name);
+  } catch (error) {
+    // A new database has no such table (undefined_table); never opened inside a transaction,
+    // so the failed statement aborts nothing.
+    if ((error as { code?: string }).code === '42P01') return false;
+    throw error;
+  }
+  const known = Object.keys(MIGRATIONS).sort();
+  return applied.length === known.length && applied.every((name, i) => name === known[i]);
+}
+
 /** Applies pending migrations; Kysely holds an advisory lock so that concurrent starts wait. */
 export async function migrateToLatest(kysely: Kysely<any>): Promise<string[]> {
-  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
   const migrator = new Migrator({ db: kysely, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -13,19 +13,20 @@ import {
 } from '../../auth/index.ts';
 import { ORGANIZATION_DOMAIN } from '../../demo/demo-text.ts';
 import { openDatabase, redactUrl, type Db } from '../../db/connect.ts';
-import { badRequest } from '../../errors.ts';
+import { AppError, badRequest } from '../../errors.ts';
 import { generateDemo, type DemoData } from '../../demo/index.ts';
 import { localDate } from '../../calendar/zoned-time.ts';
 import { importRecords, type EntityName } from '../../ingest/index.ts';
-import { deleteOrganizationData, ensureDefaultOrganization, type Organization } from '../../orgs/index.ts';
+import { DATA_TABLES, deleteOrganizationData, ensureDefaultOrganization, type Organization } from '../../orgs/index.ts';
 import { configFrom, parseCommand, type Io } from '../context.ts';
 import { serveOptions, serveUntilStopped } from './serve.ts';
 
 const help = `Usage: cxkpi demo [--port 3000] [--host 127.0.0.1] [--seed 42] [--end YYYY-MM-DD] [--data-dir DIR]
 
 Generates a realistic demo organization (12 months up to --end, default today; same seed and end,
-same data) in its own embedded database (default ./cxkpi-demo-data), then serves it. A second
-start with the same seed and end reuses the data.`;
+same data) in its own embedded database (--data-dir or CXKPI_DATA_DIR, default ./cxkpi-demo-data),
+then serves it. A second start with the same seed and end reuses the data. The demo replaces the
+data of the database's default organization, so it refuses a database holding other data.`;
 
 /** Bump when the generator changes, so that stored demo data is regenerated. */
 const DEMO_VERSION = 2;
@@ -56,7 +57,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (!Number.isSafeInteger(seed)) throw badRequest('invalid-arguments', '--seed must be a whole number.');
   if (values.end && !/^\d{4}-\d{2}-\d{2}$/.test(values.end))
     throw badRequest('invalid-arguments', '--end must be a date such as 2026-11-01.');
-  const dataDir = values['data-dir'] ?? process.env.CXKPI_DEMO_DATA_DIR ?? './cxkpi-demo-data';
+  const dataDir = values['data-dir'] ?? process.env.CXKPI_DATA_DIR ?? './cxkpi-demo-data';
   const config = configFrom(
     { ...values, 'data-dir': dataDir },
     { port: values.port, host: values.host, defaultTimezone: 'Europe/Vilnius', defaultCurrency: 'EUR' },
@@ -115,6 +116,14 @@ export async function loadDemo(
   const stored = (row.settings as { demo?: DemoMarker }).demo;
   if (stored && stored.version === wanted.version && stored.seed === wanted.seed && stored.end === wanted.end)
     return false;
+  if (!stored && (await hasData(db, org))) {
+    throw new AppError(
+      409,
+      'not-a-demo-database',
+      `Organization ${org.slug} holds data that \`cxkpi demo\` did not make, and the demo would replace it. ` +
+        'Give the demo its own database: --data-dir ./cxkpi-demo-data (or another empty directory).',
+    );
+  }
 
   io.out(`Generating the demo organization (seed ${wanted.seed}, 12 months up to ${wanted.end})...`);
   const data: DemoData = generateDemo({ seed: wanted.seed, end: wanted.end });
@@ -149,6 +158,19 @@ export async function loadDemo(
     db.kysely,
   );
   return true;
+}
+
+async function hasData(db: Db, org: Organization): Promise<boolean> {
+  for (const table of [...DATA_TABLES, 'import_run'] as const) {
+    const row = await db.kysely
+      .selectFrom(table)
+      .select('org_id')
+      .where('org_id', '=', org.id)
+      .limit(1)
+      .executeTakeFirst();
+    if (row) return true;
+  }
+  return false;
 }
 
 /**

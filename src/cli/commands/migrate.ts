@@ -1,4 +1,4 @@
-import { openDatabase } from '../../db/connect.ts';
+import { migrateToLatest, openDatabase } from '../../db/connect.ts';
 import { configFrom, databaseOptions, parseCommand, type Io } from '../context.ts';
 
 const help = `Usage: cxkpi migrate [--data-dir DIR | --database-url URL]
@@ -11,7 +11,6 @@ export async function run(args: string[], io: Io): Promise<number> {
   const config = configFrom(values);
   const db = await openDatabase(config, { migrate: false });
   try {
-    const { migrateToLatest } = await import('../../db/connect.ts');
     const applied = await migrateToLatest(db.kysely);
     io.out(applied.length ? `Applied ${applied.join(', ')}.` : 'The database is up to date.');
     return 0;
