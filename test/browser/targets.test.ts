@@ -10,7 +10,7 @@ import { ensureBuilt } from './ensure-built.ts';
 // Targets in a real browser over the demo organization: the owner sets a CSAT target for the
 // organization and changes it in March, sees the target and the verdict on the overview card and
 // the step on its trend line, the history and the scorecard; a team lead is refused a target
-// outside their teams; the Targets page fits a phone in Russian and Lithuanian. The targets are
+// outside their teams and sets one for their team, shown on the team page; the Targets page fits a phone in Russian and Lithuanian. The targets are
 // deleted at the end (through the page), so the demo database is left as it was found.
 const CHROMIUM = '/usr/bin/chromium';
 const root = path.resolve(import.meta.dirname, '../..');
@@ -150,6 +150,20 @@ describe('targets in Chromium', { skip, timeout: 240_000 }, () => {
     assert.equal(await outcome.getAttribute('role'), 'alert');
     assert.match(await outcome.innerText(), /team lead sets targets for their teams only/);
     assert.equal(await page.getByTestId('target-row').count(), 2, 'nothing stored');
+    // Their own team they may: its page shows the target on the card and in the team's scorecard.
+    const team = scopes.find((s) => s.startsWith('team:'))!;
+    const saved = await setTarget(page, { scope: team, from: '2026-04-01', value: '75' });
+    assert.equal(await saved.innerText(), 'Target set.');
+    await page.goto(`${server.url}/teams/${encodeURIComponent(team.slice(5))}?period=month:2026-04-01`);
+    const card = page.getByTestId('kpi-csat');
+    await card.getByTestId('kpi-target').waitFor();
+    assert.equal(await card.getByTestId('kpi-target-value').innerText(), 'Target 75.0%');
+    const scorecard = page.getByTestId('scorecards');
+    await scorecard.waitFor();
+    assert.match(await scorecard.locator('h2').first().innerText(), /Scorecard, April 2026/);
+    const line = await scorecard.locator('tr', { hasText: 'Customer satisfaction (CSAT)' }).innerText();
+    assert.match(line, /75\.0%/);
+    assert.match(line, /Organization: \d{2}\.\d%/, 'the organization beside the team');
     assert.deepEqual(errors, []);
   });
 
@@ -183,7 +197,8 @@ describe('targets in Chromium', { skip, timeout: 240_000 }, () => {
     await page.goto(`${server.url}/targets`);
     const rows = page.getByTestId('target-row');
     await rows.first().waitFor();
-    for (let left = 1; left >= 0; left--) {
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=target-row]').length === 3);
+    for (let left = 2; left >= 0; left--) {
       await rows.first().getByRole('button', { name: 'Delete' }).click();
       assert.match(await rows.first().innerText(), /Delete this target\?/);
       await rows.first().getByRole('button', { name: 'Delete' }).click();

@@ -1,8 +1,8 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, withQuery } from '../api.ts';
-import { useCatalog, useMetricName, type Attainment, type MetricInfo } from '../catalog.tsx';
-import { AttainmentBadge } from '../components/attainment.tsx';
+import { api, ApiError } from '../api.ts';
+import { useCatalog, useMetricName, type MetricInfo } from '../catalog.tsx';
+import { ScorecardCards, useScopeLabel } from '../components/scorecard.tsx';
 import { Empty, ErrorState, Loading } from '../components/states.tsx';
 import { useApi } from '../data.ts';
 import { addPeriods, defaultPeriod, localDate, periodStart } from '../periods.ts';
@@ -25,28 +25,6 @@ interface Target {
   options: Record<string, string | number | boolean>;
   created_by: string;
   created_at: string;
-}
-
-/** src/kpi/scorecard.ts Scorecard, the fields shown here. */
-interface ScorecardLine {
-  metric: string;
-  unit: MetricInfo['unit'];
-  direction: MetricInfo['direction'];
-  value: number | null;
-  n: number;
-  low_sample: boolean;
-  target: number | null;
-  attainment: Attainment;
-  miss_significant: boolean | null;
-  delta: number | null;
-  significant: boolean | null;
-  context: { level: 'team' | 'organization'; value: number | null } | null;
-  rank: number | null;
-  ranked_among: number | null;
-}
-interface Scorecard {
-  period: string;
-  subjects: Array<{ scope: Record<string, string>; name: string | null; lines: ScorecardLine[] }>;
 }
 
 interface AuditEntry {
@@ -95,22 +73,6 @@ export default function Targets() {
       </div>
     </section>
   );
-}
-
-/** A scope's name: the organization, or each dimension's value with the directory's names. */
-function useScopeLabel() {
-  const { t } = useTranslation();
-  const { directory } = useCatalog();
-  return (scope: Record<string, string>) => {
-    const parts = Object.entries(scope).map(([dimension, id]) => {
-      if (dimension === 'team')
-        return t('targets.team', { name: directory.teams.find((x) => x.id === id)?.name ?? id });
-      if (dimension === 'agent')
-        return t('targets.agent', { name: directory.agents.find((x) => x.id === id)?.name ?? id });
-      return `${dimension} = ${id}`;
-    });
-    return parts.length ? parts.join(', ') : t('targets.organization');
-  };
 }
 
 function TargetList() {
@@ -425,8 +387,6 @@ function ScorecardView() {
   const { me } = useSession();
   const { directory } = useCatalog();
   const format = useFormat();
-  const metricName = useMetricName();
-  const scopeLabel = useScopeLabel();
   const opening = defaultPeriod(directory.data.last, 'month', me?.organization.timezone).start;
   const months = useMemo(() => Array.from({ length: 24 }, (_, i) => addPeriods(opening, 'month', -i)), [opening]);
   const [month, setMonth] = useState(opening);
@@ -439,8 +399,6 @@ function ScorecardView() {
     agent: dimension === 'agent' ? id : undefined,
     by: dimension === 'agent' ? undefined : by || undefined,
   };
-  const card = useApi<Scorecard>('/scorecard', { query });
-  const download = (kind: 'csv' | 'xlsx') => withQuery('/api/v1/scorecard', { ...query, format: kind });
   return (
     <>
       <div className="controls">
@@ -480,76 +438,8 @@ function ScorecardView() {
             </select>
           </label>
         )}
-        <span className="downloads">
-          <a href={download('csv')} download data-testid="scorecard-csv">
-            {t('targets.card.csv')}
-          </a>{' '}
-          <a href={download('xlsx')} download data-testid="scorecard-xlsx">
-            {t('targets.card.xlsx')}
-          </a>
-        </span>
       </div>
-      {card.error?.code === 'no-targets' ? (
-        <Empty>{t('targets.card.noTargets', { period: format.period(month, 'month') })}</Empty>
-      ) : card.error ? (
-        <ErrorState error={card.error} onRetry={card.reload} compact />
-      ) : !card.data ? (
-        <Loading inline />
-      ) : (
-        card.data.subjects.map((s, i) => (
-          <div className="card" key={i} data-testid="scorecard">
-            <h2>{s.name ?? scopeLabel(s.scope)}</h2>
-            <div className="table-scroll">
-              <table className="data">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('targets.metric')}</th>
-                    <th scope="col">{t('targets.card.value')}</th>
-                    <th scope="col">{t('targets.target')}</th>
-                    <th scope="col">{t('targets.card.verdict')}</th>
-                    <th scope="col">{t('targets.card.change')}</th>
-                    <th scope="col">{t('targets.card.beside')}</th>
-                    <th scope="col">{t('targets.card.rank')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {s.lines.map((line) => (
-                    <tr key={line.metric}>
-                      <td>{metricName(line.metric)}</td>
-                      <td className="num">
-                        {format.value(line.value, line.unit)}{' '}
-                        <span className="muted small">{t('kpi.sample', { n: format.count(line.n) })}</span>
-                      </td>
-                      <td className="num">{format.value(line.target, line.unit)}</td>
-                      <td>
-                        <AttainmentBadge
-                          attainment={line.attainment}
-                          significant={line.miss_significant}
-                          direction={line.direction}
-                        />
-                      </td>
-                      <td className="num">
-                        {format.delta(line.delta, line.unit)}
-                        {line.significant ? ' ★' : ''}
-                      </td>
-                      <td className="num">
-                        {line.context
-                          ? `${t(line.context.level === 'team' ? 'targets.card.teamLevel' : 'targets.card.orgLevel')}: ${format.value(line.context.value, line.unit)}`
-                          : '–'}
-                      </td>
-                      <td className="num">
-                        {line.rank !== null && line.ranked_among !== null
-                          ? t('targets.card.rankOf', { rank: line.rank, count: line.ranked_among })
-                          : '–'}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </div>
-        ))
-      )}
+      <ScorecardCards query={query} />
     </>
   );
 }
