@@ -118,6 +118,8 @@ describe('targets in Chromium', { skip, timeout: 240_000 }, () => {
       /Target/.test(document.querySelector('.chart-canvas')?.getAttribute('aria-label') ?? ''),
     );
 
+    await page.screenshot({ path: path.join(shots, 'explorer-target.png') });
+
     // The history (the audit log, for admins) and the scorecard with its downloads.
     await page.goto(`${server.url}/targets?tab=history`);
     const history = page.getByTestId('targets-history');
