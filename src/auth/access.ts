@@ -19,19 +19,31 @@ export type Action =
   | 'settings' // organization settings, business hours
   | 'users' // members, invitations, roles
   | 'keys' // API keys
-  | 'audit'; // the audit log
+  | 'audit' // the audit log
+  | 'targets'; // KPI targets (team leads: for their teams only; src/kpi/targets.ts checks the scope)
 
-const ALL: Action[] = ['import', 'query', 'rows', 'define_metrics', 'surveys', 'settings', 'users', 'keys', 'audit'];
+const ALL: Action[] = [
+  'import',
+  'query',
+  'rows',
+  'define_metrics',
+  'surveys',
+  'settings',
+  'users',
+  'keys',
+  'audit',
+  'targets',
+];
 
 export const PERMISSIONS: Record<Role | `key:${ApiKeyScope}`, readonly Action[]> = {
   owner: ALL,
   admin: ALL,
-  manager: ['import', 'query', 'rows', 'surveys'],
-  team_lead: ['query', 'rows'],
+  manager: ['import', 'query', 'rows', 'surveys', 'targets'],
+  team_lead: ['query', 'rows', 'targets'],
   agent: ['query', 'rows'],
   viewer: ['query'],
   // Keys are for machines: they never manage people or other keys.
-  'key:full': ['import', 'query', 'rows', 'define_metrics', 'surveys', 'settings'],
+  'key:full': ['import', 'query', 'rows', 'define_metrics', 'surveys', 'settings', 'targets'],
   'key:read': ['query', 'rows'],
   'key:ingest': ['import'],
 };
@@ -82,6 +94,7 @@ const DESCRIPTIONS: Record<Action, string> = {
   users: 'manage users',
   keys: 'manage API keys',
   audit: 'read the audit log',
+  targets: 'set KPI targets',
 };
 
 /**

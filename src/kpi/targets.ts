@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { sql } from 'kysely';
 import { addPeriods, isDate, periodStart } from '../calendar/periods.ts';
 import { localDate } from '../calendar/zoned-time.ts';
-import type { Access } from '../auth/access.ts';
+import { can, type Access } from '../auth/access.ts';
 import type { Db } from '../db/connect.ts';
 import { AppError, badRequest, invalidInput, notFound } from '../errors.ts';
 import type { MetricDef } from '../metrics/catalog/index.ts';
@@ -70,16 +70,16 @@ const optionsKey = (options: Record<string, OptionValue>) =>
  * teams (or an agent in it, which the trial query checks).
  */
 export function assertMayTarget(access: Access, scope: Record<string, string>): void {
-  if (['owner', 'admin', 'manager', 'key:full'].includes(access.role)) return;
-  if (access.role === 'team_lead' && access.teams?.length) {
-    if (scope.team && access.teams.includes(scope.team)) return;
+  if (!can(access, 'targets'))
+    throw new AppError(403, 'forbidden', 'Only owners, admins, managers and team leads set targets.');
+  if (access.teams || access.role === 'team_lead') {
+    if (scope.team && access.teams?.includes(scope.team)) return;
     throw new AppError(
       403,
       'forbidden',
-      `A team lead sets targets for their teams only (scope team=${access.teams.join('|')}).`,
+      `A team lead sets targets for their teams only (scope team=${(access.teams ?? []).join('|')}).`,
     );
   }
-  throw new AppError(403, 'forbidden', 'Only owners, admins, managers and team leads set targets.');
 }
 
 export interface TargetDeps {

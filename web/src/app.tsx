@@ -18,6 +18,7 @@ const Feedback = lazy(() => import('./pages/feedback.tsx'));
 const Data = lazy(() => import('./pages/data.tsx'));
 const Settings = lazy(() => import('./pages/settings.tsx'));
 const Surveys = lazy(() => import('./pages/surveys.tsx'));
+const Targets = lazy(() => import('./pages/targets.tsx'));
 
 export function App() {
   return (
@@ -45,6 +46,7 @@ function Routes() {
   else if ((match = /^\/agents\/([^/]+)$/.exec(path))) page = <AgentPage id={decodeURIComponent(match[1]!)} />;
   else if (path === '/feedback') page = guard('rows', <Feedback />);
   else if (path === '/surveys' || path.startsWith('/surveys/')) page = guard('surveys', <Surveys />);
+  else if (path === '/targets') page = <Targets />;
   else if (path === '/data') page = guard('import', <Data />);
   else if (path.startsWith('/settings')) page = <Settings />;
   else page = <NotFound />;

@@ -58,7 +58,15 @@ export interface MetricRow {
   partial?: boolean;
   /** With a comparison: the previous period is itself partial. */
   previous_partial?: boolean;
+  /** Rows of a metric that has any target (src/kpi/targets.ts judgeRows): the target in force. */
+  target?: number | null;
+  attainment?: Attainment;
+  /** A miss with the whole 95 % interval on the wrong side of the target; null without interval. */
+  miss_significant?: boolean | null;
 }
+
+/** src/kpi/targets.ts Attainment. */
+export type Attainment = 'met' | 'missed' | 'not_enough_data' | 'no_target';
 
 export interface QueryResult {
   rows: MetricRow[];

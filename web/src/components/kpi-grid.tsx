@@ -7,6 +7,7 @@ import { addDays, addPeriods, localDate, periodEnd, type Grain, type Period } fr
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useFormat } from '../use-format.ts';
+import { AttainmentBadge } from './attainment.tsx';
 import { Definition, useScale } from './definition.tsx';
 import { Sparkline } from './sparkline.tsx';
 import { ErrorState } from './states.tsx';
@@ -283,6 +284,18 @@ function KpiCard({
             )}
             <span>{t('kpi.sample', { n: format.count(row.n) })}</span>
           </div>
+          {row.target !== undefined && row.target !== null && row.attainment && (
+            <p className="kpi-target" data-testid="kpi-target">
+              <span data-testid="kpi-target-value">
+                {t('targets.targetIs', { value: format.value(row.target, metric.unit) })}
+              </span>{' '}
+              <AttainmentBadge
+                attainment={row.attainment}
+                significant={row.miss_significant}
+                direction={metric.direction}
+              />
+            </p>
+          )}
           {row.low_sample && (
             <p className="kpi-warning">⚠ {t('kpi.lowSample', { n: format.count(row.n), min: metric.min_sample })}</p>
           )}
@@ -294,10 +307,15 @@ function KpiCard({
             values={trendValues}
             lows={trend.data.map((r) => r.ci_low)}
             highs={trend.data.map((r) => r.ci_high)}
+            targets={trend.data.map((r) => r.target)}
             label={`${t('kpi.trend', { count: trendValues.length })}: ${trend.data
               .map(
                 (r) =>
-                  `${r.period ? format.periodShort(r.period, period.grain) : ''} ${format.value(r.value, metric.unit)}`,
+                  `${r.period ? format.periodShort(r.period, period.grain) : ''} ${format.value(r.value, metric.unit)}${
+                    r.target !== undefined && r.target !== null
+                      ? ` (${t('targets.targetIs', { value: format.value(r.target, metric.unit) })})`
+                      : ''
+                  }`,
               )
               .join(', ')}`}
           />

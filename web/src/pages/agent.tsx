@@ -3,6 +3,7 @@ import { useCatalog } from '../catalog.tsx';
 import { FeedbackList } from '../components/feedback-list.tsx';
 import { KpiGrid, useVisibleMetrics } from '../components/kpi-grid.tsx';
 import { PeriodPicker } from '../components/period-picker.tsx';
+import { ScorecardCards, scorecardPeriod } from '../components/scorecard.tsx';
 import { NotAllowed } from '../components/states.tsx';
 import { TEAM_METRICS, TrendChart } from '../components/team-views.tsx';
 import { periodEnd } from '../periods.ts';
@@ -52,6 +53,9 @@ export default function AgentPage({ id }: { id: string }) {
       </header>
       <KpiGrid metrics={visible} period={period} where={where} explorerWhere={`agent:${id}`} />
       <TrendChart period={period} where={where} title={t('teams.trend')} />
+      {scorecardPeriod(period) && (
+        <ScorecardCards query={{ period: scorecardPeriod(period)!, agent: id }} quiet titled />
+      )}
       {can('rows') && (
         <section className="card">
           <h2>{t('teams.recentFeedback')}</h2>

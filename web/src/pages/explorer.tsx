@@ -430,7 +430,9 @@ function chartOption(
   t: ReturnType<typeof useTranslation>['t'],
   byLabel: string,
 ): EChartsCoreOption {
-  const all = model.cells.flat().flatMap((r) => (r ? [r.value ?? 0, r.ci_high ?? 0, r.previous ?? 0] : []));
+  const all = model.cells
+    .flat()
+    .flatMap((r) => (r ? [r.value ?? 0, r.ci_high ?? 0, r.previous ?? 0, r.target ?? 0] : []));
   const scale = durationScale(Math.max(0, ...all.filter((v) => v !== null).map(Math.abs)));
   const size = metric.unit === 'seconds' ? scale.size : 1;
   const axisName =
@@ -509,6 +511,20 @@ function chartOption(
       },
     );
   }
+  if (single && type === 'line' && model.cells.some((c) => c[0]?.target !== undefined && c[0]?.target !== null)) {
+    // The target in force per period, as a step line (a target changed mid-year is a step).
+    series.push({
+      name: t('targets.target'),
+      type: 'line',
+      step: 'middle',
+      silent: true,
+      symbol: 'none',
+      color: '#b3261e',
+      lineStyle: { type: 'dashed', width: 1.5 },
+      data: model.periods.map((_, p) => chartValue(model.cells[p]![0]?.target ?? null, metric.unit, size)),
+      tooltip: { show: false },
+    });
+  }
   const rowAt = (seriesIndex: number, dataIndex: number) =>
     model.categoriesAreGroups ? model.cells[0]![dataIndex] : model.cells[dataIndex]?.[seriesIndex];
   return {
@@ -543,6 +559,16 @@ function chartOption(
           lines.push(
             escapeHtml(
               `${t('kpi.previous', { value: format.value(row.previous, metric.unit) })} (${format.delta(row.delta, metric.unit)})${row.significant ? ' ★' : ''}`,
+            ),
+          );
+        if (row.target !== undefined && row.target !== null && row.attainment)
+          lines.push(
+            escapeHtml(
+              `${t('targets.targetIs', { value: format.value(row.target, metric.unit) })}: ${t(
+                row.attainment === 'missed' && row.miss_significant
+                  ? 'targets.missedSignificant'
+                  : `targets.${row.attainment === 'not_enough_data' ? 'notEnough' : (row.attainment as 'met')}`,
+              )}`,
             ),
           );
         if (row.low_sample) lines.push(`⚠ ${escapeHtml(t('explorer.lowSample'))}`);

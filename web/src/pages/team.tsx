@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { useCatalog } from '../catalog.tsx';
 import { KpiGrid, useVisibleMetrics } from '../components/kpi-grid.tsx';
 import { PeriodPicker } from '../components/period-picker.tsx';
+import { ScorecardCards, scorecardPeriod } from '../components/scorecard.tsx';
 import { NotAllowed } from '../components/states.tsx';
 import { ComparisonTable, TEAM_METRICS, TrendChart } from '../components/team-views.tsx';
 import { useSession } from '../session.tsx';
@@ -26,6 +27,9 @@ export default function TeamPage({ id }: { id: string }) {
       </header>
       <KpiGrid metrics={visible} period={period} where={where} explorerWhere={`team:${id}`} />
       <TrendChart period={period} where={where} title={t('teams.trend')} />
+      {scorecardPeriod(period) && (
+        <ScorecardCards query={{ period: scorecardPeriod(period)!, team: id }} quiet titled />
+      )}
       {me?.role !== 'viewer' && (
         <section className="card">
           <h2>{t('teams.agentsOfTeam')}</h2>
