@@ -169,6 +169,35 @@ for (const variant of variants) {
       );
     });
 
+    test('two runners racing deliver each fired alert exactly once', async () => {
+      const db = await variant.db();
+      const org = await createTestOrg(db, { timezone: 'UTC' });
+      const tag = org.slug.slice(-8);
+      await importRecords(db, org, 'survey_responses', {
+        objects: Array.from({ length: 31 }, (_, i) => ({
+          id: `r${i}`,
+          kind: 'csat',
+          score: 1,
+          submitted_at: `2026-03-${String(1 + i).padStart(2, '0')}T10:00:00Z`,
+        })),
+      });
+      const owner: Access = { ...OPERATOR, orgId: org.id };
+      for (let i = 0; i < 12; i++)
+        await createAlert(db, org, owner, {
+          name: `Race ${i}`,
+          metric: 'csat',
+          below: 0.5,
+          notify: [{ webhook: hook(`/race-${tag}`) }],
+        });
+      const at = new Date('2026-04-01T06:00:00Z');
+      assert.equal((await evaluateAlerts(db, { orgId: org.id, at })).fired.length, 12);
+      await Promise.all([deliverAt(db, at), deliverAt(db, at)]);
+      const calls = received.filter((r) => r.path === `/race-${tag}`);
+      const events = calls.map((call) => JSON.parse(call.body).event as string);
+      assert.equal(calls.length, 12, 'one POST per fired alert');
+      assert.equal(new Set(events).size, 12);
+    });
+
     test('a webhook that keeps failing leaves the event failed with the reason', async () => {
       const db = await variant.db();
       const org = await createTestOrg(db, { timezone: 'UTC' });
