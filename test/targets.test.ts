@@ -295,6 +295,22 @@ for (const variant of variants) {
       );
       assert.deepEqual([get('a1', 'csat').value, get('a1', 'csat').attainment], [0.9, 'met']);
       assert.equal(get('a2', 'csat').attainment, 'no_target', 'a target of a1 is not a target of a2');
+      assert.equal(get('a1', 'csat').target_scope, 'own');
+
+      // With a team target, agents without their own are judged by it, and the card says so.
+      await setTarget(db, org, owner, { metric: 'csat', value: 0.8, scope: { team: 't3' }, from: '2026-05-01' });
+      const inherited = await computeScorecard(db, org, owner, { period: '2026-05', team: 't3', by: 'agent' });
+      const line = (agent: string) =>
+        inherited.subjects.find((s) => s.scope.agent === agent)!.lines.find((l) => l.metric === 'csat')!;
+      assert.deepEqual(
+        ['a1', 'a2', 'a3', 'a4'].map((a) => [line(a).target, line(a).target_scope, line(a).attainment]),
+        [
+          [0.85, 'own', 'met'],
+          [0.8, 'team', 'missed'],
+          [0.8, 'team', 'met'],
+          [0.8, 'team', 'not_enough_data'],
+        ],
+      );
       // The team's CSAT beside each agent: (36 + 30 + 38 + 5) / 125.
       assert.equal(get('a2', 'csat').context!.level, 'team');
       assert.ok(Math.abs(get('a2', 'csat').context!.value! - 109 / 125) < 1e-12);

@@ -5,7 +5,7 @@ import type { Db } from '../db/connect.ts';
 import { badRequest, invalidInput } from '../errors.ts';
 import { customMetricsFor, getMetric, queryMetrics, type MetricDef, type MetricRow } from '../metrics/index.ts';
 import type { Organization } from '../orgs/index.ts';
-import type { Attainment, TargetGrain } from './targets.ts';
+import { judge, listTargets, scopeKey, type Attainment, type TargetGrain } from './targets.ts';
 
 /**
  * A team's or an agent's scorecard for one period: each targeted KPI with its value, n,
@@ -42,6 +42,11 @@ export interface ScorecardLine {
   ci_high: number | null;
   low_sample: boolean;
   target: number | null;
+  /**
+   * Whose target judged the line: the subject's own, or (without one) the target of its team or
+   * of the organization, which an agent's or team's card inherits.
+   */
+  target_scope: 'own' | 'team' | 'organization' | null;
   attainment: Attainment;
   miss_significant: boolean | null;
   previous: number | null;
@@ -143,6 +148,7 @@ export async function computeScorecard(
     );
   }
   const list = [...subjects.values()];
+  await inheritTargets(db, org, list, query, grain, from, definitions);
   if (metrics.some((id) => definitions.get(id)?.unit === 'seconds'))
     await addChannelMix(db, org, access, list, query, from, to);
   if (query.by) rank(list, metrics, definitions);
@@ -162,6 +168,7 @@ function line(row: MetricRow, metric: MetricDef, context: ScorecardLine['context
     ci_high: row.ci_high,
     low_sample: row.low_sample,
     target: row.target ?? null,
+    target_scope: row.target !== undefined && row.target !== null ? 'own' : null,
     attainment: row.attainment ?? 'no_target',
     miss_significant: row.miss_significant ?? null,
     previous: row.previous ?? null,
@@ -190,6 +197,56 @@ async function targetedMetrics(db: Db, orgId: string, grain: TargetGrain, from: 
 async function metricDefinitions(db: Db, org: Organization, ids: string[]): Promise<Map<string, MetricDef>> {
   const customs = await customMetricsFor(db, org, ids);
   return new Map(ids.map((id) => [id, (getMetric(id) ?? customs.get(id))!]));
+}
+
+/**
+ * A subject without a target of its own is judged by the target of the level above: an agent by
+ * their team's, then the organization's; a team by the organization's. The line says which.
+ */
+async function inheritTargets(
+  db: Db,
+  org: Organization,
+  subjects: ScorecardSubject[],
+  query: z.infer<typeof ZScorecardQuery>,
+  grain: TargetGrain,
+  from: string,
+  definitions: Map<string, MetricDef>,
+) {
+  const inForce = (await listTargets(db.kysely, org.id, { metrics: [...definitions.keys()] })).filter(
+    (t) =>
+      t.grain === grain &&
+      t.valid_from <= from &&
+      (t.valid_to === null || t.valid_to > from) &&
+      !Object.keys(t.options).length,
+  );
+  if (!inForce.length) return;
+  const agentIds = subjects.map((s) => s.scope.agent).filter((id): id is string => Boolean(id));
+  const teamOf = new Map<string, string | null>();
+  if (agentIds.length) {
+    const agents = await db.kysely
+      .selectFrom('agent')
+      .select(['id', 'team_id'])
+      .where('org_id', '=', org.id)
+      .where('id', 'in', agentIds)
+      .execute();
+    for (const agent of agents) teamOf.set(agent.id, agent.team_id);
+  }
+  for (const subject of subjects) {
+    const team = subject.scope.agent ? (query.team ?? teamOf.get(subject.scope.agent) ?? null) : null;
+    type Level = [ScorecardLine['target_scope'], Record<string, string>];
+    const levels: Level[] = [];
+    if (subject.scope.agent && team) levels.push(['team', { team }]);
+    if (subject.scope.agent || subject.scope.team) levels.push(['organization', {}]);
+    for (const line of subject.lines) {
+      if (line.target !== null) continue;
+      for (const [level, scope] of levels) {
+        const target = inForce.find((t) => t.metric === line.metric && scopeKey(t.scope) === scopeKey(scope));
+        if (!target) continue;
+        Object.assign(line, judge(line, target.value, line.direction), { target_scope: level });
+        break;
+      }
+    }
+  }
 }
 
 /** Share of each subject's tickets by channel, from the engine like every other number. */
@@ -292,6 +349,7 @@ export function scorecardTable(card: Scorecard): { columns: string[]; rows: Arra
     'ci_high',
     'low_sample',
     'target',
+    'target_scope',
     'attainment',
     'miss_significant',
     'previous',
@@ -320,6 +378,7 @@ export function scorecardTable(card: Scorecard): { columns: string[]; rows: Arra
         ci_high: line.ci_high,
         low_sample: line.low_sample,
         target: line.target,
+        target_scope: line.target_scope,
         attainment: line.attainment,
         miss_significant: line.miss_significant,
         previous: line.previous,

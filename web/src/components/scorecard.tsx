@@ -16,6 +16,8 @@ interface ScorecardLine {
   n: number;
   low_sample: boolean;
   target: number | null;
+  /** Whose target judged the line: the subject's own, or inherited from its team or the organization. */
+  target_scope: 'own' | 'team' | 'organization' | null;
   attainment: Attainment;
   miss_significant: boolean | null;
   delta: number | null;
@@ -121,7 +123,12 @@ export function ScorecardCards({ query, quiet, titled }: { query: ScorecardQuery
                       {format.value(line.value, line.unit)}{' '}
                       <span className="muted small">{t('kpi.sample', { n: format.count(line.n) })}</span>
                     </td>
-                    <td className="num">{format.value(line.target, line.unit)}</td>
+                    <td className="num">
+                      {format.value(line.target, line.unit)}
+                      {line.target_scope === 'team' || line.target_scope === 'organization' ? (
+                        <span className="muted small"> {t(`targets.card.inherited.${line.target_scope}`)}</span>
+                      ) : null}
+                    </td>
                     <td>
                       <AttainmentBadge
                         attainment={line.attainment}

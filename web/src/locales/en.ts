@@ -543,6 +543,7 @@ const en = {
     change: 'Change',
     who: 'By',
     card: {
+      inherited: { team: '(team)', organization: '(organization)' },
       period: 'Month',
       subject: 'For',
       by: 'Broken down by',

@@ -553,6 +553,7 @@ const lt: Messages = {
     change: 'Pakeitimas',
     who: 'Kas',
     card: {
+      inherited: { team: '(komandos)', organization: '(organizacijos)' },
       period: 'Mėnuo',
       subject: 'Kam',
       by: 'Išskaidyti pagal',

@@ -547,6 +547,7 @@ const ru: Messages = {
     change: 'Изменение',
     who: 'Кто',
     card: {
+      inherited: { team: '(команды)', organization: '(организации)' },
       period: 'Месяц',
       subject: 'Для',
       by: 'В разрезе',
