@@ -17,7 +17,7 @@ import { createApp } from '../src/http/app.ts';
 import { createLogger } from '../src/http/logger.ts';
 import { generateDemo } from '../src/demo/index.ts';
 import { importRecords } from '../src/ingest/index.ts';
-import { runDueJobs } from '../src/jobs/index.ts';
+import { listJobs, retryJob, runDueJobs } from '../src/jobs/index.ts';
 import { JOB_KINDS } from '../src/jobs/kinds.ts';
 import { setTarget } from '../src/kpi/index.ts';
 import { createMailer } from '../src/mail/mailer.ts';
@@ -225,6 +225,15 @@ for (const variant of variants) {
       assert.equal(event!.state, 'failed');
       assert.match(event!.error!, /answered 500/);
       assert.equal(received.filter((r) => r.path === `/down-${tag}`).length, 6);
+
+      // The receiver is back and an administrator retries the dead delivery: the event is delivered.
+      failures.set(`/down-${tag}`, 0);
+      const [dead] = await listJobs(db, org.id, { kind: 'alert.deliver', state: 'dead' });
+      await retryJob(db, org.id, dead!.id, at);
+      await deliverAt(db, at);
+      const [retried] = await listAlertEvents(db, org.id);
+      assert.deepEqual([retried!.state, retried!.error], ['delivered', null]);
+      assert.ok(retried!.delivered_at);
     });
 
     test('a target alert fires on a significant miss only when asked; bad rules are refused', async () => {

@@ -146,12 +146,14 @@ async function deliver(ctx: JobContext, orgId: string, eventId: string, channel:
     );
     await ctx.mailer.send({ to: target.email, ...message, headers: { 'Content-Language': language } });
   }
+  // A dead delivery retried by an administrator (cxkpi jobs retry, the dashboard's Jobs tab)
+  // turns a failed event into a delivered one; an acknowledged event stays acknowledged.
   await ctx.db.kysely
     .updateTable('alert_event')
-    .set({ state: 'delivered', delivered_at: ctx.now })
+    .set({ state: 'delivered', delivered_at: ctx.now, error: null })
     .where('org_id', '=', orgId)
     .where('id', '=', eventId)
-    .where('state', '=', 'fired')
+    .where('state', 'in', ['fired', 'failed'])
     .execute();
   return { delivered: 1 };
 }

@@ -19,6 +19,7 @@ const Data = lazy(() => import('./pages/data.tsx'));
 const Settings = lazy(() => import('./pages/settings.tsx'));
 const Surveys = lazy(() => import('./pages/surveys.tsx'));
 const Targets = lazy(() => import('./pages/targets.tsx'));
+const Alerts = lazy(() => import('./pages/alerts.tsx'));
 
 export function App() {
   return (
@@ -47,6 +48,7 @@ function Routes() {
   else if (path === '/feedback') page = guard('rows', <Feedback />);
   else if (path === '/surveys' || path.startsWith('/surveys/')) page = guard('surveys', <Surveys />);
   else if (path === '/targets') page = <Targets />;
+  else if (path === '/alerts') page = guard('query', <Alerts />);
   else if (path === '/data') page = guard('import', <Data />);
   else if (path.startsWith('/settings')) page = <Settings />;
   else page = <NotFound />;
