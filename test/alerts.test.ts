@@ -152,7 +152,7 @@ for (const variant of variants) {
         [payload.alert, payload.metric, payload.period, payload.value, payload.expected_low, payload.rule],
         ['Low CSAT', 'csat', '2026-03-01', 0.7, 0.8, 'threshold'],
       );
-      assert.match(payload.link, /^http:\/\/cx\.test\/explorer\?metric=csat&grain=month/);
+      assert.equal(payload.link, 'http://cx.test/explorer?metric=csat&grain=month&from=2025-04-01&to=2026-04-01');
 
       const mail = (to: string) => inbox.find((m) => (m.to as { text: string }).text === to);
       const ru = mail(`lead-${tag}@example.com`)!;

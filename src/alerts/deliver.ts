@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { addPeriods } from '../calendar/periods.ts';
 import type { Db } from '../db/connect.ts';
 import type { JobContext, JobKinds } from '../jobs/index.ts';
 import { customMetricsFor, getMetric } from '../metrics/index.ts';
@@ -75,8 +76,18 @@ export function renderAlertEmail(
 }
 
 /** The explorer view of the alert's metric, scope and grain around the period. */
-export function explorerLink(publicUrl: string, fired: Pick<FiredAlert, 'metric' | 'period' | 'group'>, grain: string) {
-  const params = new URLSearchParams({ metric: fired.metric, grain, to: fired.period });
+/** The explorer view of a firing: the metric at the alert's grain, the fired period last (to is exclusive). */
+export function explorerLink(
+  publicUrl: string,
+  fired: Pick<FiredAlert, 'metric' | 'period' | 'group'>,
+  grain: 'day' | 'week' | 'month',
+) {
+  const params = new URLSearchParams({
+    metric: fired.metric,
+    grain,
+    from: addPeriods(fired.period, grain, grain === 'day' ? -27 : -11),
+    to: addPeriods(fired.period, grain, 1),
+  });
   for (const [dimension, value] of Object.entries(fired.group)) params.append('where', `${dimension}:${value}`);
   return `${publicUrl}/explorer?${params.toString()}`;
 }

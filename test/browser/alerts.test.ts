@@ -197,7 +197,9 @@ describe('alerts in Chromium', { skip, timeout: 240_000 }, () => {
     assert.match(text, /\sbelow 100\.0%/, "the reason in the metric's unit");
     assert.match(text, /delivered/);
     const link = await event.getByTestId('alert-explore').getAttribute('href');
-    assert.equal(link, `/explorer?metric=csat&grain=month&to=${latest}`);
+    // The fired month is the last of the view (to is exclusive): April 2026 shows May 2025 to April.
+    const view = latest === '2026-04-01' ? ['2025-05-01', '2026-05-01'] : ['2025-04-01', '2026-04-01'];
+    assert.equal(link, `/explorer?metric=csat&grain=month&from=${view[0]}&to=${view[1]}`);
 
     await event.getByRole('button', { name: 'Acknowledge' }).click();
     await page.waitForFunction(

@@ -8,6 +8,7 @@ import { useApi } from '../data.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useFormat } from '../use-format.ts';
+import { addPeriods } from '../periods.ts';
 
 type AlertRule = 'threshold' | 'target' | 'anomaly';
 type AlertGrain = 'day' | 'week' | 'month';
@@ -487,9 +488,14 @@ function AlertForm({ onSaved }: { onSaved: () => void }) {
   );
 }
 
-/** The explorer view of a firing: the metric at the alert's grain up to the period, in its scope. */
+/** The explorer view of a firing: the metric at the alert's grain, the fired period last, in its scope. */
 function explorerLink(event: AlertEvent, grain: AlertGrain): string {
-  const params = new URLSearchParams({ metric: event.metric, grain, to: event.period });
+  const params = new URLSearchParams({
+    metric: event.metric,
+    grain,
+    from: addPeriods(event.period, grain, grain === 'day' ? -27 : -11),
+    to: addPeriods(event.period, grain, 1),
+  });
   for (const [dimension, value] of Object.entries(event.group)) params.append('where', `${dimension}:${value}`);
   return `/explorer?${params.toString()}`;
 }
