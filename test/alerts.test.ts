@@ -10,7 +10,6 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { createAlert, evaluateAlerts, listAlertEvents } from '../src/alerts/index.ts';
 import { createApiKey, OPERATOR, type Access } from '../src/auth/index.ts';
-import type { Io } from '../src/cli/context.ts';
 import { main } from '../src/cli/main.ts';
 import { loadConfig } from '../src/config.ts';
 import { createApp } from '../src/http/app.ts';
@@ -21,6 +20,7 @@ import { listJobs, retryJob, runDueJobs } from '../src/jobs/index.ts';
 import { JOB_KINDS } from '../src/jobs/kinds.ts';
 import { setTarget } from '../src/kpi/index.ts';
 import { createMailer } from '../src/mail/mailer.ts';
+import { captureIo } from './helpers/capture-io.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
 
 // A real SMTP server and a webhook receiver on the loopback interface.
@@ -342,15 +342,7 @@ for (const variant of variants) {
 
 test('cxkpi alerts: create, evaluate once per period with the spec JSON, history', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-alerts-'));
-  const io = () => {
-    const out: Io & { text: string } = {
-      text: '',
-      stdin: process.stdin,
-      out: (line) => void (out.text += `${line}\n`),
-      err: (line) => void (out.text += `${line}\n`),
-    };
-    return out;
-  };
+  const io = captureIo;
   try {
     const data = path.join(dir, 'data');
     const file = path.join(dir, 'answers.csv');

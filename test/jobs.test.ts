@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { Io } from '../src/cli/context.ts';
 import { main } from '../src/cli/main.ts';
 import { openDatabase } from '../src/db/connect.ts';
 import { importRecords } from '../src/ingest/index.ts';
@@ -21,6 +20,7 @@ import {
 import { JOB_KINDS } from '../src/jobs/kinds.ts';
 import type { Mailer, MailMessage } from '../src/mail/mailer.ts';
 import { saveSurvey } from '../src/surveys/definitions.ts';
+import { captureIo } from './helpers/capture-io.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
 
 const T0 = new Date('2026-06-01T10:00:00Z');
@@ -241,15 +241,7 @@ for (const variant of variants) {
 
 test('cxkpi jobs: run-once runs what is due and exits, list shows the history, retry revives a dead job', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-jobs-'));
-  const io = () => {
-    const out: Io & { text: string } = {
-      text: '',
-      stdin: process.stdin,
-      out: (line) => void (out.text += `${line}\n`),
-      err: (line) => void (out.text += `${line}\n`),
-    };
-    return out;
-  };
+  const io = captureIo;
   try {
     const db = ['--data-dir', path.join(dir, 'data')];
     let out = io();

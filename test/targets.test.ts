@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApiKey, OPERATOR, type Access } from '../src/auth/index.ts';
-import type { Io } from '../src/cli/context.ts';
 import { main } from '../src/cli/main.ts';
 import { loadConfig } from '../src/config.ts';
 import { createApp } from '../src/http/app.ts';
@@ -12,6 +11,7 @@ import { createLogger } from '../src/http/logger.ts';
 import { importRecords } from '../src/ingest/index.ts';
 import { computeScorecard, deleteTarget, judge, listTargets, setTarget, weightedScore } from '../src/kpi/index.ts';
 import { queryMetrics } from '../src/metrics/index.ts';
+import { captureIo } from './helpers/capture-io.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
 
 /**
@@ -381,15 +381,7 @@ test('judge: direction, no value, low sample, significance', () => {
 
 test('cxkpi targets set, list and delete', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-targets-'));
-  const io = () => {
-    const out: Io & { text: string } = {
-      text: '',
-      stdin: process.stdin,
-      out: (line) => void (out.text += `${line}\n`),
-      err: (line) => void (out.text += `${line}\n`),
-    };
-    return out;
-  };
+  const io = captureIo;
   try {
     const db = ['--data-dir', path.join(dir, 'data')];
     let out = io();

@@ -46,3 +46,28 @@ export async function withDatabase<T>(config: Config, fn: (db: Db) => Promise<T>
     await db.close();
   }
 }
+
+/** `--scope team=t1 --scope channel=chat` as {team: 't1', channel: 'chat'}. */
+export function parseScopeFlags(items: string[] | undefined): Record<string, string> {
+  const scope: Record<string, string> = {};
+  for (const item of items ?? []) {
+    const at = item.indexOf('=');
+    if (at < 1 || at === item.length - 1)
+      throw badRequest('invalid-scope', `--scope "${item}" must be DIM=ID, such as team=t1.`);
+    scope[item.slice(0, at)] = item.slice(at + 1);
+  }
+  return scope;
+}
+
+/** `--options '{"statistic":"p90"}'`: a metric's options as an object (their values are checked later). */
+export function parseOptionsFlag(text: string | undefined): Record<string, string | number | boolean> {
+  if (text === undefined) return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === 'object' && !Array.isArray(value))
+      return value as Record<string, string | number | boolean>;
+  } catch {
+    // reported below
+  }
+  throw badRequest('invalid-options', `--options is a JSON object such as '{"statistic":"p90"}'.`);
+}

@@ -15,7 +15,16 @@ import { publicUrl } from '../../http/server.ts';
 import { runDueJobs } from '../../jobs/index.ts';
 import { JOB_KINDS } from '../../jobs/kinds.ts';
 import { createMailer } from '../../mail/mailer.ts';
-import { configFrom, databaseOptions, parseCommand, resolveOrganization, withDatabase, type Io } from '../context.ts';
+import {
+  configFrom,
+  databaseOptions,
+  parseCommand,
+  parseOptionsFlag,
+  parseScopeFlags,
+  resolveOrganization,
+  withDatabase,
+  type Io,
+} from '../context.ts';
 
 const help = `Usage:
   cxkpi alerts create <name> --metric M [--rule threshold|target|anomaly] [--above X | --below X]
@@ -70,13 +79,7 @@ export async function run(args: string[], io: Io): Promise<number> {
         throw badRequest('invalid-alert', `--rule is one of ${ALERT_RULES.join(', ')}.`);
       if (values.grain && !ALERT_GRAINS.includes(values.grain as never))
         throw badRequest('invalid-alert', `--grain is one of ${ALERT_GRAINS.join(', ')}.`);
-      const scope: Record<string, string> = {};
-      for (const item of values.scope ?? []) {
-        const at = item.indexOf('=');
-        if (at < 1 || at === item.length - 1)
-          throw badRequest('invalid-scope', `--scope "${item}" must be DIM=ID, such as team=t1.`);
-        scope[item.slice(0, at)] = item.slice(at + 1);
-      }
+      const scope = parseScopeFlags(values.scope);
       const notify = (values.notify ?? []).map((item) => {
         const [kind, ...rest] = item.split(':');
         const address = rest.join(':');
@@ -84,14 +87,7 @@ export async function run(args: string[], io: Io): Promise<number> {
         if (kind === 'webhook' && address) return { webhook: address };
         throw badRequest('invalid-notify', `--notify "${item}" must be email:ADDRESS or webhook:URL.`);
       });
-      let options: Record<string, string | number | boolean> = {};
-      if (values.options) {
-        try {
-          options = JSON.parse(values.options) as typeof options;
-        } catch {
-          throw badRequest('invalid-options', `--options is a JSON object such as '{"statistic":"p90"}'.`);
-        }
-      }
+      const options = parseOptionsFlag(values.options);
       const { alert, secret } = await createAlert(db, org, operator, {
         name: target,
         metric: values.metric ?? '',

@@ -1,7 +1,16 @@
 import { OPERATOR, recordAudit } from '../../auth/index.ts';
 import { badRequest } from '../../errors.ts';
 import { deleteTarget, listTargets, setTarget, TARGET_GRAINS, type TargetGrain } from '../../kpi/index.ts';
-import { configFrom, databaseOptions, parseCommand, resolveOrganization, withDatabase, type Io } from '../context.ts';
+import {
+  configFrom,
+  databaseOptions,
+  parseCommand,
+  parseOptionsFlag,
+  parseScopeFlags,
+  resolveOrganization,
+  withDatabase,
+  type Io,
+} from '../context.ts';
 
 const help = `Usage:
   cxkpi targets set <metric> --value X [--scope DIM=ID ...] [--grain month|quarter|year]
@@ -38,23 +47,10 @@ export async function run(args: string[], io: Io): Promise<number> {
     if (action === 'set' && target) {
       if (values.value === undefined || !/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(values.value.trim()))
         throw badRequest('invalid-target', `--value "${values.value ?? ''}" must be a number such as 0.85 or 3600.`);
-      const scope: Record<string, string> = {};
-      for (const item of values.scope ?? []) {
-        const at = item.indexOf('=');
-        if (at < 1 || at === item.length - 1)
-          throw badRequest('invalid-scope', `--scope "${item}" must be DIM=ID, such as team=t1.`);
-        scope[item.slice(0, at)] = item.slice(at + 1);
-      }
+      const scope = parseScopeFlags(values.scope);
       if (values.grain && !TARGET_GRAINS.includes(values.grain as TargetGrain))
         throw badRequest('invalid-grain', `--grain is one of ${TARGET_GRAINS.join(', ')}.`);
-      let options: Record<string, string | number | boolean> = {};
-      if (values.options) {
-        try {
-          options = JSON.parse(values.options) as typeof options;
-        } catch {
-          throw badRequest('invalid-options', `--options is a JSON object such as '{"target_seconds":3600}'.`);
-        }
-      }
+      const options = parseOptionsFlag(values.options);
       const saved = await setTarget(db, org, operator, {
         metric: target,
         value: Number(values.value),
