@@ -71,3 +71,25 @@ export function parseOptionsFlag(text: string | undefined): Record<string, strin
   }
   throw badRequest('invalid-options', `--options is a JSON object such as '{"statistic":"p90"}'.`);
 }
+
+/** `--format`: one of the forms a command prints, `table` when not given. */
+export function parseFormatFlag<F extends string>(text: string | undefined, allowed: readonly F[]): F {
+  const format = (text ?? 'table') as F;
+  if (!allowed.includes(format)) throw badRequest('invalid-format', `--format is ${allowed.join(' or ')}.`);
+  return format;
+}
+
+/** `--limit`: how many rows a listing prints, 1-1000. */
+export function parseLimitFlag(text: string | undefined, fallback = 50): number {
+  const limit = text === undefined ? fallback : Number(text);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw badRequest('invalid-limit', '--limit is 1-1000.');
+  return limit;
+}
+
+/** A numeric flag such as `--value 0.85`; undefined when not given. `code` names the error. */
+export function parseNumberFlag(flag: string, text: string | undefined, code: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(text.trim()))
+    throw badRequest(code, `--${flag} "${text}" must be a number such as 0.85 or 3600.`);
+  return Number(text);
+}

@@ -19,6 +19,9 @@ import {
   configFrom,
   databaseOptions,
   parseCommand,
+  parseFormatFlag,
+  parseLimitFlag,
+  parseNumberFlag,
   parseOptionsFlag,
   parseScopeFlags,
   resolveOrganization,
@@ -61,20 +64,12 @@ export async function run(args: string[], io: Io): Promise<number> {
   });
   const [action, target] = positionals;
   if (values.help || !action) return (io.out(help), values.help ? 0 : 2);
-  const format = values.format ?? 'table';
-  if (format !== 'table' && format !== 'json') throw badRequest('invalid-format', '--format is table or json.');
+  const format = parseFormatFlag(values.format, ['table', 'json']);
   const config = configFrom(values);
   return withDatabase(config, async (db) => {
     const org = await resolveOrganization(db, config, values.org);
     const operator = { ...OPERATOR, orgId: org.id };
     if (action === 'create' && target) {
-      const number = (flag: 'above' | 'below') => {
-        const text = values[flag];
-        if (text === undefined) return undefined;
-        if (!/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(text.trim()))
-          throw badRequest('invalid-alert', `--${flag} "${text}" must be a number such as 0.8 or 3600.`);
-        return Number(text);
-      };
       if (values.rule && !ALERT_RULES.includes(values.rule as never))
         throw badRequest('invalid-alert', `--rule is one of ${ALERT_RULES.join(', ')}.`);
       if (values.grain && !ALERT_GRAINS.includes(values.grain as never))
@@ -92,8 +87,8 @@ export async function run(args: string[], io: Io): Promise<number> {
         name: target,
         metric: values.metric ?? '',
         rule: values.rule as never,
-        above: number('above'),
-        below: number('below'),
+        above: parseNumberFlag('above', values.above, 'invalid-alert'),
+        below: parseNumberFlag('below', values.below, 'invalid-alert'),
         significant_only: values.significant ?? false,
         scope,
         grain: values.grain as never,
@@ -162,9 +157,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       return 0;
     }
     if (action === 'history') {
-      const limit = values.limit ? Number(values.limit) : 50;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-        throw badRequest('invalid-limit', '--limit is 1-1000.');
+      const limit = parseLimitFlag(values.limit);
       const events = await listAlertEvents(db, org.id, limit);
       if (format === 'json') io.out(JSON.stringify({ events }));
       else if (!events.length) io.out('No alert has fired.');

@@ -4,7 +4,16 @@ import { JOB_KINDS } from '../../jobs/kinds.ts';
 import { createLogger } from '../../http/logger.ts';
 import { publicUrl } from '../../http/server.ts';
 import { createMailer } from '../../mail/mailer.ts';
-import { configFrom, databaseOptions, parseCommand, resolveOrganization, withDatabase, type Io } from '../context.ts';
+import {
+  configFrom,
+  databaseOptions,
+  parseCommand,
+  parseFormatFlag,
+  parseLimitFlag,
+  resolveOrganization,
+  withDatabase,
+  type Io,
+} from '../context.ts';
 
 const help = `Usage:
   cxkpi jobs run-once [--at TIME]        run every due job (survey sweeps and e-mails) and exit
@@ -25,8 +34,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   });
   const [action, target] = positionals;
   if (values.help || !action) return (io.out(help), values.help ? 0 : 2);
-  const format = values.format ?? 'table';
-  if (format !== 'table' && format !== 'json') throw badRequest('invalid-format', '--format is table or json.');
+  const format = parseFormatFlag(values.format, ['table', 'json']);
   const config = configFrom(values);
   return withDatabase(config, async (db) => {
     if (action === 'run-once') {
@@ -56,9 +64,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     if (action === 'list') {
       if (values.state && !JOB_STATES.includes(values.state as JobState))
         throw badRequest('invalid-state', `--state is one of ${JOB_STATES.join(', ')}.`);
-      const limit = values.limit ? Number(values.limit) : 50;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-        throw badRequest('invalid-limit', '--limit is 1-1000.');
+      const limit = parseLimitFlag(values.limit);
       const jobs = await listJobs(db, org.id, {
         state: values.state as JobState | undefined,
         kind: values.kind,

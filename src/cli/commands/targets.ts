@@ -5,6 +5,8 @@ import {
   configFrom,
   databaseOptions,
   parseCommand,
+  parseFormatFlag,
+  parseNumberFlag,
   parseOptionsFlag,
   parseScopeFlags,
   resolveOrganization,
@@ -38,22 +40,20 @@ export async function run(args: string[], io: Io): Promise<number> {
   });
   const [action, target] = positionals;
   if (values.help || !action) return (io.out(help), values.help ? 0 : 2);
-  const format = values.format ?? 'table';
-  if (format !== 'table' && format !== 'json') throw badRequest('invalid-format', '--format is table or json.');
+  const format = parseFormatFlag(values.format, ['table', 'json']);
   const config = configFrom(values);
   return withDatabase(config, async (db) => {
     const org = await resolveOrganization(db, config, values.org);
     const operator = { ...OPERATOR, orgId: org.id };
     if (action === 'set' && target) {
-      if (values.value === undefined || !/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(values.value.trim()))
-        throw badRequest('invalid-target', `--value "${values.value ?? ''}" must be a number such as 0.85 or 3600.`);
+      const value = parseNumberFlag('value', values.value ?? '', 'invalid-target')!;
       const scope = parseScopeFlags(values.scope);
       if (values.grain && !TARGET_GRAINS.includes(values.grain as TargetGrain))
         throw badRequest('invalid-grain', `--grain is one of ${TARGET_GRAINS.join(', ')}.`);
       const options = parseOptionsFlag(values.options);
       const saved = await setTarget(db, org, operator, {
         metric: target,
-        value: Number(values.value),
+        value,
         scope,
         grain: values.grain as TargetGrain | undefined,
         from: values.from,
