@@ -8,6 +8,7 @@ import { useApi } from '../data.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useFormat } from '../use-format.ts';
+import { fromReaderUnit, MetricValueInput, type DurationUnit } from '../components/metric-value-input.tsx';
 import { addPeriods } from '../periods.ts';
 
 type AlertRule = 'threshold' | 'target' | 'anomaly';
@@ -227,16 +228,6 @@ function AlertList() {
   );
 }
 
-/** The value as the reader types it, in the metric's unit: 85 (%) -> 0.85, 4 (hours) -> 14400. */
-function toStored(text: string, unit: MetricInfo['unit'], durationUnit: 'minutes' | 'hours'): number | null {
-  const trimmed = text.trim().replace(',', '.');
-  if (!/^-?\d+(\.\d+)?$/.test(trimmed)) return null;
-  const value = Number(trimmed);
-  if (unit === 'ratio') return value / 100;
-  if (unit === 'seconds') return value * (durationUnit === 'hours' ? 3600 : 60);
-  return value;
-}
-
 const lines = (text: string) =>
   text
     .split(/[\n,;]+/)
@@ -253,7 +244,7 @@ function AlertForm({ onSaved }: { onSaved: () => void }) {
   const [rule, setRule] = useState<AlertRule>('threshold');
   const [side, setSide] = useState<'below' | 'above'>('below');
   const [value, setValue] = useState('');
-  const [durationUnit, setDurationUnit] = useState<'minutes' | 'hours'>('minutes');
+  const [durationUnit, setDurationUnit] = useState<DurationUnit>('minutes');
   const [significant, setSignificant] = useState(false);
   const [grain, setGrain] = useState<AlertGrain>('month');
   const [scope, setScope] = useState('');
@@ -284,7 +275,7 @@ function AlertForm({ onSaved }: { onSaved: () => void }) {
       notify: [...lines(emails).map((email) => ({ email })), ...lines(webhooks).map((webhook) => ({ webhook }))],
     };
     if (chosenRule === 'threshold') {
-      const stored = toStored(value, metric.unit, durationUnit);
+      const stored = fromReaderUnit(value, metric.unit, durationUnit);
       if (stored === null) return setFailure({ text: t('alerts.valueInvalid'), fields: [] });
       body[side] = stored;
     }
@@ -362,24 +353,14 @@ function AlertForm({ onSaved }: { onSaved: () => void }) {
               <option value="below">{t('alerts.whenBelow')}</option>
               <option value="above">{t('alerts.whenAbove')}</option>
             </select>
-            <input
-              inputMode="decimal"
+            <MetricValueInput
+              unit={metric.unit}
               value={value}
-              onChange={(e) => setValue(e.target.value)}
-              required
-              data-testid="alert-value"
+              onChange={setValue}
+              durationUnit={durationUnit}
+              onDurationUnit={setDurationUnit}
+              testId="alert-value"
             />
-            {metric.unit === 'ratio' && <span>%</span>}
-            {metric.unit === 'seconds' && (
-              <select
-                value={durationUnit}
-                onChange={(e) => setDurationUnit(e.target.value as 'minutes')}
-                aria-label={t('targets.durationUnit')}
-              >
-                <option value="minutes">{t('targets.minutes')}</option>
-                <option value="hours">{t('targets.hours')}</option>
-              </select>
-            )}
           </span>
         </label>
       )}

@@ -9,6 +9,7 @@ import { addPeriods, defaultPeriod, localDate, periodStart } from '../periods.ts
 import { navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useFormat } from '../use-format.ts';
+import { fromReaderUnit, MetricValueInput, type DurationUnit } from '../components/metric-value-input.tsx';
 
 type TargetGrain = 'month' | 'quarter' | 'year';
 const GRAINS: TargetGrain[] = ['month', 'quarter', 'year'];
@@ -173,16 +174,6 @@ function TargetList() {
   );
 }
 
-/** The value as the reader types it, in the metric's unit: 85 (%) -> 0.85, 4 (hours) -> 14400. */
-function toStored(text: string, unit: MetricInfo['unit'], durationUnit: 'minutes' | 'hours'): number | null {
-  const trimmed = text.trim().replace(',', '.');
-  if (!/^-?\d+(\.\d+)?$/.test(trimmed)) return null;
-  const value = Number(trimmed);
-  if (unit === 'ratio') return value / 100;
-  if (unit === 'seconds') return value * (durationUnit === 'hours' ? 3600 : 60);
-  return value;
-}
-
 function TargetForm({ onSaved }: { onSaved: () => void }) {
   const { t } = useTranslation();
   const { me } = useSession();
@@ -198,7 +189,7 @@ function TargetForm({ onSaved }: { onSaved: () => void }) {
   const opening = defaultPeriod(directory.data.last, grain, me?.organization.timezone).start;
   const [from, setFrom] = useState<string>();
   const [value, setValue] = useState('');
-  const [durationUnit, setDurationUnit] = useState<'minutes' | 'hours'>('minutes');
+  const [durationUnit, setDurationUnit] = useState<DurationUnit>('minutes');
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
   const [busy, setBusy] = useState(false);
   const metric = byId.get(metricId);
@@ -216,7 +207,7 @@ function TargetForm({ onSaved }: { onSaved: () => void }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setOutcome(undefined);
-    const stored = toStored(value, metric.unit, durationUnit);
+    const stored = fromReaderUnit(value, metric.unit, durationUnit);
     if (stored === null) return setOutcome({ ok: false, text: t('targets.valueInvalid') });
     const [dimension, id] = scope ? (scope.split(':') as [string, string]) : [];
     setBusy(true);
@@ -291,24 +282,14 @@ function TargetForm({ onSaved }: { onSaved: () => void }) {
       <label>
         {t('targets.value')}
         <span className="input-with-unit">
-          <input
-            inputMode="decimal"
+          <MetricValueInput
+            unit={metric.unit}
             value={value}
-            onChange={(e) => setValue(e.target.value)}
-            required
-            data-testid="target-value"
+            onChange={setValue}
+            durationUnit={durationUnit}
+            onDurationUnit={setDurationUnit}
+            testId="target-value"
           />
-          {metric.unit === 'ratio' && <span>%</span>}
-          {metric.unit === 'seconds' && (
-            <select
-              value={durationUnit}
-              onChange={(e) => setDurationUnit(e.target.value as 'minutes')}
-              aria-label={t('targets.durationUnit')}
-            >
-              <option value="minutes">{t('targets.minutes')}</option>
-              <option value="hours">{t('targets.hours')}</option>
-            </select>
-          )}
         </span>
       </label>
       {metric.scale && metric.unit !== 'ratio' && (
