@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { sql } from 'kysely';
 import { addPeriods, isDate, periodStart } from '../calendar/periods.ts';
 import { localDate } from '../calendar/zoned-time.ts';
 import { can, type Access } from '../auth/access.ts';
@@ -245,15 +244,11 @@ export async function judgeRows(
 ): Promise<void> {
   if (!rows.length) return;
   const metrics = [...new Set(rows.map((row) => row.metric))];
-  const hasAny = await sql<{ metric: string }>`
-    select distinct metric from kpi_target where org_id = ${orgId}::uuid and metric in (${sql.join(metrics)})`.execute(
-    db.kysely,
-  );
-  const targeted = new Set(hasAny.rows.map((row) => row.metric));
+  // One read: every target of these metrics. A metric with any target at all gets verdicts.
+  const all = await listTargets(db.kysely, orgId, { metrics });
+  const targeted = new Set(all.map((t) => t.metric));
   if (!targeted.size) return;
-  const targets = (await listTargets(db.kysely, orgId, { metrics: [...targeted] })).filter(
-    (t) => t.grain === query.grain,
-  );
+  const targets = all.filter((t) => t.grain === query.grain);
   const filters = Object.fromEntries(
     Object.entries(query.where).flatMap(([name, value]) =>
       typeof value === 'string' ? [[name, value]] : value.length === 1 ? [[name, value[0]!]] : [],
