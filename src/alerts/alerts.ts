@@ -444,5 +444,3 @@ export async function organizationsWithAlerts(db: Db): Promise<string[]> {
     .execute();
   return rows.map((row) => row.org_id);
 }
-
-export { findAlert as getAlertRow };

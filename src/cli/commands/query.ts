@@ -188,9 +188,6 @@ export interface TableContext {
   org: string;
 }
 
-/** Partial-period flags, when the engine sets them (rows of a period not over yet). */
-type RowFlags = MetricRow;
-
 export function toTable(result: MetricResult, context: TableContext): string {
   const groups = groupKeys(result);
   const compare = Boolean(result.meta.compare);
@@ -206,7 +203,7 @@ export function toTable(result: MetricResult, context: TableContext): string {
   ];
   let partial = false;
   let lowSample = false;
-  const lines = (result.rows as RowFlags[]).map((row) => {
+  const lines = result.rows.map((row) => {
     const unit = context.units[row.metric] ?? 'number';
     const value = (v: number | null | undefined) => formatValue(v, unit, context.currency);
     const low = row.low_sample && row.value !== null;
