@@ -277,6 +277,7 @@ for (const variant of variants) {
         );
       };
       await refused({ rule: 'threshold' }, 'above');
+      await refused({ rule: 'threshold', below: 85 }, 'below');
       await refused({ rule: 'target', grain: 'week' }, 'grain');
       await refused({ rule: 'anomaly', notify: [{ webhook: 'ftp://example.com/x' }] }, 'notify.0.webhook');
       await refused({ rule: 'anomaly', notify: [{ email: 'nobody' }] }, 'notify.0.email');

@@ -167,6 +167,18 @@ for (const variant of variants) {
       await assert.rejects(setTarget(db, org, viewer, { metric: 'csat', value: 0.9 }), /Only owners/);
       await assert.rejects(setTarget(db, org, owner, { metric: 'tickets_created', value: 10 }), /neither better/);
       await assert.rejects(setTarget(db, org, owner, { metric: 'nope', value: 1 }), /There is no metric "nope"/);
+      // Values the metric can never take: a share written as a percentage, NPS past 100, a negative time.
+      for (const [metric, value, range] of [
+        ['csat', 85, /0 to 1 \(a share: 0\.85 for 85 %\)/],
+        ['nps', 200, /-100 to 100/],
+        ['first_response_time', -5, /at least 0/],
+      ] as const)
+        await assert.rejects(setTarget(db, org, owner, { metric, value }), (error: any) => {
+          assert.equal(error.code, 'invalid-target');
+          assert.match(error.message, range);
+          assert.deepEqual(error.details[0].field, 'value');
+          return true;
+        });
       await assert.rejects(
         setTarget(db, org, owner, { metric: 'csat', value: 0.9, from: '2026-01-15' }),
         /not the first day of a month/,

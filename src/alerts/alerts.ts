@@ -6,7 +6,7 @@ import type { Access } from '../auth/access.ts';
 import type { Db } from '../db/connect.ts';
 import { AppError, badRequest, invalidInput, notFound } from '../errors.ts';
 import { enqueueJobs } from '../jobs/index.ts';
-import { assertMayTarget, scopeKey } from '../kpi/index.ts';
+import { assertMayTarget, assertPossibleValue, scopeKey } from '../kpi/index.ts';
 import { customMetricsFor, getMetric, queryMetrics, type MetricDef, type MetricRow } from '../metrics/index.ts';
 import { getOrganization, type Organization } from '../orgs/index.ts';
 import { countBaseline, pChart, robustZ, type AnomalyVerdict, type SeriesPoint } from '../stats/anomaly.ts';
@@ -126,6 +126,8 @@ export async function createAlert(
   if (!metric) throw badRequest('unknown-metric', `There is no metric "${alert.metric}"; see cxkpi metrics.`);
   if (alert.rule === 'target' && metric.direction === 'neutral')
     throw badRequest('metric-has-no-direction', `${metric.names.en} takes no target, so it cannot miss one.`);
+  if (alert.above !== undefined) assertPossibleValue(metric, alert.above, 'above', 'invalid-alert');
+  if (alert.below !== undefined) assertPossibleValue(metric, alert.below, 'below', 'invalid-alert');
   const from = addPeriods(periodStart(localDate(org.timezone, now.getTime()), alert.grain), alert.grain, -1);
   await trial({
     metrics: [metric.id],

@@ -6,6 +6,7 @@ import { setTarget as setTargetWith, type NewTarget, type Target } from './targe
 
 export {
   assertMayTarget,
+  assertPossibleValue,
   deleteTarget,
   judge,
   listTargets,

@@ -5,6 +5,7 @@ import { can, type Access } from '../auth/access.ts';
 import type { Db } from '../db/connect.ts';
 import { AppError, badRequest, invalidInput, notFound } from '../errors.ts';
 import type { MetricDef } from '../metrics/catalog/index.ts';
+import { METRIC_SCALES } from '../metrics/catalog/translations.ts';
 import { canonicalDimension } from '../metrics/dimensions.ts';
 import type { MetricRow } from '../metrics/query-metrics.ts';
 import type { Organization } from '../orgs/index.ts';
@@ -64,6 +65,29 @@ export function scopeKey(scope: Record<string, string>): string {
 const optionsKey = (options: Record<string, OptionValue>) =>
   JSON.stringify(Object.entries(options).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
+/** The values a metric can take: a share 0-1, a score its scale, durations, counts and money >= 0. */
+export function possibleRange(metric: Pick<MetricDef, 'id' | 'unit' | 'uncertainty'>): { min?: number; max?: number } {
+  const scale = METRIC_SCALES[metric.id];
+  if (scale) return scale;
+  if (metric.uncertainty === 'wilson') return { min: 0, max: 1 };
+  if (metric.unit === 'seconds' || metric.unit === 'count' || metric.unit === 'money') return { min: 0 };
+  return {};
+}
+
+/**
+ * Refuses a target or threshold the metric can never take: CSAT 85 (meant 0.85), NPS 200, a
+ * negative duration. `field` names it in the error.
+ */
+export function assertPossibleValue(metric: MetricDef, value: number, field: string, code: string): void {
+  const { min, max } = possibleRange(metric);
+  if ((min === undefined || value >= min) && (max === undefined || value <= max)) return;
+  const range = max === undefined ? `at least ${min}` : `${min} to ${max}`;
+  const hint = metric.uncertainty === 'wilson' && !METRIC_SCALES[metric.id] ? ' (a share: 0.85 for 85 %)' : '';
+  throw badRequest(code, `${field}: ${value} is outside the values of ${metric.names.en}, ${range}${hint}.`, [
+    { field, reason: `must be ${range}${hint}` },
+  ]);
+}
+
 /**
  * Who may set a target: owners, admins and managers anywhere; a team lead only for one of their
  * teams (or an agent in it, which the trial query checks).
@@ -118,6 +142,7 @@ export async function setTarget(
       'metric-has-no-direction',
       `${metric.names.en} (${metric.id}) is neither better higher nor lower, so a target cannot say met or missed.`,
     );
+  assertPossibleValue(metric, target.value, 'value', 'invalid-target');
   const from = target.from ?? periodStart(localDate(org.timezone, now.getTime()), target.grain);
   if (periodStart(from, target.grain) !== from)
     throw badRequest('invalid-target', `from: ${from} is not the first day of a ${target.grain}.`, [
