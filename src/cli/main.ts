@@ -43,6 +43,10 @@ const commands: Record<string, Command> = {
     summary: 'run due jobs once (for cron), list them, retry dead ones',
     load: () => import('./commands/jobs.ts'),
   },
+  rollups: {
+    summary: 'rebuild the rollups that answer queries fast, or check them against raw rows',
+    load: () => import('./commands/rollups.ts'),
+  },
 };
 
 export function usage(): string {

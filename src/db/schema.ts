@@ -342,6 +342,34 @@ export interface Database {
     team_id: string | null;
     description: string | null;
   };
+  metric_rollup: {
+    org_id: string;
+    metric: string;
+    grain: 'day' | 'month';
+    period: ColumnType<string, string, string>;
+    level: number;
+    team_id: string | null;
+    agent_id: string | null;
+    d1: string | null;
+    d2: string | null;
+    d3: string | null;
+    n: number;
+    k: number | null;
+    s: number | null;
+    ss: number | null;
+    promoters: number | null;
+    detractors: number | null;
+    buckets: number[] | null;
+    counts: number[] | null;
+  };
+  rollup_state: {
+    org_id: string;
+    entity: string;
+    timezone: string;
+    version: number;
+    status: 'ready' | 'stale';
+    built_at: GeneratedTimestamp;
+  };
   fx_rate: {
     org_id: string;
     currency: string;

@@ -1,3 +1,4 @@
+import { markRollupRows, refreshRollups } from '../metrics/rollups/index.ts';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { localDate } from '../calendar/zoned-time.ts';
@@ -142,6 +143,8 @@ export async function importRecords(
           await sql`rollback`.execute(session.kysely).catch(() => {});
           throw error;
         }
+        // The rollups of what was written, in the same transaction: a committed row is counted.
+        if (!state.mustRollBack() && !options.dryRun) await refreshRollups(session.kysely, org, entity.name);
         await sql.raw(state.mustRollBack() ? 'rollback' : 'commit').execute(session.kysely);
         if (!state.mustRollBack()) await analyzeIfGrown(session, entity, before, state.inserted);
       } catch (error) {
@@ -321,6 +324,9 @@ class ImportState {
     this.agentTeams ??= this.entity.fields.some((f) => f.name === 'agent_id')
       ? await loadAgentTeams(session, this.org.id)
       : new Map();
+    // Rollups (src/metrics/rollups) learn the days of the rows before and after the write.
+    const ids = priced.map((p) => p.row.id);
+    await markRollupRows(session.kysely, this.org, this.entity.name, ids);
     const counts = await upsertRows(
       session,
       this.entity,
@@ -328,6 +334,7 @@ class ImportState {
       priced.map((p) => p.row),
       this.agentTeams,
     );
+    await markRollupRows(session.kysely, this.org, this.entity.name, ids);
     this.inserted += counts.inserted;
     this.updated += counts.updated;
     this.unchanged += priced.length - counts.inserted - counts.updated;

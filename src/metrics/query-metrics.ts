@@ -37,6 +37,7 @@ import { compareComponents, estimate, type Components } from './statistics.ts';
 import { evaluateFormula, FORMULA_ENTITIES, type CompiledFormula } from './custom/compile.ts';
 import { loadCustomMetrics, toMetricDef } from './custom/definition.ts';
 import { judgeRows, type Attainment } from '../kpi/targets.ts';
+import { periodEnds, rollupComponents } from './rollups/index.ts';
 
 /**
  * The one metric query behind `cxkpi query`, `POST /api/v1/query` and (later) dashboards,
@@ -58,6 +59,8 @@ export const ZMetricQuery = z
     options: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))).default({}),
     /** Durations count only the organization's business hours (metrics with a duration). */
     business_hours: z.boolean().default(false),
+    /** Read raw rows even where rollups could answer (to compare, or to rule rollups out). */
+    exact: z.boolean().default(false),
   })
   .refine((q) => q.from < q.to, { message: 'from must be before to (the range is [from, to))', path: ['to'] })
   .refine((q) => q.grain !== 'day' || daysBetween(q.from, q.to) <= 3 * 366, {
@@ -65,8 +68,14 @@ export const ZMetricQuery = z
     path: ['grain'],
   });
 export type MetricQuery = z.input<typeof ZMetricQuery>;
-/** A validated query and the part of the data its caller may see. */
-type ParsedQuery = z.infer<typeof ZMetricQuery> & { scope?: DataScope };
+/**
+ * A validated query, the part of the data its caller may see, and a count of the reads that
+ * answered it from rollups and from raw rows (meta.source).
+ */
+type ParsedQuery = z.infer<typeof ZMetricQuery> & { scope?: DataScope; trace?: { rollup: number; raw: number } };
+
+/** Which path answered a metric: rollups, raw rows, or (a metric combined from others) both. */
+export type MetricSource = 'rollup' | 'raw' | 'mixed';
 
 export interface MetricRow {
   metric: string;
@@ -103,9 +112,12 @@ export interface MetricResult {
     generated_at: string;
     /** Per metric: the first and last local day with data of what it is computed from. */
     data_span: Record<string, DataSpan>;
+    /** Per metric: whether rollups or raw rows answered (docs/scaling.md). */
+    source: Record<string, MetricSource>;
   };
 }
 
+export type PreparedMetric = Prepared;
 interface Prepared {
   metric: MetricDef;
   /** Every option of the metric, defaults filled in. */
@@ -210,22 +222,33 @@ export async function queryMetrics(
     prepared.flatMap((item) => [...metricEntities(item.metric)]),
   );
   const dataSpan: Record<string, DataSpan> = {};
-  for (const item of prepared) {
-    const span = (dataSpan[item.metric.id] = metricSpan(item.metric, spans));
-    const current = await fetchComponents(db, org, item, scoped, tz, query.from, query.to, schedule);
-    const periods = query.grain === 'all' ? [null] : listPeriods(query.from, query.to, query.grain);
-    const partial = partialPeriods(query.grain, query.from, query.to, tz, span, now);
-    let previous: Comparison | undefined;
-    if (query.compare) {
-      const shift = comparisonShift(query.compare, query.grain, query.from, query.to);
-      previous = {
-        components: await fetchComponents(db, org, item, scoped, tz, shift.from, shift.to, schedule),
-        period: shift.map,
-        partial: partialPeriods(query.grain, shift.from, shift.to, tz, span, now),
-      };
-    }
-    rows.push(...assemble(item, query.by, periods, current, partial, previous));
-  }
+  const source: Record<string, MetricSource> = {};
+  // The metrics of a request run side by side (a pool of connections on a server).
+  const results = await Promise.all(
+    prepared.map(async (item) => {
+      const span = (dataSpan[item.metric.id] = metricSpan(item.metric, spans));
+      const trace = { rollup: 0, raw: 0 };
+      const traced: ParsedQuery = { ...scoped, trace };
+      const periods = query.grain === 'all' ? [null] : listPeriods(query.from, query.to, query.grain);
+      const partial = partialPeriods(query.grain, query.from, query.to, tz, span, now);
+      const shift = query.compare ? comparisonShift(query.compare, query.grain, query.from, query.to) : undefined;
+      const [current, before] = await Promise.all([
+        fetchComponents(db, org, item, traced, tz, query.from, query.to, schedule),
+        shift ? fetchComponents(db, org, item, traced, tz, shift.from, shift.to, schedule) : undefined,
+      ]);
+      const previous: Comparison | undefined =
+        shift && before
+          ? {
+              components: before,
+              period: shift.map,
+              partial: partialPeriods(query.grain, shift.from, shift.to, tz, span, now),
+            }
+          : undefined;
+      source[item.metric.id] = trace.raw ? (trace.rollup ? 'mixed' : 'raw') : 'rollup';
+      return assemble(item, query.by, periods, current, partial, previous);
+    }),
+  );
+  rows.push(...results.flat());
   await judgeRows(db, org.id, query, rows, new Map(prepared.map((item) => [item.metric.id, item.metric])));
   return {
     rows,
@@ -238,10 +261,12 @@ export async function queryMetrics(
       business_hours: query.business_hours,
       generated_at: now.toISOString(),
       data_span: dataSpan,
+      source,
     },
   };
 }
 
+export { prepare as prepareMetric };
 function prepare(
   id: string,
   options: Record<string, string | number | boolean>,
@@ -425,6 +450,18 @@ async function fetchComponents(
     return sumOfMetrics(db, org, item, item.formula.parts, query, tz, from, to, schedule);
   if (item.formula.kind === 'ratio_of_metrics')
     return ratioOfMetrics(db, org, item, item.formula, query, tz, from, to, schedule);
+  if (!item.businessHours) {
+    const rolled = await rollupComponents(db, org, item, query, tz, {
+      from,
+      to,
+      bounds: periodEnds(query.grain, from, to),
+    });
+    if (rolled) {
+      if (query.trace) query.trace.rollup++;
+      return rolled;
+    }
+  }
+  if (query.trace) query.trace.raw++;
   const { joins, groupSelects, filters } = dimensionSql(metric, query.by, query.where, query.scope);
   const time = sql.raw(`e.${metric.time}`);
   if (metric.series) {
@@ -653,6 +690,7 @@ async function customComponents(
   schedule?: BusinessHours,
 ): Promise<Map<string, Components>> {
   const maps: Array<{ aliases: string[]; map: Map<string, Components> }> = [];
+  if (query.trace && compiled.entities.length) query.trace.raw++;
   for (const entity of compiled.entities) {
     const aggregates = compiled.aggregates.filter((a) => a.entity === entity);
     // A formula on agents is per-agent: an agent's scope keeps it to their own rows.

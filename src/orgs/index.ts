@@ -98,6 +98,8 @@ export const DATA_TABLES = [
 export async function deleteOrganizationData(db: Kysely<Database>, orgId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     for (const table of DATA_TABLES) await trx.deleteFrom(table).where('org_id', '=', orgId).execute();
+    // The rollups of no data are empty and current (src/metrics/rollups).
+    await trx.deleteFrom('metric_rollup').where('org_id', '=', orgId).execute();
     await trx.deleteFrom('import_run').where('org_id', '=', orgId).execute();
   });
 }

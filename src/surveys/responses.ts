@@ -1,8 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Db } from '../db/connect.ts';
-import type { Texts } from '../db/schema.ts';
+import type { Database, Texts } from '../db/schema.ts';
 import { badRequest } from '../errors.ts';
 import { SURVEY_SCALES } from '../ingest/entities.ts';
+import { markRollupRows, refreshRollups } from '../metrics/rollups/index.ts';
+import { getOrganization } from '../orgs/index.ts';
 import { scaleOf, type Language, type SurveyKind } from './definitions.ts';
 import { interfaceLanguage, surveyIsOpen } from './invitations.ts';
 import { openInvitationToken } from './links.ts';
@@ -160,6 +162,30 @@ async function saveAnswer(
         and i.expires_at > ${now}::timestamptz
         and ${score}::int between ${sql.raw(SCALE_SQL[0]!)} and ${sql.raw(SCALE_SQL[1]!)}`
     : sql``;
+  // The answer and the rollups of its day change in one transaction (src/metrics/rollups).
+  return db.kysely.transaction().execute(async (trx) => {
+    const org = await getOrganization(trx, orgId);
+    await markRollupRows(trx, org, 'survey_responses', [id]);
+    const saved = await saveAnswerRow(trx, orgId, invitationId, id, score, comment, ratings, now, open);
+    if (saved) {
+      await markRollupRows(trx, org, 'survey_responses', [id]);
+      await refreshRollups(trx, org, 'survey_responses');
+    }
+    return saved;
+  });
+}
+
+async function saveAnswerRow(
+  db: Kysely<Database>,
+  orgId: string,
+  invitationId: string,
+  id: string,
+  score: number,
+  comment: string | null | undefined,
+  ratings: Record<string, number>,
+  now: Date,
+  open: RawBuilder<unknown>,
+): Promise<boolean> {
   const result = await sql<{ saved: number }>`
     with saved as (
       insert into survey_response (org_id, id, kind, score, submitted_at, survey, comment, language, customer_id,
@@ -179,6 +205,6 @@ async function saveAnswer(
       update survey_invitation set responded_at = coalesce(responded_at, ${now}::timestamptz)
       where org_id = ${orgId}::uuid and id = ${invitationId}::uuid and exists (select 1 from saved)
     )
-    select count(*)::int as saved from saved`.execute(db.kysely);
+    select count(*)::int as saved from saved`.execute(db);
   return result.rows[0]!.saved === 1;
 }

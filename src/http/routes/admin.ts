@@ -1,3 +1,4 @@
+import { markRollupsStale } from '../../metrics/rollups/index.ts';
 import { Hono, type Context } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -144,6 +145,8 @@ export function adminRoutes(deps: AppDeps) {
           }
         }
         await db.updateTable('organization').set(body).where('id', '=', org.id).execute();
+        // Rollups are by local day: raw rows answer until the rebuild job has run in the new zone.
+        if (body.timezone && body.timezone !== org.timezone) await markRollupsStale(db, org.id);
         await audit(c, 'organization.updated', c.get('org').slug, body);
         return c.body(null, 204);
       })

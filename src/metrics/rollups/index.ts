@@ -1,0 +1,606 @@
+import { createHash } from 'node:crypto';
+import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DataScope } from '../../auth/access.ts';
+import { addPeriods, listPeriods, type Grain } from '../../calendar/periods.ts';
+import type { Db, Session } from '../../db/connect.ts';
+import type { Database } from '../../db/schema.ts';
+import type { JobKinds } from '../../jobs/runner.ts';
+import { getOrganization, type Organization } from '../../orgs/index.ts';
+import { listMetrics, type MetricDef } from '../catalog/index.ts';
+import type { MetricEntity } from '../catalog/types.ts';
+import { findDimension } from '../dimensions.ts';
+import type { Components } from '../statistics.ts';
+import { mergeInto, percentile, type Histogram } from './histogram.ts';
+import { prepareMetric, type PreparedMetric } from '../query-metrics.ts';
+
+/**
+ * Rollups (docs/scaling.md): for each catalog metric on tickets and survey answers whose
+ * components add up, the components per organization, local day (in the organization's time
+ * zone) and the dashboard's dimensions, and per month summed from the days. They are kept inside
+ * the transaction of every writer (imports, survey answers): the writer marks the local days its
+ * rows touch, before and after the change, and the days whose rows depend on them (an earlier
+ * ticket of the same customer for FCR and repeat contact, an earlier answer about the same
+ * ticket for "latest answer counts"); those days are computed again from the raw rows with the
+ * very SQL a raw query uses, and their months summed again. So a rollup always equals a full
+ * rebuild. The planner (`rollupComponents`) answers a query from them when they cover it
+ * (metric and options, dimensions, time zone, no business hours, state ready), else null.
+ */
+
+/** The rollup columns of an entity besides team and agent: d1..d3 in this order. */
+const ENTITY_DIMENSIONS: Partial<Record<MetricEntity, { table: string; times: string[]; dims: string[] }>> = {
+  tickets: {
+    table: 'ticket',
+    times: ['created_at', 'first_response_at', 'first_resolved_at', 'resolved_at', 'closed_at'],
+    dims: ['channel', 'priority', 'status'],
+  },
+  survey_responses: { table: 'survey_response', times: ['submitted_at'], dims: ['channel', 'survey', 'kind'] },
+};
+export const ROLLUP_ENTITIES = Object.keys(ENTITY_DIMENSIONS) as MetricEntity[];
+
+/** Dimension -> level bit; the levels kept (grouping sets): none, team, and team with one more. */
+const BITS = { team: 1, agent: 2, d1: 4, d2: 8, d3: 16 } as const;
+const LEVELS = [0, 1, 3, 5, 9, 17] as const;
+const COLUMNS = ['team_id', 'agent_id', 'd1', 'd2', 'd3'] as const;
+/** FCR and repeat contact look this many days ahead (their default window_days, with a day to spare). */
+const DEPENDENCY_DAYS = 8;
+
+const KINDS = new Set(['count', 'proportion', 'nps', 'mean', 'sum', 'distribution', 'open_at_end']);
+
+/** The catalog metrics that have rollups, with their prepared default definition. */
+let cached: PreparedMetric[] | undefined;
+export function rollupMetrics(): PreparedMetric[] {
+  cached ??= listMetrics()
+    .filter((m) => ENTITY_DIMENSIONS[m.entity] && !m.series && KINDS.has(m.formula.kind))
+    .map((m) => prepareMetric(m.id, {}, false));
+  return cached;
+}
+
+/**
+ * A number that changes whenever what the rollups hold would: the definitions of the metrics
+ * (SQL and options), the dimensions and levels, the histogram's error. Stored with the state,
+ * so rollups built by another version of cxkpi never answer.
+ */
+let version: number | undefined;
+export function rollupVersion(): number {
+  version ??= createHash('sha256')
+    .update(
+      JSON.stringify([
+        rollupMetrics().map((p) => [p.metric.id, p.where, p.formula, p.options, p.metric.time]),
+        ENTITY_DIMENSIONS,
+        LEVELS,
+      ]),
+    )
+    .digest()
+    .readInt32BE(0);
+  return version;
+}
+
+const localDay = (column: string, tz: RawBuilder<unknown>) => sql`(${sql.raw(column)} at time zone ${tz})::date`;
+
+/**
+ * SQL that adds to the transaction's dirty set the local days of `entity` rows whose key is in
+ * `keys` (a JSON array; ids), and of the rows that depend on them. Run before a change (old
+ * versions) and after it (new versions).
+ */
+function markSql(entity: MetricEntity, orgId: string, tz: string, keys: string): RawBuilder<unknown> {
+  const def = ENTITY_DIMENSIONS[entity]!;
+  const zone = sql`${tz}`;
+  const days = def.times.map((t) => sql`(${entity}, ${localDay(`t.${t}`, zone)})`);
+  const touched = sql`select * from ${sql.table(def.table)} t
+    where t.org_id = ${orgId}::uuid and t.id = any(array(select json_array_elements_text(${keys}::json)))`;
+  const dependents =
+    entity === 'tickets'
+      ? sql`select n.created_at, n.resolved_at from ticket n join touched x on n.org_id = ${orgId}::uuid
+          and n.customer_id = x.customer_id
+          and (n.resolved_at between x.created_at - ${`${DEPENDENCY_DAYS} days`}::interval and x.created_at
+            or n.created_at between x.created_at - ${`${DEPENDENCY_DAYS} days`}::interval and x.created_at)`
+      : sql`select n.submitted_at from survey_response n join touched x on n.org_id = ${orgId}::uuid
+          and n.ticket_id = x.ticket_id`;
+  const dependentDays =
+    entity === 'tickets'
+      ? sql`(${entity}, ${localDay('d.created_at', zone)}), (${entity}, ${localDay('d.resolved_at', zone)})`
+      : sql`(${entity}, ${localDay('d.submitted_at', zone)})`;
+  return sql`
+    with touched as (${touched}), dependents as (${dependents})
+    insert into rollup_dirty (entity, day)
+    select v.entity, v.day from touched t cross join lateral (values ${sql.join(days)}) v(entity, day)
+    where v.day is not null
+    union select v.entity, v.day from dependents d cross join lateral (values ${dependentDays}) v(entity, day)
+    where v.day is not null`;
+}
+
+/** Prepares the transaction's dirty set (a temporary table dropped at commit). */
+async function ensureDirtyTable(db: Kysely<Database>) {
+  await db.executeQuery(
+    CompiledQuery.raw('create temporary table if not exists rollup_dirty (entity text, day date) on commit drop'),
+  );
+}
+
+/**
+ * Marks the days of rows about to change or just changed (call before and after the write, in
+ * the writer's transaction). A no-op for entities without rollups.
+ */
+export async function markRollupRows(
+  db: Kysely<Database>,
+  org: Organization,
+  entity: MetricEntity | string,
+  ids: unknown[],
+): Promise<void> {
+  if (!ENTITY_DIMENSIONS[entity as MetricEntity] || !ids.length) return;
+  await ensureDirtyTable(db);
+  await markSql(entity as MetricEntity, org.id, org.timezone, JSON.stringify(ids.map(String))).execute(db);
+}
+
+interface StateRow {
+  entity: string;
+  timezone: string;
+  version: number;
+  status: string;
+}
+
+/**
+ * Brings the rollups of `entity` up to date at the end of a writer's transaction: the dirty
+ * days again, or everything when the rollups are missing, stale or of another time zone or
+ * version. Serialized per organization and entity by a transaction lock, taken before reading,
+ * so two writers never compute a day from each other's uncommitted rows.
+ */
+export async function refreshRollups(
+  db: Kysely<Database>,
+  org: Organization,
+  entity: MetricEntity | string,
+): Promise<void> {
+  if (!ENTITY_DIMENSIONS[entity as MetricEntity]) return;
+  await sql`select pg_advisory_xact_lock(hashtext(${`cxkpi-rollup:${org.id}:${entity}`}))`.execute(db);
+  const state = await sql<StateRow>`
+    select entity, timezone, version, status from rollup_state where org_id = ${org.id}::uuid and entity = ${entity}`.execute(
+    db,
+  );
+  const current = state.rows[0];
+  const fresh =
+    current && current.status === 'ready' && current.timezone === org.timezone && current.version === rollupVersion();
+  await ensureDirtyTable(db);
+  if (!fresh) {
+    await buildEntity(db, org, entity as MetricEntity, null);
+  } else {
+    const dirty = await sql<{ day: string }>`
+      select distinct day::text as day from rollup_dirty where entity = ${entity} order by 1`.execute(db);
+    if (dirty.rows.length)
+      await buildEntity(
+        db,
+        org,
+        entity as MetricEntity,
+        dirty.rows.map((r) => r.day),
+      );
+  }
+  await sql`delete from rollup_dirty where entity = ${entity}`.execute(db);
+}
+
+/** Rebuilds every rollup of an organization from its raw rows (cxkpi rollups rebuild, jobs). */
+export async function rebuildRollups(db: Db, org: Organization): Promise<{ rows: number; ms: number }> {
+  const started = Date.now();
+  let rows = 0;
+  await db.kysely.transaction().execute(async (trx) => {
+    for (const entity of ROLLUP_ENTITIES) {
+      await sql`select pg_advisory_xact_lock(hashtext(${`cxkpi-rollup:${org.id}:${entity}`}))`.execute(trx);
+      rows += await buildEntity(trx, org, entity, null);
+    }
+  });
+  return { rows, ms: Date.now() - started };
+}
+
+/** Marks an organization's rollups stale (its time zone changed) so that raw rows answer until a rebuild. */
+export async function markRollupsStale(db: Kysely<Database>, orgId: string): Promise<void> {
+  await sql`update rollup_state set status = 'stale' where org_id = ${orgId}::uuid`.execute(db);
+}
+
+/** Organizations whose rollups are missing, stale or of another version or time zone. */
+export async function outdatedRollupOrgs(db: Db): Promise<string[]> {
+  const result = await sql<{ id: string }>`
+    select o.id from organization o where exists (
+      select 1 from unnest(${ROLLUP_ENTITIES}::text[]) x(entity)
+      left join rollup_state s on s.org_id = o.id and s.entity = x.entity
+      where s.org_id is null or s.status <> 'ready' or s.version <> ${rollupVersion()} or s.timezone <> o.timezone)`.execute(
+    db.kysely,
+  );
+  return result.rows.map((r) => r.id);
+}
+
+/**
+ * Computes the day rows of `days` (all days when null) for every rollup metric of the entity,
+ * then the months those days fall in, and marks the state ready. Returns the rows written.
+ */
+async function buildEntity(
+  db: Kysely<Database>,
+  org: Organization,
+  entity: MetricEntity,
+  days: string[] | null,
+): Promise<number> {
+  const def = ENTITY_DIMENSIONS[entity]!;
+  const metrics = rollupMetrics().filter((p) => p.metric.entity === entity);
+  const ids = metrics.map((p) => p.metric.id);
+  const months = days ? [...new Set(days.map((d) => `${d.slice(0, 7)}-01`))] : null;
+  const inMonths = months ? sql`and period = any(${months}::date[])` : sql``;
+  await sql`delete from metric_rollup where org_id = ${org.id}::uuid and metric = any(${ids}::text[])
+    and grain = 'month' ${inMonths}`.execute(db);
+  await sql`delete from metric_rollup where org_id = ${org.id}::uuid and metric = any(${ids}::text[])
+    and grain = 'day' ${days ? sql`and period = any(${days}::date[])` : sql``}`.execute(db);
+  let rows = 0;
+  for (const item of metrics) {
+    const result = await dayRowsSql(item, def, org, days).execute(db);
+    rows += Number(result.numAffectedRows ?? 0);
+  }
+  rows += await buildMonths(db, org, metrics, months);
+  await sql`
+    insert into rollup_state (org_id, entity, timezone, version, status, built_at)
+    values (${org.id}::uuid, ${entity}, ${org.timezone}, ${rollupVersion()}, 'ready', now())
+    on conflict (org_id, entity) do update set timezone = excluded.timezone, version = excluded.version,
+      status = 'ready', built_at = now()`.execute(db);
+  return rows;
+}
+
+const GROUP_COLUMNS = sql.join(COLUMNS.map((c) => sql.ref(c)));
+const INSERT = sql`insert into metric_rollup (org_id, metric, grain, period, level, team_id, agent_id, d1, d2, d3,
+  n, k, s, ss, promoters, detractors, buckets, counts)`;
+
+/** Month rows summed from their days; histograms merged bucket by bucket. */
+async function buildMonths(
+  db: Kysely<Database>,
+  org: Organization,
+  metrics: PreparedMetric[],
+  months: string[] | null,
+): Promise<number> {
+  const month = sql`date_trunc('month', d.period::timestamp)::date`;
+  const filter = (ids: string[]) =>
+    sql`d.org_id = ${org.id}::uuid and d.metric = any(${ids}::text[]) and d.grain = 'day'
+      ${months ? sql`and ${month} = any(${months}::date[])` : sql``}`;
+  const plain = metrics.filter((p) => p.formula.kind !== 'distribution').map((p) => p.metric.id);
+  const histograms = metrics.filter((p) => p.formula.kind === 'distribution').map((p) => p.metric.id);
+  const sums = await sql`${INSERT}
+    select d.org_id, d.metric, 'month', ${month}, d.level, ${sql.join(COLUMNS.map((c) => sql.ref(`d.${c}`)))},
+      sum(d.n), sum(d.k), sum(d.s), sum(d.ss), sum(d.promoters), sum(d.detractors), null, null
+    from metric_rollup d where ${filter(plain)}
+    group by d.org_id, d.metric, ${month}, d.level, ${sql.join(COLUMNS.map((c) => sql.ref(`d.${c}`)))}`.execute(db);
+  // Each day row's sums ride on its first bucket, so that adding over buckets adds them once.
+  const merged = await sql`${INSERT}
+    select org_id, metric, 'month', month, level, ${GROUP_COLUMNS}, sum(c), null, sum(s), sum(ss), null, null,
+      array_agg(b order by b) filter (where b is not null), array_agg(c order by b) filter (where b is not null)
+    from (
+      select d.org_id, d.metric, ${month} as month, d.level, ${sql.join(COLUMNS.map((c) => sql.ref(`d.${c}`)))},
+        u.b, coalesce(sum(u.c), 0)::int as c, sum(case when u.o = 1 then d.s end) as s,
+        sum(case when u.o = 1 then d.ss end) as ss
+      from metric_rollup d
+      left join lateral unnest(d.buckets, d.counts) with ordinality u(b, c, o) on true
+      where ${filter(histograms)}
+      group by d.org_id, d.metric, ${month}, d.level, ${sql.join(COLUMNS.map((c) => sql.ref(`d.${c}`)))}, u.b
+    ) x
+    group by org_id, metric, month, level, ${GROUP_COLUMNS}`.execute(db);
+  return Number(sums.numAffectedRows ?? 0) + Number(merged.numAffectedRows ?? 0);
+}
+
+/** The six additive components of a kind, as the raw query computes them (componentsSql). */
+function componentColumns(item: PreparedMetric): RawBuilder<unknown> {
+  const f = item.formula;
+  const nulls = (count: number) => Array.from({ length: count }, () => 'null').join(', ');
+  switch (f.kind) {
+    case 'count':
+      return sql.raw(`count(*), ${f.counted ? `count(*) filter (where ${f.counted})` : 'null'}, ${nulls(4)}`);
+    case 'proportion':
+      return sql.raw(`count(*), count(*) filter (where ${f.success}), ${nulls(4)}`);
+    case 'nps':
+      return sql.raw(
+        `count(*), null, null, null, count(*) filter (where e.score >= 9), count(*) filter (where e.score <= 6)`,
+      );
+    case 'mean':
+      return sql.raw(
+        `count(${f.value}), null, sum(${f.value})::float8, sum((${f.value})::float8 * (${f.value})), ${nulls(2)}`,
+      );
+    case 'sum':
+      return sql.raw(`count(${f.value}), null, sum(${f.value})::float8, ${nulls(3)}`);
+    default:
+      throw new Error(`no rollup columns for ${f.kind}`);
+  }
+}
+
+/** INSERT ... SELECT of one metric's day rows, every level at once (grouping sets). */
+function dayRowsSql(
+  item: PreparedMetric,
+  def: NonNullable<(typeof ENTITY_DIMENSIONS)[MetricEntity]>,
+  org: Organization,
+  days: string[] | null,
+): RawBuilder<unknown> {
+  const { metric, formula } = item;
+  const zone = sql`${org.timezone}`;
+  // The raw row with its day and rollup columns in front (r_*), its own columns as e.*.
+  const dims = [sql`e.team_id`, sql`e.agent_id`, ...def.dims.map((d) => sql.ref(`e.${d}`))];
+  const base = (time: string, rest: RawBuilder<unknown>) => sql`
+    select ${localDay(time, zone)} as r_day,
+      ${sql.join(dims.map((d, i) => sql`${d} as ${sql.ref(`r_${COLUMNS[i]}`)}`))}, ${rest}
+    from ${sql.table(def.table)} e
+    where e.org_id = ${org.id}::uuid and (${sql.raw(item.where)})
+      ${days ? sql`and ${localDay(time, zone)} = any(${days}::date[])` : sql`and ${sql.raw(time)} is not null`}`;
+  const columns = COLUMNS.map((c) => sql.ref(`r_${c}`));
+  const sets = (extra: RawBuilder<unknown>[]) =>
+    sql.join(
+      LEVELS.map(
+        (level) => sql`(${sql.join([sql.ref('r_day'), ...extra, ...columns.filter((_, i) => level & (1 << i))])})`,
+      ),
+    );
+  const level = sql.join(
+    columns.map((c, i) => sql`case when grouping(${c}) = 0 then ${sql.lit(1 << i)} else 0 end`),
+    sql` + `,
+  );
+  const head = sql`${org.id}::uuid, ${metric.id}, 'day', r_day, ${level}, ${sql.join(columns)}`;
+  if (formula.kind === 'open_at_end') {
+    // Rows started on the day (n) and ended on it (k); the backlog at an end is the sums before it.
+    return sql`${INSERT}
+      select ${head}, sum(started), sum(ended), null, null, null, null, null, null
+      from (${base(`e.${metric.time}`, sql`1 as started, 0 as ended`)}
+        union all ${base(formula.until, sql`0, 1`)}) e
+      group by grouping sets (${sets([])})`;
+  }
+  if (formula.kind === 'distribution') {
+    const x = `(${formula.value})::float8`;
+    return sql`${INSERT}
+      select ${org.id}::uuid, ${metric.id}, 'day', r_day, level, ${sql.join(columns)}, sum(c), null, sum(s), sum(ss),
+        null, null, array_agg(b order by b) filter (where b is not null and c > 0),
+        array_agg(c order by b) filter (where b is not null and c > 0)
+      from (
+        select r_day, ${level} as level, ${sql.join(columns)}, b, count(x)::int as c, sum(x) as s, sum(x * x) as ss
+        from (select v.*, v.x as b
+          from (${base(`e.${metric.time}`, sql.raw(`${x} as x`))}) v) e
+        group by grouping sets (${sets([sql.ref('b')])})
+      ) per_bucket
+      group by r_day, level, ${sql.join(columns)}`;
+  }
+  return sql`${INSERT}
+    select ${head}, ${componentColumns(item)}, null, null
+    from (${base(`e.${metric.time}`, sql`e.*`)}) e
+    group by grouping sets (${sets([])})`;
+}
+
+/** What the planner needs of a query (query-metrics.ts's parsed query). */
+export interface RollupQuery {
+  grain: Grain;
+  by: string[];
+  where: Record<string, string | string[]>;
+  scope?: DataScope;
+  business_hours: boolean;
+  exact: boolean;
+}
+
+/** The rollup column of a dimension of the entity, or undefined when rollups do not have it. */
+function rollupColumn(entity: MetricEntity, id: string): (typeof COLUMNS)[number] | undefined {
+  const canonical = findDimension(entity, id)?.id;
+  if (canonical === 'team') return 'team_id';
+  if (canonical === 'agent') return 'agent_id';
+  const at = ENTITY_DIMENSIONS[entity]?.dims.indexOf(canonical ?? '') ?? -1;
+  return at === -1 ? undefined : (`d${at + 1}` as (typeof COLUMNS)[number]);
+}
+
+/** Why rollups cannot answer (for `cxkpi rollups check` and tests), or null when they can. */
+export function rollupRefusal(item: PreparedMetric, query: RollupQuery, tz: string, org: Organization): string | null {
+  if (query.exact) return 'exact was asked';
+  const own = rollupMetrics().find((p) => p.metric.id === item.metric.id);
+  if (!own) return 'the metric has no rollup';
+  if (own.where !== item.where || JSON.stringify(own.formula) !== JSON.stringify(item.formula))
+    return 'options or business hours change what is counted';
+  if (tz !== org.timezone) return "the time zone is not the organization's";
+  for (const id of [...query.by, ...Object.keys(query.where)]) {
+    if (!rollupColumn(item.metric.entity, id)) return `rollups are not kept by ${id}`;
+  }
+  return null;
+}
+
+interface ReadPlan {
+  level: number;
+  grain: 'day' | 'month';
+  filters: RawBuilder<unknown>[];
+  groups: Array<{ id: string; column: (typeof COLUMNS)[number] }>;
+}
+
+function readPlan(item: PreparedMetric, query: RollupQuery, from: string, to: string): ReadPlan | null {
+  const entity = item.metric.entity;
+  let bits = 0;
+  const groups = query.by.map((id) => ({ id, column: rollupColumn(entity, id)! }));
+  groups.forEach((g) => (bits |= BITS[g.column === 'team_id' ? 'team' : g.column === 'agent_id' ? 'agent' : g.column]));
+  const filters: RawBuilder<unknown>[] = [];
+  for (const [id, raw] of Object.entries(query.where)) {
+    const column = rollupColumn(entity, id)!;
+    bits |= BITS[column === 'team_id' ? 'team' : column === 'agent_id' ? 'agent' : column];
+    const values = (Array.isArray(raw) ? raw : raw.split(',')).map((v) => v.trim());
+    filters.push(sql`${sql.ref(`r.${column}`)} in (${sql.join(values)})`);
+  }
+  // The caller's part of the data, as scopeFilters (src/metrics/dimensions.ts) keeps it.
+  const scope = query.scope;
+  if (scope) {
+    const perAgent = query.by.includes('agent') || 'agent' in query.where;
+    if (scope.agentId !== undefined && (perAgent || !scope.teams?.length)) {
+      bits |= BITS.agent;
+      filters.push(sql`r.agent_id = ${scope.agentId}`);
+    } else if (scope.teams) {
+      bits |= BITS.team;
+      filters.push(scope.teams.length ? sql`r.team_id in (${sql.join(scope.teams)})` : sql`false`);
+    }
+  }
+  const level = LEVELS.find((l) => (l & bits) === bits);
+  if (level === undefined) return null;
+  const monthly = query.grain !== 'day' && query.grain !== 'week' && from.endsWith('-01') && to.endsWith('-01');
+  return { level, grain: monthly ? 'month' : 'day', filters, groups };
+}
+
+/** Whether the organization's rollups of an entity may answer: built, current, in its time zone. */
+async function isReady(db: Db, org: Organization, entity: MetricEntity): Promise<boolean> {
+  const state = await sql<StateRow>`
+    select entity, timezone, version, status from rollup_state where org_id = ${org.id}::uuid and entity = ${entity}`.execute(
+    db.kysely,
+  );
+  const row = state.rows[0];
+  return !!row && row.status === 'ready' && row.timezone === org.timezone && row.version === rollupVersion();
+}
+
+/**
+ * The components of a metric per period and group (keys as query-metrics.ts's componentMap) from
+ * the rollups, or null when they do not cover the query. `periodEnds` are the ends of the
+ * periods (open-at-end metrics are the sums before each end).
+ */
+export async function rollupComponents(
+  db: Db,
+  org: Organization,
+  item: PreparedMetric,
+  query: RollupQuery,
+  tz: string,
+  range: { from: string; to: string; bounds: Array<{ period: string | null; end: string }> },
+): Promise<Map<string, Components> | null> {
+  if (rollupRefusal(item, query, tz, org)) return null;
+  const plan = readPlan(item, query, range.from, range.to);
+  if (!plan || !(await isReady(db, org, item.metric.entity))) return null;
+  const backlog = item.formula.kind === 'open_at_end';
+  const period =
+    query.grain === 'all' || backlog
+      ? backlog
+        ? sql`r.period::text`
+        : sql`null::text`
+      : query.grain === 'day'
+        ? sql`r.period::text`
+        : sql`date_trunc(${query.grain}, r.period::timestamp)::date::text`;
+  const joins = [
+    plan.groups.some((g) => g.column === 'team_id')
+      ? sql`left join team tm on tm.org_id = r.org_id and tm.id = r.team_id`
+      : sql``,
+    plan.groups.some((g) => g.column === 'agent_id')
+      ? sql`left join agent ag on ag.org_id = r.org_id and ag.id = r.agent_id`
+      : sql``,
+  ];
+  const groupSelects = plan.groups.flatMap((g, i) => [
+    sql`${sql.ref(`r.${g.column}`)} as ${sql.ref(`g${i}`)}`,
+    g.column === 'team_id'
+      ? sql`min(tm.name) as ${sql.ref(`g${i}_name`)}`
+      : g.column === 'agent_id'
+        ? sql`min(ag.name) as ${sql.ref(`g${i}_name`)}`
+        : sql`null as ${sql.ref(`g${i}_name`)}`,
+  ]);
+  const distribution = item.formula.kind === 'distribution' && item.aggregate !== 'mean';
+  const where = sql`r.org_id = ${org.id}::uuid and r.metric = ${item.metric.id} and r.grain = ${plan.grain}
+    and r.level = ${plan.level} and r.period < ${range.to}::date
+    ${backlog ? sql`` : sql`and r.period >= ${range.from}::date`}
+    ${plan.filters.length ? sql`and ${sql.join(plan.filters, sql` and `)}` : sql``}`;
+  const groupBy = sql.join([sql`1`, ...plan.groups.map((_, i) => sql.ref(`g${i}`))]);
+  // Histograms are merged here: the rows themselves, a few per period and group.
+  const rows = distribution
+    ? (
+        await sql<Record<string, unknown>>`
+          select ${period} as period, ${sql.join([
+            ...plan.groups.flatMap((g, i) => [
+              sql`${sql.ref(`r.${g.column}`)} as ${sql.ref(`g${i}`)}`,
+              g.column === 'team_id'
+                ? sql`tm.name as ${sql.ref(`g${i}_name`)}`
+                : g.column === 'agent_id'
+                  ? sql`ag.name as ${sql.ref(`g${i}_name`)}`
+                  : sql`null as ${sql.ref(`g${i}_name`)}`,
+            ]),
+            sql`r.n, r.buckets, r.counts`,
+          ])}
+          from metric_rollup r ${sql.join(joins, sql` `)}
+          where ${where}`.execute(db.kysely)
+      ).rows
+    : (
+        await sql<Record<string, unknown>>`
+          select ${period} as period, ${sql.join([
+            ...groupSelects,
+            sql`sum(r.n) as n, sum(r.k) as k, sum(r.s) as s, sum(r.ss) as ss`,
+            sql`sum(r.promoters) as promoters, sum(r.detractors) as detractors`,
+          ])}
+          from metric_rollup r ${sql.join(joins, sql` `)}
+          where ${where}
+          group by ${groupBy}`.execute(db.kysely)
+      ).rows;
+  const keyed = rows.map((row) => {
+    const group: Record<string, string | null> = {};
+    const ids = plan.groups.map((g, i) => {
+      const id = row[`g${i}`] as string | null;
+      group[g.id] = id;
+      if (row[`g${i}_name`] !== null && row[`g${i}_name`] !== undefined)
+        group[`${g.id}_name`] = row[`g${i}_name`] as string;
+      return id;
+    });
+    return { row, ids, group };
+  });
+  const map = new Map<string, Components>();
+  if (backlog) {
+    // Per group, in day order: started and ended before each period's end.
+    const byGroup = new Map<string, typeof keyed>();
+    for (const entry of keyed) {
+      const key = JSON.stringify(entry.ids);
+      byGroup.set(key, [...(byGroup.get(key) ?? []), entry]);
+    }
+    for (const entries of byGroup.values()) {
+      entries.sort((a, b) => String(a.row.period).localeCompare(String(b.row.period)));
+      let at = 0;
+      let started = 0;
+      let ended = 0;
+      for (const bound of range.bounds) {
+        while (at < entries.length && String(entries[at]!.row.period) < bound.end) {
+          started += Number(entries[at]!.row.n);
+          ended += Number(entries[at]!.row.k ?? 0);
+          at++;
+        }
+        if (started > 0) {
+          map.set(JSON.stringify([bound.period, ...entries[0]!.ids]), {
+            n: started,
+            k: started - ended,
+            group: entries[0]!.group,
+          });
+        }
+      }
+    }
+    return map;
+  }
+  if (distribution) {
+    const merged = new Map<string, { n: number; histogram: Histogram; group: Record<string, string | null> }>();
+    for (const { row, ids, group } of keyed) {
+      const key = JSON.stringify([row.period ?? null, ...ids]);
+      const entry = merged.get(key) ?? { n: 0, histogram: new Map(), group };
+      entry.n += Number(row.n);
+      mergeInto(entry.histogram, row.buckets as number[] | null, row.counts as number[] | null);
+      merged.set(key, entry);
+    }
+    const p = item.aggregate === 'p90' ? 0.9 : 0.5;
+    for (const [key, entry] of merged)
+      map.set(key, { n: entry.n, pct: percentile(entry.histogram, p), group: entry.group });
+    return map;
+  }
+  for (const { row, ids, group } of keyed) {
+    const components: Components = { group, n: Number(row.n) };
+    for (const name of ['k', 's', 'ss', 'promoters', 'detractors']) {
+      if (row[name] !== null && row[name] !== undefined) components[name] = Number(row[name]);
+    }
+    map.set(JSON.stringify([row.period ?? null, ...ids]), components);
+  }
+  return map;
+}
+
+/** Periods of a range with their (clipped) end day, for open-at-end metrics. */
+export function periodEnds(grain: Grain, from: string, to: string): Array<{ period: string | null; end: string }> {
+  if (grain === 'all') return [{ period: null, end: to }];
+  return listPeriods(from, to, grain).map((p) => {
+    const next = addPeriods(p, grain, 1);
+    return { period: p, end: next < to ? next : to };
+  });
+}
+
+/**
+ * The job that rebuilds an organization's rollups when they are missing, stale, of another
+ * version of cxkpi or of another time zone (after a change of the organization's zone): found
+ * every minute, so raw rows answer only until it has run.
+ */
+export const rollupJobKinds: JobKinds = {
+  'rollups.rebuild': {
+    maxAttempts: 3,
+    every: { ms: 60_000, orgs: (db) => outdatedRollupOrgs(db) },
+    run: async (ctx, job) => {
+      const org = await getOrganization(ctx.db.kysely, job.org_id);
+      const { rows } = await rebuildRollups(ctx.db, org);
+      return { rollup_rows: rows };
+    },
+  },
+};
