@@ -117,12 +117,12 @@ export function buildOpenApi(): Record<string, unknown> {
       summary: 'Query metrics: the same JSON as cxkpi query --format json',
       tags: ['metrics'],
       requestBody: jsonBody(
-        '{metrics, from, to, grain, by, where, tz, compare: previous|year, options: {metric: {option: value}}, business_hours}',
+        '{metrics, from, to, grain, by, where, tz, compare: previous|year, options: {metric: {option: value}}, business_hours, exact}',
       ),
       responses: {
         200: {
           description:
-            '{rows: [{metric, period, group, value, n, ci_low, ci_high, low_sample, target, attainment, miss_significant, ...}], meta}',
+            '{rows: [{metric, period, group, value, n, ci_low, ci_high, low_sample, target, attainment, miss_significant, ...}], meta: {..., data_span, source: {metric: rollup|raw|mixed}}}',
         },
         ...errors,
       },

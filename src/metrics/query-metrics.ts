@@ -72,7 +72,12 @@ export type MetricQuery = z.input<typeof ZMetricQuery>;
  * A validated query, the part of the data its caller may see, and a count of the reads that
  * answered it from rollups and from raw rows (meta.source).
  */
-type ParsedQuery = z.infer<typeof ZMetricQuery> & { scope?: DataScope; trace?: { rollup: number; raw: number } };
+type ParsedQuery = z.infer<typeof ZMetricQuery> & {
+  scope?: DataScope;
+  trace?: { rollup: number; raw: number };
+  /** Components computed in this request, by part and range. */
+  cache?: Map<string, Promise<{ map: Map<string, Components>; trace: { rollup: number; raw: number } }>>;
+};
 
 /** Which path answered a metric: rollups, raw rows, or (a metric combined from others) both. */
 export type MetricSource = 'rollup' | 'raw' | 'mixed';
@@ -211,7 +216,7 @@ export async function queryMetrics(
     if (item.formula.kind === 'custom')
       await checkFormulaScope(db, org, item.metric.id, item.formula.compiled, context.scope);
   }
-  const scoped: ParsedQuery = { ...query, scope: context.scope };
+  const scoped: ParsedQuery = { ...query, scope: context.scope, cache: new Map() };
   const schedule = query.business_hours ? await getBusinessHours(db.kysely, org) : undefined;
   const rows: MetricRow[] = [];
   const now = new Date();
@@ -431,6 +436,36 @@ function instant(date: string, tz: string): string {
 
 /** Components per period and group: key = JSON of [period, ...group ids]. */
 async function fetchComponents(
+  db: Db,
+  org: Organization,
+  item: Prepared,
+  query: ParsedQuery,
+  tz: string,
+  from: string,
+  to: string,
+  schedule?: BusinessHours,
+): Promise<Map<string, Components>> {
+  // Metrics of one request that share a part (revenue in ARPU, CLV and support cost to revenue)
+  // compute it once; the paths that answered it count for each metric that used it.
+  const key = JSON.stringify([item.metric.id, item.where, item.formula, item.aggregate, item.businessHours, from, to]);
+  let entry = query.cache?.get(key);
+  if (!entry) {
+    const trace = { rollup: 0, raw: 0 };
+    entry = computeComponents(db, org, item, { ...query, trace }, tz, from, to, schedule).then((map) => ({
+      map,
+      trace,
+    }));
+    query.cache?.set(key, entry);
+  }
+  const { map, trace } = await entry;
+  if (query.trace) {
+    query.trace.rollup += trace.rollup;
+    query.trace.raw += trace.raw;
+  }
+  return map;
+}
+
+async function computeComponents(
   db: Db,
   org: Organization,
   item: Prepared,

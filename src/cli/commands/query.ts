@@ -21,6 +21,7 @@ const help = `Usage: cxkpi query <metric>[,<metric>...] --from DATE --to DATE [o
   --compare previous|year                   add previous value, delta and significance
   --option METRIC.NAME=VALUE                metric option, e.g. first_response_time.aggregate=p90
   --business-hours                          durations in open hours only (cxkpi orgs hours)
+  --exact                                   read raw rows, never rollups (the answer is the same; see docs/scaling.md)
   --rows                                    list the rows behind the value (one metric)
   --format table|json|csv|xlsx              output (default table); --out FILE writes a file
 
@@ -43,6 +44,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     compare: { type: 'string' },
     option: { type: 'string', multiple: true },
     'business-hours': { type: 'boolean' },
+    exact: { type: 'boolean' },
     rows: { type: 'boolean' },
     limit: { type: 'string' },
     format: { type: 'string' },
@@ -114,6 +116,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       ...(values.compare ? { compare: values.compare as never } : {}),
       options,
       business_hours: values['business-hours'] ?? false,
+      exact: values.exact ?? false,
     });
     const context: TableContext | undefined =
       format === 'table'

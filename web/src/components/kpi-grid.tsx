@@ -41,8 +41,8 @@ export function usePartialRange() {
 
 /**
  * KPI cards for a period: value, change against the previous period with its significance, the
- * 95 % interval, n and a low-sample warning, and a trend line. The headline numbers are asked
- * first, one request per KPI so each card shows as soon as it is known; the trends follow.
+ * 95 % interval, n and a low-sample warning, and a trend line. The headline numbers of all cards
+ * are one request (rollups answer most of them), the trends a second one.
  */
 export function KpiGrid({
   metrics,
@@ -72,38 +72,55 @@ export function KpiGrid({
     setHeadline({});
     setTrend({});
     const to = periodEnd(period);
-    const ask = (id: string, from: string, compare: boolean) =>
+    const ask = (ids: string[], from: string, compare: boolean) =>
       api<QueryResult>('/query', {
-        body: { metrics: [id], from, to, grain: period.grain, where, ...(compare ? { compare: 'previous' } : {}) },
+        body: { metrics: ids, from, to, grain: period.grain, where, ...(compare ? { compare: 'previous' } : {}) },
         signal,
       });
     const wrap = (error: unknown) => (error instanceof ApiError ? error : new ApiError(0, 'client', String(error)));
-    const heads = metrics.map((m) =>
-      ask(m.id, period.start, true).then(
-        (result) => {
-          if (signal.aborted) return;
-          const row = result.rows.at(-1);
-          setHeadline((s) => ({ ...s, [m.id]: { data: row } }));
-          if (row) onHeadline?.(row);
-        },
-        (error: unknown) => {
-          if (!signal.aborted) setHeadline((s) => ({ ...s, [m.id]: { error: wrap(error) } }));
-          throw error;
-        },
-      ),
-    );
-    void Promise.allSettled(heads).then((settled) => {
+    // One request for every card, and one for every trend. Should the batch fail, each metric is
+    // asked on its own, so that one metric's error shows on its card and not on all of them.
+    type Answer = { rows?: MetricRow[]; error?: ApiError };
+    const batch = async (from: string, compare: boolean): Promise<Answer[]> => {
+      const ids = metrics.map((m) => m.id);
+      try {
+        const result = await ask(ids, from, compare);
+        return ids.map((id) => ({ rows: result.rows.filter((r) => r.metric === id) }));
+      } catch (error) {
+        if (signal.aborted || ids.length === 1) return ids.map(() => ({ error: wrap(error) }));
+        return Promise.all(
+          ids.map((id) =>
+            ask([id], from, compare).then(
+              (result) => ({ rows: result.rows }),
+              (e: unknown) => ({ error: wrap(e) }),
+            ),
+          ),
+        );
+      }
+    };
+    void (async () => {
+      const heads = await batch(period.start, true);
       if (signal.aborted) return;
+      const next: Record<string, Slot<MetricRow>> = {};
+      metrics.forEach((m, i) => {
+        const answer = heads[i]!;
+        const row = answer.rows?.at(-1);
+        next[m.id] = answer.error ? { error: answer.error } : { data: row };
+        if (row) onHeadline?.(row);
+      });
+      setHeadline(next);
       onReady?.();
       const from = addPeriods(period.start, period.grain, -(TREND_LENGTH[period.grain] - 1));
+      const trends = await batch(from, false);
+      if (signal.aborted) return;
+      const lines: Record<string, Slot<MetricRow[]>> = {};
       metrics.forEach((m, i) => {
-        if (settled[i]!.status === 'rejected') return;
-        ask(m.id, from, false).then(
-          (result) => !signal.aborted && setTrend((s) => ({ ...s, [m.id]: { data: result.rows } })),
-          (error: unknown) => !signal.aborted && setTrend((s) => ({ ...s, [m.id]: { error: wrap(error) } })),
-        );
+        const answer = trends[i]!;
+        if (next[m.id]!.error) return;
+        lines[m.id] = answer.error ? { error: answer.error } : { data: answer.rows ?? [] };
       });
-    });
+      setTrend(lines);
+    })();
     return () => controller.abort();
     // ids and whereKey stand for metrics and where.
   }, [ids, period.grain, period.start, whereKey, attempt]);
