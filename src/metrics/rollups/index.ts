@@ -225,8 +225,8 @@ async function buildEntity(
   await sql`delete from metric_rollup where org_id = ${org.id}::uuid and metric = any(${ids}::text[])
     and grain = 'day' ${days ? sql`and period = any(${days}::date[])` : sql``}`.execute(db);
   let rows = 0;
-  for (const item of metrics) {
-    const result = await dayRowsSql(item, def, org, days).execute(db);
+  for (const { statement } of dayStatements(entity, org, days)) {
+    const result = await statement.execute(db);
     rows += Number(result.numAffectedRows ?? 0);
   }
   rows += await buildMonths(db, org, metrics, months);
@@ -241,6 +241,26 @@ async function buildEntity(
 const GROUP_COLUMNS = sql.join(COLUMNS.map((c) => sql.ref(c)));
 const INSERT = sql`insert into metric_rollup (org_id, metric, grain, period, level, team_id, agent_id, d1, d2, d3,
   n, k, s, ss, promoters, detractors, buckets, counts)`;
+
+/**
+ * The statements that write an entity's day rows: metrics of plain sums that place rows by the
+ * same timestamp share one scan; the backlog and each duration have a statement of their own.
+ * (Exported for bench/rollups.ts, which times each.)
+ */
+export function dayStatements(entity: MetricEntity, org: Organization, days: string[] | null) {
+  const def = ENTITY_DIMENSIONS[entity]!;
+  const shared = new Map<string, PreparedMetric[]>();
+  const statements: Array<{ metrics: string[]; statement: RawBuilder<unknown> }> = [];
+  for (const item of rollupMetrics().filter((p) => p.metric.entity === entity)) {
+    if (item.formula.kind === 'open_at_end' || item.formula.kind === 'distribution') {
+      statements.push({ metrics: [item.metric.id], statement: dayRowsSql(item, def, org, days) });
+    } else shared.set(item.metric.time, [...(shared.get(item.metric.time) ?? []), item]);
+  }
+  for (const items of shared.values()) {
+    statements.push({ metrics: items.map((i) => i.metric.id), statement: sharedDayRowsSql(items, def, org, days) });
+  }
+  return statements;
+}
 
 /** Month rows summed from their days; histograms merged bucket by bucket. */
 async function buildMonths(
@@ -277,28 +297,93 @@ async function buildMonths(
   return Number(sums.numAffectedRows ?? 0) + Number(merged.numAffectedRows ?? 0);
 }
 
-/** The six additive components of a kind, as the raw query computes them (componentsSql). */
-function componentColumns(item: PreparedMetric): RawBuilder<unknown> {
+/**
+ * The rows of a metric's population and its six additive components, as the raw query computes
+ * them (componentsSql in query-metrics.ts), over the rows where the metric's own `where` holds.
+ */
+function componentColumns(item: PreparedMetric): string[] {
   const f = item.formula;
-  const nulls = (count: number) => Array.from({ length: count }, () => 'null').join(', ');
+  const w = `(${item.where})`;
+  const count = (condition?: string) => `count(*) filter (where ${w}${condition ? ` and (${condition})` : ''})`;
+  const rows = count();
   switch (f.kind) {
     case 'count':
-      return sql.raw(`count(*), ${f.counted ? `count(*) filter (where ${f.counted})` : 'null'}, ${nulls(4)}`);
+      return [rows, rows, f.counted ? count(f.counted) : 'null', 'null', 'null', 'null', 'null'];
     case 'proportion':
-      return sql.raw(`count(*), count(*) filter (where ${f.success}), ${nulls(4)}`);
+      return [rows, rows, count(f.success), 'null', 'null', 'null', 'null'];
     case 'nps':
-      return sql.raw(
-        `count(*), null, null, null, count(*) filter (where e.score >= 9), count(*) filter (where e.score <= 6)`,
-      );
+      return [rows, rows, 'null', 'null', 'null', count('e.score >= 9'), count('e.score <= 6')];
     case 'mean':
-      return sql.raw(
-        `count(${f.value}), null, sum(${f.value})::float8, sum((${f.value})::float8 * (${f.value})), ${nulls(2)}`,
-      );
+      return [
+        rows,
+        `count(${f.value}) filter (where ${w})`,
+        'null',
+        `(sum(${f.value}) filter (where ${w}))::float8`,
+        `sum((${f.value})::float8 * (${f.value})) filter (where ${w})`,
+        'null',
+        'null',
+      ];
     case 'sum':
-      return sql.raw(`count(${f.value}), null, sum(${f.value})::float8, ${nulls(3)}`);
+      return [
+        rows,
+        `count(${f.value}) filter (where ${w})`,
+        'null',
+        `(sum(${f.value}) filter (where ${w}))::float8`,
+        'null',
+        'null',
+        'null',
+      ];
     default:
       throw new Error(`no rollup columns for ${f.kind}`);
   }
+}
+
+/** SQL types of componentColumns' seven columns. */
+const TYPES = ['bigint', 'bigint', 'bigint', 'float8', 'float8', 'bigint', 'bigint'];
+
+/**
+ * INSERT ... SELECT of the day rows of several metrics placed by the same timestamp: one scan,
+ * every level at once, each metric's components as filtered aggregates, one row per metric and
+ * group where its population has rows.
+ */
+function sharedDayRowsSql(
+  items: PreparedMetric[],
+  def: NonNullable<(typeof ENTITY_DIMENSIONS)[MetricEntity]>,
+  org: Organization,
+  days: string[] | null,
+): RawBuilder<unknown> {
+  const time = `e.${items[0]!.metric.time}`;
+  const zone = sql`${org.timezone}`;
+  const dims = [sql`e.team_id`, sql`e.agent_id`, ...def.dims.map((d) => sql.ref(`e.${d}`))];
+  const columns = COLUMNS.map((c) => sql.ref(`r_${c}`));
+  const level = sql.join(
+    columns.map((c, i) => sql`case when grouping(${c}) = 0 then ${sql.lit(1 << i)} else 0 end`),
+    sql` + `,
+  );
+  const sets = sql.join(
+    LEVELS.map((l) => sql`(${sql.join([sql.ref('r_day'), ...columns.filter((_, i) => l & (1 << i))])})`),
+  );
+  const aggregates = items.flatMap((item, i) => componentColumns(item).map((expr, j) => `${expr} as c${i}_${j}`));
+  const values = items.map(
+    (item, i) => sql`(${item.metric.id}, ${sql.raw(TYPES.map((type, j) => `g.c${i}_${j}::${type}`).join(', '))})`,
+  );
+  const anyWhere = items.map((item) => `(${item.where})`).join(' or ');
+  return sql`${INSERT}
+    select ${org.id}::uuid, v.metric, 'day', g.r_day, g.level, ${sql.join(columns.map((c) => sql`g.${c}`))},
+      v.n, v.k, v.s, v.ss, v.promoters, v.detractors, null, null
+    from (
+      select r_day, ${level} as level, ${sql.join(columns)}, ${sql.raw(aggregates.join(', '))}
+      from (
+        select ${localDay(time, zone)} as r_day,
+          ${sql.join(dims.map((d, i) => sql`${d} as ${sql.ref(`r_${COLUMNS[i]}`)}`))}, e.*
+        from ${sql.table(def.table)} e
+        where e.org_id = ${org.id}::uuid and (${sql.raw(anyWhere)})
+          ${days ? sql`and ${localDay(time, zone)} = any(${days}::date[])` : sql`and ${sql.raw(time)} is not null`}
+      ) e
+      group by grouping sets (${sets})
+    ) g
+    cross join lateral (values ${sql.join(values)}) v(metric, rows, n, k, s, ss, promoters, detractors)
+    where v.rows > 0`;
 }
 
 /** INSERT ... SELECT of one metric's day rows, every level at once (grouping sets). */
@@ -352,10 +437,7 @@ function dayRowsSql(
       ) per_bucket
       group by r_day, level, ${sql.join(columns)}`;
   }
-  return sql`${INSERT}
-    select ${head}, ${componentColumns(item)}, null, null
-    from (${base(`e.${metric.time}`, sql`e.*`)}) e
-    group by grouping sets (${sets([])})`;
+  throw new Error(`${formula.kind} metrics are built by sharedDayRowsSql`);
 }
 
 /** What the planner needs of a query (query-metrics.ts's parsed query). */
