@@ -1,4 +1,5 @@
 import { alertJobKinds } from '../alerts/deliver.ts';
+import { reportJobKinds } from '../reports/deliver.ts';
 import { surveyJobKinds } from '../surveys/jobs.ts';
 import type { JobKinds } from './runner.ts';
 
@@ -10,4 +11,5 @@ import type { JobKinds } from './runner.ts';
 export const JOB_KINDS: JobKinds = {
   ...surveyJobKinds,
   ...alertJobKinds,
+  ...reportJobKinds,
 };
