@@ -57,6 +57,8 @@ export default function Reports() {
   const reports = useApi<{ reports: Report[]; mail: { configured: boolean } }>('/reports');
   const archive = useApi<{ issues: Issue[] }>('/reports/archive');
   const mayEdit = can('targets');
+  // Kept here: the list unmounts while the definitions reload after a send or a delete.
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
   const reload = () => {
     reports.reload();
     archive.reload();
@@ -75,9 +77,20 @@ export default function Reports() {
         </p>
       )}
       {!mayEdit && <p className="note">{t('reports.readOnly')}</p>}
+      {outcome && (
+        <p
+          className={outcome.ok ? 'ok-text' : 'error-text'}
+          role={outcome.ok ? 'status' : 'alert'}
+          data-testid="reports-outcome"
+        >
+          {outcome.text}
+        </p>
+      )}
       {reports.error && <ErrorState error={reports.error} onRetry={reports.reload} compact />}
       {reports.loading && <Loading inline />}
-      {reports.data && <ReportList reports={reports.data.reports} mayEdit={mayEdit} onChanged={reload} />}
+      {reports.data && (
+        <ReportList reports={reports.data.reports} mayEdit={mayEdit} onChanged={reload} onOutcome={setOutcome} />
+      )}
       {mayEdit && <ReportForm onSaved={reload} />}
       <Preview reports={reports.data?.reports ?? []} />
       <h2>{t('reports.archive')}</h2>
@@ -87,11 +100,20 @@ export default function Reports() {
   );
 }
 
-function ReportList({ reports, mayEdit, onChanged }: { reports: Report[]; mayEdit: boolean; onChanged: () => void }) {
+function ReportList({
+  reports,
+  mayEdit,
+  onChanged,
+  onOutcome: setOutcome,
+}: {
+  reports: Report[];
+  mayEdit: boolean;
+  onChanged: () => void;
+  onOutcome: (outcome: { ok: boolean; text: string } | undefined) => void;
+}) {
   const { t } = useTranslation();
   const metricName = useMetricName();
   const scopeLabel = useScopeLabel();
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
   const [busy, setBusy] = useState<string>();
   if (!reports.length) return <Empty>{t(mayEdit ? 'reports.noneCreate' : 'reports.noneAsk')}</Empty>;
 
@@ -124,11 +146,6 @@ function ReportList({ reports, mayEdit, onChanged }: { reports: Report[]; mayEdi
 
   return (
     <>
-      {outcome && (
-        <p className={outcome.ok ? 'ok-text' : 'error-text'} role={outcome.ok ? 'status' : 'alert'}>
-          {outcome.text}
-        </p>
-      )}
       <div className="table-scroll">
         <table className="data" data-testid="reports-table">
           <thead>
