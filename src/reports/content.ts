@@ -145,12 +145,45 @@ export async function buildReportContent(
   const where = request.scope;
   const context = { scope, customs };
   const base = { metrics, grain: period.grain, where };
-  // Three queries: the trend (12 periods), the period against the one before, and against the
-  // same period a year earlier. Comparing over the whole trend would read twice the history.
-  const [trend, previous, year] = await Promise.all([
+  const names = new Map(defs.map((m) => [m.id, metricName(m, language)]));
+  const dimensions: Array<'team' | 'agent'> = [];
+  if (!where.team && !where.agent && !scope?.agentId) dimensions.push('team');
+  if (!where.agent && !scope?.aggregatesOnly && !scope?.agentId) dimensions.push('agent');
+  const views = (
+    [
+      { kind: 'csat_by_first_response', metric: 'csat', by: 'ticket.first_response_bucket' },
+      { kind: 'churn_by_nps_group', metric: 'customer_churn_rate', by: 'nps_group' },
+    ] as const
+  ).filter((view) => {
+    const metric = defs.find((m) => m.id === view.metric);
+    return metric && metricDimensionIds(metric).includes(view.by);
+  });
+  const inPeriod = { ...base, from: period.from, to: period.to };
+  // Every query at once: a PostgreSQL pool runs them side by side (PGlite, one connection, in
+  // turn). The trend is not compared: comparing all 12 periods would read twice the history.
+  const [trend, previous, year, breakdowns, viewRows, feedback, alerts, label] = await Promise.all([
     queryMetrics(db, org, { ...base, from: addPeriods(period.from, period.grain, -11), to: period.to }, context),
-    queryMetrics(db, org, { ...base, from: period.from, to: period.to, compare: 'previous' }, context),
-    queryMetrics(db, org, { ...base, from: period.from, to: period.to, compare: 'year' }, context),
+    queryMetrics(db, org, { ...inPeriod, compare: 'previous' }, context),
+    queryMetrics(db, org, { ...inPeriod, compare: 'year' }, context),
+    Promise.all(
+      dimensions.map(async (dimension) => {
+        const able = defs.filter((metric) => metricDimensionIds(metric).includes(dimension)).map((m) => m.id);
+        const rows = able.length
+          ? await optional(() =>
+              queryMetrics(db, org, { ...inPeriod, metrics: able, by: [dimension], compare: 'previous' }, context),
+            )
+          : [];
+        return { dimension, rows };
+      }),
+    ),
+    Promise.all(
+      views.map((view) =>
+        optional(() => queryMetrics(db, org, { ...inPeriod, metrics: [view.metric], by: [view.by] }, context)),
+      ),
+    ),
+    feedbackHighlights(db, org, period, where, scope),
+    alertsFired(db, org, period, where, scope, names),
+    scopeLabel(db, org.id, where),
   ]);
   const kpis: ReportKpi[] = defs.map((metric) => {
     const series = trend.rows.filter((row) => row.metric === metric.id);
@@ -187,20 +220,7 @@ export async function buildReportContent(
     if (kpi.previous.significant && kpi.previous.delta !== null && !kpi.low_sample)
       moved.push(movedOf(kpi, null, null, kpi.value, kpi.previous.value, kpi.previous.delta));
   }
-  const dimensions: Array<'team' | 'agent'> = [];
-  if (!where.team && !where.agent && !scope?.agentId) dimensions.push('team');
-  if (!where.agent && !scope?.aggregatesOnly && !scope?.agentId) dimensions.push('agent');
-  for (const dimension of dimensions) {
-    const able = defs.filter((metric) => metricDimensionIds(metric).includes(dimension)).map((m) => m.id);
-    if (!able.length) continue;
-    const rows = await optional(() =>
-      queryMetrics(
-        db,
-        org,
-        { ...base, metrics: able, from: period.from, to: period.to, by: [dimension], compare: 'previous' },
-        context,
-      ),
-    );
+  for (const { dimension, rows } of breakdowns) {
     for (const row of rows) {
       const kpi = kpis.find((k) => k.metric === row.metric)!;
       if (!row.significant || row.delta === null || row.delta === undefined || row.low_sample) continue;
@@ -214,31 +234,16 @@ export async function buildReportContent(
   moved.sort((a, b) => size(b) - size(a) || a.name.localeCompare(b.name));
 
   const combined: CombinedView[] = [];
-  const views = [
-    { kind: 'csat_by_first_response', metric: 'csat', by: 'ticket.first_response_bucket' },
-    { kind: 'churn_by_nps_group', metric: 'customer_churn_rate', by: 'nps_group' },
-  ] as const;
-  for (const view of views) {
-    if (!metrics.includes(view.metric)) continue;
-    const metric = defs.find((m) => m.id === view.metric)!;
-    if (!metricDimensionIds(metric).includes(view.by)) continue;
-    const rows = await optional(() =>
-      queryMetrics(
-        db,
-        org,
-        { ...base, metrics: [view.metric], from: period.from, to: period.to, by: [view.by] },
-        context,
-      ),
-    );
+  for (const [i, view] of views.entries()) {
     const order = VIEW_ORDER[view.by]!;
-    const shown = rows
-      .filter((row) => row.group[view.by] !== null && row.group[view.by] !== undefined)
-      .sort((a, b) => order.indexOf(String(a.group[view.by])) - order.indexOf(String(b.group[view.by])));
+    const shown = viewRows[i]!.filter((row) => row.group[view.by] !== null && row.group[view.by] !== undefined).sort(
+      (a, b) => order.indexOf(String(a.group[view.by])) - order.indexOf(String(b.group[view.by])),
+    );
     if (shown.length)
       combined.push({
         kind: view.kind,
         metric: view.metric,
-        unit: metric.unit,
+        unit: defs.find((m) => m.id === view.metric)!.unit,
         rows: shown.map((row) => ({
           label: String(row.group[view.by]),
           value: row.value,
@@ -248,7 +253,6 @@ export async function buildReportContent(
       });
   }
 
-  const names = new Map(defs.map((m) => [m.id, metricName(m, language)]));
   return {
     title: request.title,
     organization: org.name,
@@ -257,14 +261,14 @@ export async function buildReportContent(
     language,
     period,
     scope: where,
-    scope_label: await scopeLabel(db, org.id, where),
+    scope_label: label,
     restricted: Boolean(scope),
     generated_at: now.toISOString(),
     kpis,
     moved: moved.slice(0, 10),
     combined,
-    feedback: await feedbackHighlights(db, org, period, where, scope),
-    alerts: await alertsFired(db, org, period, where, scope, names),
+    feedback,
+    alerts,
   };
 }
 
