@@ -39,6 +39,10 @@ const commands: Record<string, Command> = {
   },
   keys: { summary: 'create, list and revoke API keys', load: () => import('./commands/keys.ts') },
   user: { summary: 'add people, list them, reset a password', load: () => import('./commands/user.ts') },
+  reports: {
+    summary: 'scheduled KPI reports by e-mail (PDF, XLSX, HTML): create, preview, send',
+    load: () => import('./commands/reports.ts'),
+  },
   jobs: {
     summary: 'run due jobs once (for cron), list them, retry dead ones',
     load: () => import('./commands/jobs.ts'),

@@ -14,6 +14,7 @@ import * as m0005 from './migrations/0005-jobs.ts';
 import * as m0006 from './migrations/0006-targets.ts';
 import * as m0007 from './migrations/0007-alerts.ts';
 import * as m0008 from './migrations/0008-rollups.ts';
+import * as m0009 from './migrations/0009-reports.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -66,6 +67,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-targets': m0006,
   '0007-alerts': m0007,
   '0008-rollups': m0008,
+  '0009-reports': m0009,
 };
 
 // Same JavaScript values from both backends: counts and numerics as numbers, dates as

@@ -377,4 +377,38 @@ export interface Database {
     rate: number;
     updated_at: GeneratedTimestamp;
   };
+  report_definition: {
+    org_id: string;
+    id: Generated<string>;
+    name: string;
+    schedule: 'monthly' | 'quarterly';
+    day: Generated<number>;
+    send_time: Generated<string>;
+    metrics: ColumnType<string[], string, string>;
+    scope: ColumnType<Record<string, string>, string, string>;
+    language: 'en' | 'ru' | 'lt' | null;
+    attach: ColumnType<Array<'pdf' | 'xlsx'>, string, string>;
+    recipients: ColumnType<Array<{ email?: string; user?: string }>, string, string>;
+    enabled: Generated<boolean>;
+    created_by: string;
+    created_at: GeneratedTimestamp;
+  };
+  report_issue: {
+    org_id: string;
+    id: Generated<string>;
+    report_id: string;
+    period: string;
+    audience: string;
+    language: string;
+    addresses: ColumnType<string[], string, string>;
+    delivered: ColumnType<string[], string | undefined, string>;
+    content: Json;
+    pdf: Uint8Array;
+    xlsx: Uint8Array;
+    html: string;
+    mail_state: 'queued' | 'sent' | 'not_mailed' | 'failed' | 'no_recipients';
+    mail_error: string | null;
+    generated_at: GeneratedTimestamp;
+    mailed_at: Timestamp | null;
+  };
 }

@@ -236,6 +236,35 @@ export function buildOpenApi(): Record<string, unknown> {
   paths['/api/v1/alerts/history'] = { get: alerts('Fired alerts with their delivery state, newest first', 200) };
   paths['/api/v1/alerts/history/{id}/acknowledge'] = { post: alerts('Acknowledge a fired alert', 204) };
   paths['/api/v1/targets/{id}'] = { delete: { ...simple('Delete a target', 204), tags: ['targets'] } };
+  const reports = (summary: string, ok: number, body?: string) => ({ ...simple(summary, ok, body), tags: ['reports'] });
+  paths['/api/v1/reports'] = {
+    get: reports('Report definitions, and whether e-mail is configured (`mail.configured`)', 200),
+    post: reports(
+      'Define a scheduled report (owner, admin, manager; team lead for their teams)',
+      201,
+      '{name, schedule: monthly|quarterly, day, time: "08:00", metrics, scope: {team: "t1"}, language, attach: [pdf, xlsx], recipients: [{email} | {user: email or id}]}',
+    ),
+  };
+  paths['/api/v1/reports/{id}'] = { delete: reports('Delete a report (by id or name) and its archive', 204) };
+  paths['/api/v1/reports/{id}/send'] = {
+    post: reports(
+      'Generate and store the report for a period (default the last complete one) and queue its e-mails; a stored period is not sent again',
+      200,
+      '{period?: "2026-03" | "2026-Q1"}',
+    ),
+  };
+  paths['/api/v1/reports/preview'] = {
+    get: reports(
+      'A report as PDF, HTML or XLSX for any period, as the caller may see it; ?report=NAME or ?metrics=a,b&scope=team:t1, &period=2026-03&format=pdf|html|xlsx&language=en|ru|lt',
+      200,
+    ),
+  };
+  paths['/api/v1/reports/archive'] = {
+    get: reports('Generated reports, newest first, with their mail state (a restricted user: their own copies)', 200),
+  };
+  paths['/api/v1/reports/archive/{id}/{format}'] = {
+    get: reports('A stored report as pdf, xlsx or html', 200),
+  };
   paths['/api/v1/audit'] = { get: simple('The audit log, newest first (owner, admin)', 200) };
   paths['/api/v1/jobs'] = {
     get: simple(

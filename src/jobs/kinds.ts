@@ -1,5 +1,6 @@
 import { alertJobKinds } from '../alerts/deliver.ts';
 import { rollupJobKinds } from '../metrics/rollups/index.ts';
+import { reportJobKinds } from '../reports/deliver.ts';
 import { surveyJobKinds } from '../surveys/jobs.ts';
 import type { JobKinds } from './runner.ts';
 
@@ -12,4 +13,5 @@ export const JOB_KINDS: JobKinds = {
   ...surveyJobKinds,
   ...alertJobKinds,
   ...rollupJobKinds,
+  ...reportJobKinds,
 };
