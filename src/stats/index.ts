@@ -38,3 +38,4 @@ export {
   type SampleRatioCheck,
 } from './comparisons.ts';
 export { mannWhitney } from './rank-tests.ts';
+export { nelderMead, type Minimum } from './optimize.ts';
