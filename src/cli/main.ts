@@ -39,6 +39,18 @@ const commands: Record<string, Command> = {
   },
   keys: { summary: 'create, list and revoke API keys', load: () => import('./commands/keys.ts') },
   user: { summary: 'add people, list them, reset a password', load: () => import('./commands/user.ts') },
+  experiments: {
+    summary: 'A/B tests of service changes: create, analyze, plan the sample size',
+    load: () => import('./commands/experiments.ts'),
+  },
+  cohorts: {
+    summary: 'retention matrix by signup or first-order month and months since',
+    load: () => import('./commands/cohorts.ts'),
+  },
+  'clv-model': {
+    summary: 'fit BG/NBD + Gamma-Gamma over completed orders: expected purchases, P(alive), value',
+    load: () => import('./commands/clv-model.ts'),
+  },
   jobs: {
     summary: 'run due jobs once (for cron), list them, retry dead ones',
     load: () => import('./commands/jobs.ts'),
