@@ -36,6 +36,7 @@ import { surveyPageRoutes } from './routes/survey-pages.ts';
 import { surveyRoutes } from './routes/surveys.ts';
 import { targetRoutes } from './routes/targets.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { analyticsRoutes } from './routes/analytics.ts';
 
 /** What every route can reach: the database, the configuration, and the caller once known. */
 export interface AppEnv {
@@ -141,6 +142,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/', surveyRoutes(deps));
   app.route('/', targetRoutes(deps));
   app.route('/', alertRoutes(deps));
+  app.route('/', analyticsRoutes(deps));
   app.route('/', surveyPageRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/', importRoutes(deps));
