@@ -20,6 +20,7 @@ const Settings = lazy(() => import('./pages/settings.tsx'));
 const Surveys = lazy(() => import('./pages/surveys.tsx'));
 const Targets = lazy(() => import('./pages/targets.tsx'));
 const Alerts = lazy(() => import('./pages/alerts.tsx'));
+const Analytics = lazy(() => import('./pages/analytics.tsx'));
 
 export function App() {
   return (
@@ -49,6 +50,7 @@ function Routes() {
   else if (path === '/surveys' || path.startsWith('/surveys/')) page = guard('surveys', <Surveys />);
   else if (path === '/targets') page = <Targets />;
   else if (path === '/alerts') page = guard('query', <Alerts />);
+  else if (path === '/analytics') page = guard('query', <Analytics />);
   else if (path === '/data') page = guard('import', <Data />);
   else if (path.startsWith('/settings')) page = <Settings />;
   else page = <NotFound />;
