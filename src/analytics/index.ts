@@ -33,3 +33,13 @@ export {
   type CohortQuery,
   type CohortResult,
 } from './cohorts.ts';
+export {
+  addBenchmark,
+  BENCHMARK_VERSION,
+  deleteBenchmark,
+  INDUSTRY_BENCHMARKS,
+  listBenchmarks,
+  ZBenchmarkInput,
+  type Benchmark,
+  type BenchmarkInput,
+} from './benchmarks.ts';

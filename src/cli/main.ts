@@ -47,6 +47,10 @@ const commands: Record<string, Command> = {
     summary: 'retention matrix by signup or first-order month and months since',
     load: () => import('./commands/cohorts.ts'),
   },
+  benchmarks: {
+    summary: 'industry reference values beside the KPIs (shipped, versioned, with sources) and your own',
+    load: () => import('./commands/benchmarks.ts'),
+  },
   'clv-model': {
     summary: 'fit BG/NBD + Gamma-Gamma over completed orders: expected purchases, P(alive), value',
     load: () => import('./commands/clv-model.ts'),

@@ -268,6 +268,21 @@ export function buildOpenApi(): Record<string, unknown> {
       200,
     ),
   };
+  paths['/api/v1/benchmarks'] = {
+    get: analytics(
+      'Industry reference values (versioned, with sources) and the organization own; ?metric=. Never targets',
+      200,
+    ),
+    post: analytics(
+      'Add an organization benchmark (owner, admin, manager)',
+      201,
+      '{metric, segment, low, high, source}',
+    ),
+  };
+  paths['/api/v1/benchmarks/{id}'] = {
+    ...idParameter('id'),
+    delete: analytics('Delete an organization benchmark', 204),
+  };
   paths['/api/v1/clv-model/fit'] = {
     post: analytics(
       'BG/NBD + Gamma-Gamma by maximum likelihood over completed orders: r, alpha, a, b, p, q, v per segment, customer scores',

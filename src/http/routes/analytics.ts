@@ -2,7 +2,11 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { dataScope, recordAudit } from '../../auth/index.ts';
 import {
+  addBenchmark,
   analyzeExperiment,
+  BENCHMARK_VERSION,
+  deleteBenchmark,
+  listBenchmarks,
   computeCohorts,
   createExperiment,
   deleteExperiment,
@@ -59,6 +63,23 @@ export function analyticsRoutes(deps: AppDeps) {
           basis: q.basis as never,
         }),
       );
+    })
+    .get('/api/v1/benchmarks', requireAccess(deps, 'query'), async (c) =>
+      c.json({
+        version: BENCHMARK_VERSION,
+        benchmarks: await listBenchmarks(deps.db, c.get('org').id, c.req.query('metric') || undefined),
+      }),
+    )
+    .post('/api/v1/benchmarks', requireAccess(deps, 'experiments'), async (c) => {
+      const input = await parseBody(c, body);
+      const saved = await addBenchmark(deps.db, c.get('org').id, c.get('access').actor, input as never);
+      await recordAudit(deps.db.kysely, c.get('access'), 'benchmark.added', saved.id, { ...saved });
+      return c.json(saved, 201);
+    })
+    .delete('/api/v1/benchmarks/:id', requireAccess(deps, 'experiments'), async (c) => {
+      await deleteBenchmark(deps.db, c.get('org').id, String(c.req.param('id')));
+      await recordAudit(deps.db.kysely, c.get('access'), 'benchmark.deleted', String(c.req.param('id')));
+      return c.body(null, 204);
     })
     .post('/api/v1/clv-model/fit', requireAccess(deps, 'query'), async (c) => {
       const input = await parseBody(c, body);

@@ -94,6 +94,7 @@ const en = {
     all: 'Whole range',
   },
   kpi: {
+    industryRange: 'Industry range {{range}} ({{segment}})',
     emptyImportMany: 'Nothing to compute {{metric}} from yet: it needs {{entities}}. Import them to see it.',
     definition: 'What is this?',
     definitionOf: 'Definition of {{metric}}',

@@ -95,6 +95,7 @@ const lt: Messages = {
     all: 'Visas intervalas',
   },
   kpi: {
+    industryRange: 'Šakos intervalas {{range}} ({{segment}})',
     emptyImportMany:
       'Kol kas nėra iš ko apskaičiuoti „{{metric}}“: reikia šių duomenų: {{entities}}. Importuokite juos, kad matytumėte rodiklį.',
     definition: 'Kas tai?',

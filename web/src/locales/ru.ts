@@ -95,6 +95,7 @@ const ru: Messages = {
     all: 'Весь диапазон',
   },
   kpi: {
+    industryRange: 'Отраслевой диапазон {{range}} ({{segment}})',
     emptyImportMany:
       'Пока не из чего рассчитать «{{metric}}»: нужны {{entities}}. Импортируйте их, чтобы увидеть показатель.',
     definition: 'Что это?',
