@@ -7,6 +7,7 @@ import { after, describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { computeCohorts, fitClvModel, type CohortResult } from '../src/analytics/index.ts';
 import { importRecords } from '../src/ingest/index.ts';
+import { queryMetrics } from '../src/metrics/index.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
 
 // Public datasets of ../shared/datasets (SOURCES.md): CDNOW for the CLV model, IBM Telco and UCI
@@ -107,6 +108,27 @@ for (const variant of variants) {
       assert.ok(Math.abs(c1.expected_average_value! - 24.65) < 0.1, `E[M] ${c1.expected_average_value}`);
       assert.ok(Math.abs(c1.expected_value! - c1.expected_purchases! * c1.expected_average_value!) < 1e-9);
       assert.ok(c1.p_alive! > 0 && c1.p_alive! < 1);
+      // The catalog variant: clv with method model is the mean expected value of the same fit.
+      const catalog = await queryMetrics(db, org, {
+        metrics: ['clv'],
+        from: '1997-01-01',
+        to: '1997-10-01',
+        grain: 'all',
+        options: { clv: { method: 'model', horizon_weeks: 39, gross_margin: 0.5 } },
+      });
+      assert.equal(catalog.rows.length, 1);
+      assert.equal(catalog.rows[0]!.n, 2357);
+      assert.ok(Math.abs(catalog.rows[0]!.value! - 0.5 * one.models[0]!.mean_expected_value!) < 1e-9);
+      await assert.rejects(
+        queryMetrics(db, org, {
+          metrics: ['clv'],
+          from: '1997-01-01',
+          to: '1997-10-01',
+          by: ['customer.country'],
+          options: { clv: { method: 'model' } },
+        }),
+        /groups only by customer.segment/,
+      );
     });
 
     test('Telco: every cell of customer and revenue retention by signup month', async () => {

@@ -37,6 +37,7 @@ import { compareComponents, estimate, type Components } from './statistics.ts';
 import { evaluateFormula, FORMULA_ENTITIES, type CompiledFormula } from './custom/compile.ts';
 import { loadCustomMetrics, toMetricDef } from './custom/definition.ts';
 import { judgeRows, type Attainment } from '../kpi/targets.ts';
+import { modelClvRows } from '../analytics/clv-metric-rows.ts';
 
 /**
  * The one metric query behind `cxkpi query`, `POST /api/v1/query` and (later) dashboards,
@@ -212,6 +213,11 @@ export async function queryMetrics(
   const dataSpan: Record<string, DataSpan> = {};
   for (const item of prepared) {
     const span = (dataSpan[item.metric.id] = metricSpan(item.metric, spans));
+    if (item.metric.id === 'clv' && item.options.method === 'model') {
+      // The model-based variant (src/analytics/clv-metric-rows.ts) fits BG/NBD + Gamma-Gamma.
+      rows.push(...(await modelClvRows(db, org, query, item.options, now)));
+      continue;
+    }
     const current = await fetchComponents(db, org, item, scoped, tz, query.from, query.to, schedule);
     const periods = query.grain === 'all' ? [null] : listPeriods(query.from, query.to, query.grain);
     const partial = partialPeriods(query.grain, query.from, query.to, tz, span, now);
