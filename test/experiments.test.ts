@@ -16,6 +16,7 @@ import { loadConfig } from '../src/config.ts';
 import { createApp } from '../src/http/app.ts';
 import { createLogger } from '../src/http/logger.ts';
 import { importRecords } from '../src/ingest/index.ts';
+import { saveCustomMetric } from '../src/metrics/custom/store.ts';
 import { captureIo } from './helpers/capture-io.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
 
@@ -150,6 +151,45 @@ for (const variant of variants) {
       assert.ok(a.warnings.some((w) => w.includes('906 per arm')));
       assert.ok(!a.warnings.some((w) => w.includes('peeking')));
       assert.ok(a.warnings.some((w) => w.includes('Holm')));
+    });
+
+    test('custom KPIs: a share is tested as one, a total is shown without a test', async () => {
+      const { db, org } = await setup();
+      await saveCustomMetric(
+        db,
+        org,
+        {
+          id: 'delighted',
+          name: 'Delighted',
+          unit: 'ratio',
+          formula: "share(survey_responses where kind = 'csat', score >= 5)",
+        },
+        'create',
+      );
+      await saveCustomMetric(
+        db,
+        org,
+        { id: 'csat_answers', name: 'CSAT answers', formula: "count(survey_responses where kind = 'csat')" },
+        'create',
+      );
+      await createExperiment(db, org, 'test', {
+        name: 'custom',
+        metrics: ['delighted', 'csat_answers'],
+        variant_dimension: 'team',
+        control: 't-a',
+        treatment: 't-b',
+        from: '2026-01-01',
+        to: '2026-02-01',
+      });
+      const a = await analyzeExperiment(db, org, 'custom', { now: new Date('2026-03-01T00:00:00Z') });
+      const [share, total] = a.metrics;
+      assert.deepEqual([share!.control.value, share!.treatment.value, share!.test], [0.8, 0.85, 'two-proportion-z']);
+      close(share!.p_value, 0.1882065, 1e-6, 'custom share p');
+      assert.deepEqual(
+        [total!.control.value, total!.treatment.value, total!.test, total!.verdict],
+        [200, 200, null, 'not_tested'],
+      );
+      assert.match(total!.note!, /a total, not a per-unit measure/);
     });
 
     test('a lopsided split warns loudly, a running experiment warns against peeking', async () => {
@@ -287,6 +327,18 @@ for (const variant of variants) {
       assert.equal(((await plan.json()) as { n_per_arm: number }).n_per_arm, 906);
       assert.equal((await call(read, 'DELETE', '/api/v1/experiments/http')).status, 403);
       assert.equal((await call(full, 'DELETE', '/api/v1/experiments/http')).status, 204);
+      const doc = (await (await app.request('/api/openapi.json')).json()) as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      for (const [route, method] of [
+        ['/api/v1/experiments', 'post'],
+        ['/api/v1/experiments/{name}/analysis', 'get'],
+        ['/api/v1/experiments/plan', 'post'],
+        ['/api/v1/cohorts', 'get'],
+        ['/api/v1/clv-model/fit', 'post'],
+        ['/api/v1/benchmarks', 'get'],
+      ] as const)
+        assert.ok(doc.paths[route]?.[method], `${method} ${route} in the OpenAPI document`);
     });
   });
 }
