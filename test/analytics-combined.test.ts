@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { importRecords } from '../src/ingest/index.ts';
+import { computeCohorts } from '../src/analytics/index.ts';
 import { queryMetrics, type MetricRow } from '../src/metrics/index.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
 
@@ -120,6 +121,37 @@ for (const variant of variants) {
         assert.ok(Math.abs(row.value! - rev / avg) < 1e-9, `ARPU of ${g}: ${row.value} vs ${rev} / ${avg}`);
       }
       assert.deepEqual(arpu.rows.map((r) => r.group[dim]).sort(), ['good', 'no_contact', 'sla_missed_or_low_csat']);
+    });
+
+    test('cohorts split by the CSAT of the first ticket', async () => {
+      const { db, org } = await setup();
+      const result = await computeCohorts(
+        db,
+        org,
+        { metric: 'customer_retention', from: '2025-12-01', to: '2026-03-01', by: 'first_ticket_csat_group' },
+        new Date('2026-06-01T00:00:00Z'),
+      );
+      assert.equal(result.meta.basis, 'subscriptions');
+      const cells = Object.fromEntries(
+        result.cohorts.map((c) => [c.group, c.cells.map((cell) => `${cell.retained}/${cell.n}`)]),
+      );
+      // December cohort; months 0, 1, 2 end on Jan 1, Feb 1, Mar 1: b left on Feb 10, a only in March.
+      assert.deepEqual(cells, {
+        satisfied: ['2/2', '2/2', '2/2'],
+        not_satisfied: ['1/1', '1/1', '0/1'],
+        no_ticket: ['1/1', '1/1', '1/1'],
+      });
+      const revenue = await computeCohorts(
+        db,
+        org,
+        { metric: 'revenue_retention', from: '2025-12-01', to: '2026-03-01' },
+        new Date('2026-06-01T00:00:00Z'),
+      );
+      assert.deepEqual(
+        revenue.cohorts[0]!.cells.map((c) => c.value),
+        [1, 1, 0.75],
+      );
+      assert.ok(revenue.cohorts[0]!.cells.every((c) => !c.partial));
     });
   });
 }

@@ -418,4 +418,56 @@ describe('experiments CLI', () => {
     assert.equal(await main(['experiments', 'list', ...db], out), 0);
     assert.match(out.text, /No experiments/);
   });
+
+  test('cohorts, clv-model fit and benchmarks from the command line', async () => {
+    const db = ['--data-dir', dir];
+    const file = path.join(dir, 'orders.json');
+    // Three customers: x ordered in January and March, y in January only, z in February.
+    const orders = [
+      ['o1', 'x', '2026-01-05'],
+      ['o2', 'x', '2026-03-05'],
+      ['o3', 'y', '2026-01-10'],
+      ['o4', 'z', '2026-02-02'],
+    ].map(([id, customer, day]) => ({ id, customer_id: customer, amount: 10, ordered_at: `${day}T10:00:00Z` }));
+    fs.writeFileSync(file, JSON.stringify(orders));
+    let out = captureIo();
+    assert.equal(await main(['import', 'orders', file, ...db], out), 0, out.text);
+    out = captureIo();
+    const cohorts = ['cohorts', '--metric', 'customer_retention', '--from', '2026-01-01', '--to', '2026-04-01'];
+    assert.equal(await main([...cohorts, '--format', 'json', ...db], out), 0, out.text);
+    const result = JSON.parse(out.text) as {
+      cohorts: Array<{ cohort: string; cells: Array<{ retained: number; n: number }> }>;
+    };
+    assert.deepEqual(
+      result.cohorts.map((c) => [c.cohort, c.cells.map((cell) => `${cell.retained}/${cell.n}`).join(' ')]),
+      [
+        ['2026-01', '2/2 0/2 1/2'],
+        ['2026-02', '1/1 0/1'],
+      ],
+    );
+    out = captureIo();
+    assert.equal(await main(cohorts.concat(db), out), 0);
+    assert.match(out.text, /2026-01\t2\t100\.0% \(2\)\t0\.0% \(0\)\t50\.0% \(1\)/);
+    out = captureIo();
+    assert.equal(
+      await main(['cohorts', '--metric', 'loyalty', '--from', '2026-01-01', '--to', '2026-04-01', ...db], out),
+      2,
+    );
+    assert.match(out.text, /metric/);
+    out = captureIo();
+    assert.equal(
+      await main(['clv-model', 'fit', '--to', '2026-04-01', '--customers', '3', '--format', 'json', ...db], out),
+      0,
+      out.text,
+    );
+    const fit = JSON.parse(out.text) as {
+      models: Array<{ customers: number; repeat_customers: number }>;
+      customers: Array<{ customer_id: string; x: number }>;
+    };
+    assert.deepEqual([fit.models[0]!.customers, fit.models[0]!.repeat_customers], [3, 1]);
+    assert.equal(fit.customers.find((c) => c.customer_id === 'x')!.x, 1);
+    out = captureIo();
+    assert.equal(await main(['benchmarks', 'list', '--metric', 'csat', ...db], out), 0);
+    assert.match(out.text, /csat-good {2}csat {2}all industries {2}0\.75–0\.85/);
+  });
 });
