@@ -98,6 +98,12 @@ describe('analytics page in Chromium', { skip, timeout: 300_000 }, () => {
     assert.ok((await heatmap.locator('tbody tr').count()) > 0);
     assert.match(await heatmap.locator('tbody td').nth(1).innerText(), /%/);
 
+    await page.getByRole('tab', { name: 'Benchmarks' }).click();
+    const benchmarks = page.locator('[data-testid=benchmarks-table]');
+    await benchmarks.waitFor();
+    const csatRow = benchmarks.locator('tr', { hasText: 'all industries' }).first();
+    assert.match(await csatRow.innerText(), /Surveypal/);
+
     await sql`delete from experiment where name = 'browser macros'`.execute(server.db.kysely);
     assert.deepEqual([...errors, ...ru.errors], []);
   });

@@ -68,14 +68,14 @@ interface CohortResult {
   }>;
 }
 
-type Tab = 'experiments' | 'cohorts';
+type Tab = 'experiments' | 'cohorts' | 'benchmarks';
 type CohortGroup = 'channel' | 'plan' | 'segment' | 'first_ticket_csat_group';
 
 /** Customer analytics: experiments on service changes and retention cohorts. */
 export default function AnalyticsPage() {
   const { t } = useTranslation();
   const { search } = useLocation();
-  const tabs: Tab[] = ['experiments', 'cohorts'];
+  const tabs: Tab[] = ['experiments', 'cohorts', 'benchmarks'];
   const tab = tabs.find((x) => x === search.get('tab')) ?? 'experiments';
   return (
     <section className="page" data-testid="analytics">
@@ -99,7 +99,11 @@ export default function AnalyticsPage() {
           </button>
         ))}
       </div>
-      <div role="tabpanel">{tab === 'experiments' ? <Experiments /> : <Cohorts />}</div>
+      <div role="tabpanel">
+        {tab === 'experiments' && <Experiments />}
+        {tab === 'cohorts' && <Cohorts />}
+        {tab === 'benchmarks' && <Benchmarks />}
+      </div>
     </section>
   );
 }
@@ -438,6 +442,134 @@ function Cohorts() {
           </table>
           <p className="muted">{t('analytics.partial')}</p>
         </div>
+      )}
+    </>
+  );
+}
+
+/** src/analytics/benchmarks.ts Benchmark. */
+interface Benchmark {
+  id: string;
+  origin: 'industry' | 'organization';
+  metric: string;
+  segment: string;
+  low: number | null;
+  high: number | null;
+  label: string;
+  source: { title: string; url: string | null; note: string | null };
+}
+
+/** The industry ranges with their sources, and the organization's own (added by managers). */
+function Benchmarks() {
+  const { t } = useTranslation();
+  const { can } = useSession();
+  const { byId } = useCatalog();
+  const format = useFormat();
+  const metricName = useMetricName();
+  const list = useApi<{ version: string; benchmarks: Benchmark[] }>('/benchmarks');
+  const [form, setForm] = useState({ metric: 'csat', low: '', high: '', segment: '', source: '' });
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
+  const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [key]: e.target.value });
+  const unit = (metric: string) => byId.get(metric)?.unit ?? 'number';
+  const range = (b: Benchmark) =>
+    b.low !== null && b.high !== null
+      ? `${format.value(b.low, unit(b.metric))} – ${format.value(b.high, unit(b.metric))}`
+      : b.low !== null
+        ? `≥ ${format.value(b.low, unit(b.metric))}`
+        : `≤ ${format.value(b.high, unit(b.metric))}`;
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setOutcome(undefined);
+    try {
+      await api('/benchmarks', {
+        body: {
+          metric: form.metric,
+          segment: form.segment,
+          low: form.low === '' ? null : Number(form.low),
+          high: form.high === '' ? null : Number(form.high),
+          source: form.source,
+        },
+      });
+      setOutcome({ ok: true, text: t('analytics.benchmarkAdded') });
+      list.reload();
+    } catch (error) {
+      setOutcome({ ok: false, text: error instanceof ApiError ? error.message : String(error) });
+    }
+  };
+  return (
+    <>
+      <p className="muted">{t('analytics.benchmarksIntro', { version: list.data?.version ?? '' })}</p>
+      {list.error && <ErrorState error={list.error} onRetry={list.reload} compact />}
+      {list.loading && <Loading inline />}
+      {list.data && (
+        <div className="table-scroll">
+          <table className="data" data-testid="benchmarks-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('analytics.metric')}</th>
+                <th scope="col">{t('analytics.segment')}</th>
+                <th scope="col">{t('analytics.range')}</th>
+                <th scope="col">{t('analytics.source')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.benchmarks.map((b) => (
+                <tr key={b.id}>
+                  <td>{metricName(b.metric)}</td>
+                  <td>{b.segment || '–'}</td>
+                  <td>
+                    {range(b)}
+                    {b.origin === 'industry' && <div className="muted">{b.label}</div>}
+                  </td>
+                  <td>
+                    {b.source.url ? (
+                      <a href={b.source.url} rel="noreferrer noopener" target="_blank">
+                        {b.source.title}
+                      </a>
+                    ) : (
+                      b.source.title
+                    )}
+                    {b.origin === 'organization' && <div className="muted">{t('analytics.own')}</div>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {can('experiments') && (
+        <details className="card">
+          <summary>{t('analytics.addBenchmark')}</summary>
+          <form onSubmit={submit} className="form-grid">
+            <label>
+              {t('analytics.metric')}
+              <input value={form.metric} onChange={set('metric')} required />
+            </label>
+            <label>
+              {t('analytics.segment')}
+              <input value={form.segment} onChange={set('segment')} />
+            </label>
+            <label>
+              {t('analytics.low')}
+              <input value={form.low} onChange={set('low')} inputMode="decimal" />
+            </label>
+            <label>
+              {t('analytics.high')}
+              <input value={form.high} onChange={set('high')} inputMode="decimal" />
+            </label>
+            <label>
+              {t('analytics.source')}
+              <input value={form.source} onChange={set('source')} required />
+            </label>
+            <button type="submit">{t('analytics.addBenchmark')}</button>
+            {outcome && (
+              <p className={outcome.ok ? 'ok-text' : 'error-text'} role={outcome.ok ? 'status' : 'alert'}>
+                {outcome.text}
+              </p>
+            )}
+          </form>
+        </details>
       )}
     </>
   );
