@@ -152,6 +152,18 @@ for (const variant of variants) {
         [1, 1, 0.75],
       );
       assert.ok(revenue.cohorts[0]!.cells.every((c) => !c.partial));
+      // Only whole months of the range count: mid-month ends give the same matrix.
+      const cut = await computeCohorts(
+        db,
+        org,
+        { metric: 'revenue_retention', from: '2025-11-15', to: '2026-03-20' },
+        new Date('2026-06-01T00:00:00Z'),
+      );
+      assert.deepEqual(cut.cohorts, revenue.cohorts);
+      await assert.rejects(
+        computeCohorts(db, org, { metric: 'customer_retention', from: '2026-01-05', to: '2026-01-25' }),
+        /no whole month/,
+      );
     });
   });
 }

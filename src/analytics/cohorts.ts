@@ -114,9 +114,10 @@ export async function computeCohorts(
     const any = await sql`select 1 from subscription where org_id = ${org.id}::uuid limit 1`.execute(db.kysely);
     basis = any.rows.length ? 'subscriptions' : 'orders';
   }
-  const firstMonth = monthOf(q.from);
-  // Months whose end is at or before `to` count; the month containing `to` only if to is its first day.
-  const lastMonth = addMonths(monthOf(q.to), q.to.slice(8) === '01' ? -1 : 0);
+  // The whole months of [from, to): a month cut by either end is left out, so no cell counts
+  // days outside the range.
+  const firstMonth = q.from.slice(8) === '01' ? monthOf(q.from) : addMonths(monthOf(q.from), 1);
+  const lastMonth = addMonths(monthOf(q.to), -1);
   if (lastMonth < firstMonth) throw badRequest('invalid-query', 'The range holds no whole month.');
   const group: RawBuilder<unknown> = q.by ? sql.raw(GROUP_SQL[q.by]) : sql`null::text`;
   const local = (column: string) =>
