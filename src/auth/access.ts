@@ -20,7 +20,8 @@ export type Action =
   | 'users' // members, invitations, roles
   | 'keys' // API keys
   | 'audit' // the audit log
-  | 'targets'; // KPI targets (team leads: for their teams only; src/kpi/targets.ts checks the scope)
+  | 'targets' // KPI targets (team leads: for their teams only; src/kpi/targets.ts checks the scope)
+  | 'experiments'; // define and delete experiments, add benchmarks (analysis needs only query)
 
 const ALL: Action[] = [
   'import',
@@ -33,17 +34,18 @@ const ALL: Action[] = [
   'keys',
   'audit',
   'targets',
+  'experiments',
 ];
 
 export const PERMISSIONS: Record<Role | `key:${ApiKeyScope}`, readonly Action[]> = {
   owner: ALL,
   admin: ALL,
-  manager: ['import', 'query', 'rows', 'surveys', 'targets'],
+  manager: ['import', 'query', 'rows', 'surveys', 'targets', 'experiments'],
   team_lead: ['query', 'rows', 'targets'],
   agent: ['query', 'rows'],
   viewer: ['query'],
   // Keys are for machines: they never manage people or other keys.
-  'key:full': ['import', 'query', 'rows', 'define_metrics', 'surveys', 'settings', 'targets'],
+  'key:full': ['import', 'query', 'rows', 'define_metrics', 'surveys', 'settings', 'targets', 'experiments'],
   'key:read': ['query', 'rows'],
   'key:ingest': ['import'],
 };
@@ -95,6 +97,7 @@ const DESCRIPTIONS: Record<Action, string> = {
   keys: 'manage API keys',
   audit: 'read the audit log',
   targets: 'set KPI targets',
+  experiments: 'define experiments or benchmarks',
 };
 
 /**

@@ -43,6 +43,22 @@ const commands: Record<string, Command> = {
     summary: 'scheduled KPI reports by e-mail (PDF, XLSX, HTML): create, preview, send',
     load: () => import('./commands/reports.ts'),
   },
+  experiments: {
+    summary: 'A/B tests of service changes: create, analyze, plan the sample size',
+    load: () => import('./commands/experiments.ts'),
+  },
+  cohorts: {
+    summary: 'retention matrix by signup or first-order month and months since',
+    load: () => import('./commands/cohorts.ts'),
+  },
+  benchmarks: {
+    summary: 'industry reference values beside the KPIs (shipped, versioned, with sources) and your own',
+    load: () => import('./commands/benchmarks.ts'),
+  },
+  'clv-model': {
+    summary: 'fit BG/NBD + Gamma-Gamma over completed orders: expected purchases, P(alive), value',
+    load: () => import('./commands/clv-model.ts'),
+  },
   jobs: {
     summary: 'run due jobs once (for cron), list them, retry dead ones',
     load: () => import('./commands/jobs.ts'),

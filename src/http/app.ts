@@ -37,6 +37,7 @@ import { surveyRoutes } from './routes/surveys.ts';
 import { targetRoutes } from './routes/targets.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { analyticsRoutes } from './routes/analytics.ts';
 
 /** What every route can reach: the database, the configuration, and the caller once known. */
 export interface AppEnv {
@@ -143,6 +144,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/', targetRoutes(deps));
   app.route('/', alertRoutes(deps));
   app.route('/', reportRoutes(deps));
+  app.route('/', analyticsRoutes(deps));
   app.route('/', surveyPageRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/', importRoutes(deps));

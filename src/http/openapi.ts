@@ -235,6 +235,61 @@ export function buildOpenApi(): Record<string, unknown> {
   };
   paths['/api/v1/alerts/history'] = { get: alerts('Fired alerts with their delivery state, newest first', 200) };
   paths['/api/v1/alerts/history/{id}/acknowledge'] = { post: alerts('Acknowledge a fired alert', 204) };
+  const analytics = (summary: string, ok: number, body?: string) => ({
+    ...simple(summary, ok, body),
+    tags: ['analytics'],
+  });
+  paths['/api/v1/experiments'] = {
+    get: analytics('Experiments (anyone who may query)', 200),
+    post: analytics(
+      'Define an experiment: arms are two values of a dimension, or a date split (before/after) (owner, admin, manager)',
+      201,
+      '{name, hypothesis, metrics, options, variant_dimension, control, treatment, split, where, from, to, treatment_share, min_detectable_effect}',
+    ),
+  };
+  paths['/api/v1/experiments/plan'] = {
+    post: analytics(
+      'Sample size per arm for a minimum detectable effect',
+      200,
+      '{metric, min_detectable_effect, baseline, sd, from, to, where, options, alpha, power}',
+    ),
+  };
+  paths['/api/v1/experiments/{name}/analysis'] = {
+    ...idParameter('name'),
+    get: analytics(
+      'Per metric: both arms value and n, difference with 95 % interval, test, statistic, p-value, Holm-adjusted p, sample-ratio check, warnings',
+      200,
+    ),
+  };
+  paths['/api/v1/experiments/{name}'] = { ...idParameter('name'), delete: analytics('Delete an experiment', 204) };
+  paths['/api/v1/cohorts'] = {
+    get: analytics(
+      'Retention matrix by signup or first-order month x months since; ?metric=customer_retention|revenue_retention&from=&to=&grain=month&by=channel|plan|segment|first_ticket_csat_group&basis=auto|subscriptions|orders',
+      200,
+    ),
+  };
+  paths['/api/v1/benchmarks'] = {
+    get: analytics(
+      'Industry reference values (versioned, with sources) and the organization own; ?metric=. Never targets',
+      200,
+    ),
+    post: analytics(
+      'Add an organization benchmark (owner, admin, manager)',
+      201,
+      '{metric, segment, low, high, source}',
+    ),
+  };
+  paths['/api/v1/benchmarks/{id}'] = {
+    ...idParameter('id'),
+    delete: analytics('Delete an organization benchmark', 204),
+  };
+  paths['/api/v1/clv-model/fit'] = {
+    post: analytics(
+      'BG/NBD + Gamma-Gamma by maximum likelihood over completed orders: r, alpha, a, b, p, q, v per segment, customer scores',
+      200,
+      '{from, to, horizon_weeks, by_segment, customers}',
+    ),
+  };
   paths['/api/v1/targets/{id}'] = { delete: { ...simple('Delete a target', 204), tags: ['targets'] } };
   const reports = (summary: string, ok: number, body?: string) => ({ ...simple(summary, ok, body), tags: ['reports'] });
   paths['/api/v1/reports'] = {

@@ -116,6 +116,46 @@ DIMENSIONS.customers = [
   },
 ];
 
+/**
+ * The customer's support experience before an instant: `sla_missed_or_low_csat` when a ticket of
+ * theirs waited more than an hour for its first response (calendar time; unanswered ones count
+ * from their creation) or a CSAT answer of theirs scored 1-3; `good` when they had tickets and
+ * neither; `no_contact` otherwise. For revenue and ARPU by support experience (issue 18).
+ */
+const supportExperience = (org: string, customer: string, before: string) =>
+  `(case when exists (select 1 from ticket sx where sx.org_id = ${org} and sx.customer_id = ${customer} ` +
+  `and sx.created_at < ${before} and coalesce(sx.first_response_at, ${before}) - sx.created_at > interval '1 hour') ` +
+  `or exists (select 1 from survey_response sr where sr.org_id = ${org} and sr.customer_id = ${customer} ` +
+  `and sr.kind = 'csat' and sr.score <= 3 and sr.submitted_at < ${before}) then 'sla_missed_or_low_csat' ` +
+  `when exists (select 1 from ticket sx where sx.org_id = ${org} and sx.customer_id = ${customer} ` +
+  `and sx.created_at < ${before}) then 'good' else 'no_contact' end)`;
+const SUPPORT_EXPERIENCE_DESCRIPTION =
+  "the customer's support experience before the period (orders: before the order): sla_missed_or_low_csat " +
+  '(a first response over 1 h or a CSAT of 1-3), good, no_contact';
+DIMENSIONS.customers.push(
+  {
+    id: 'csat_group',
+    sql:
+      `(select case when r.score >= 4 then 'satisfied' else 'not_satisfied' end ` +
+      `from survey_response r where r.org_id = c.org_id and r.customer_id = c.customer_id and r.kind = 'csat' ` +
+      `and r.submitted_at < p.start_at order by r.submitted_at desc, r.id desc limit 1)`,
+    joins: [],
+    description: "the group of the customer's latest CSAT answer before the period (satisfied 4-5, not_satisfied 1-3)",
+  },
+  {
+    id: 'customer.support_experience',
+    sql: supportExperience('c.org_id', 'c.customer_id', 'p.start_at'),
+    joins: [],
+    description: SUPPORT_EXPERIENCE_DESCRIPTION,
+  },
+);
+DIMENSIONS.orders.push({
+  id: 'customer.support_experience',
+  sql: supportExperience('e.org_id', 'e.customer_id', 'e.ordered_at'),
+  joins: [],
+  description: SUPPORT_EXPERIENCE_DESCRIPTION,
+});
+
 // The ticket reference shows the subject, not a name.
 DIMENSIONS.survey_responses.find((d) => d.id === 'ticket')!.name = 'tk.subject';
 

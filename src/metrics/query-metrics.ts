@@ -38,6 +38,7 @@ import { evaluateFormula, FORMULA_ENTITIES, type CompiledFormula } from './custo
 import { loadCustomMetrics, toMetricDef } from './custom/definition.ts';
 import { judgeRows, type Attainment } from '../kpi/targets.ts';
 import { periodEnds, rollupComponents } from './rollups/index.ts';
+import { modelClvRows } from '../analytics/clv-metric-rows.ts';
 
 /**
  * The one metric query behind `cxkpi query`, `POST /api/v1/query` and (later) dashboards,
@@ -232,6 +233,11 @@ export async function queryMetrics(
   const results = await Promise.all(
     prepared.map(async (item) => {
       const span = (dataSpan[item.metric.id] = metricSpan(item.metric, spans));
+      if (item.metric.id === 'clv' && item.options.method === 'model') {
+        // The model-based variant (src/analytics/clv-metric-rows.ts) fits BG/NBD + Gamma-Gamma.
+        source[item.metric.id] = 'raw';
+        return modelClvRows(db, org, query, item.options, now);
+      }
       const trace = { rollup: 0, raw: 0 };
       const traced: ParsedQuery = { ...scoped, trace };
       const periods = query.grain === 'all' ? [null] : listPeriods(query.from, query.to, query.grain);

@@ -124,3 +124,47 @@ export function logGamma(x: number): number {
   const t = y + 7.5;
   return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(sum);
 }
+
+/** Regularized lower incomplete gamma P(a, x): series below a + 1, continued fraction above (NR 6.2). */
+export function regularizedGammaP(a: number, x: number): number {
+  if (x <= 0) return 0;
+  const logFront = a * Math.log(x) - x - logGamma(a);
+  if (x < a + 1) {
+    let term = 1 / a;
+    let sum = term;
+    for (let n = 1; n < 1000; n++) {
+      term *= x / (a + n);
+      sum += term;
+      if (Math.abs(term) < Math.abs(sum) * 1e-16) break;
+    }
+    return Math.min(1, sum * Math.exp(logFront));
+  }
+  const tiny = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 1000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return Math.max(0, 1 - Math.exp(logFront) * h);
+}
+
+/** Chi-square CDF with `df` degrees of freedom. */
+export function chiSquareCdf(x: number, df: number): number {
+  return x <= 0 ? 0 : regularizedGammaP(df / 2, x / 2);
+}
+
+/** Upper tail of the standard normal, accurate far out (no 1 - CDF cancellation). */
+export function normalUpperTail(x: number): number {
+  return 0.5 * erfc(x / Math.SQRT2);
+}

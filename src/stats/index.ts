@@ -20,3 +20,22 @@ export {
   type NpsCounts,
   type TestResult,
 } from './estimators.ts';
+export { chiSquareCdf, normalUpperTail, regularizedGammaP } from './distributions.ts';
+export {
+  compareMeans,
+  compareNpsArms,
+  compareProportions,
+  fisherExact,
+  holmAdjust,
+  meanComponentsOf,
+  needsExactTest,
+  powerPerArm,
+  sampleRatioCheck,
+  sampleSizeForMeans,
+  sampleSizeForProportions,
+  sampleSizePerArm,
+  type Comparison,
+  type SampleRatioCheck,
+} from './comparisons.ts';
+export { mannWhitney } from './rank-tests.ts';
+export { nelderMead, type Minimum } from './optimize.ts';

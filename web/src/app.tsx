@@ -21,6 +21,7 @@ const Surveys = lazy(() => import('./pages/surveys.tsx'));
 const Targets = lazy(() => import('./pages/targets.tsx'));
 const Alerts = lazy(() => import('./pages/alerts.tsx'));
 const Reports = lazy(() => import('./pages/reports.tsx'));
+const Analytics = lazy(() => import('./pages/analytics.tsx'));
 
 export function App() {
   return (
@@ -51,6 +52,7 @@ function Routes() {
   else if (path === '/targets') page = <Targets />;
   else if (path === '/alerts') page = guard('query', <Alerts />);
   else if (path === '/reports') page = guard('query', <Reports />);
+  else if (path === '/analytics') page = guard('query', <Analytics />);
   else if (path === '/data') page = guard('import', <Data />);
   else if (path.startsWith('/settings')) page = <Settings />;
   else page = <NotFound />;

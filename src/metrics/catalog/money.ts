@@ -102,6 +102,19 @@ export const moneyMetrics: MetricDef[] = [
     options: [
       { id: 'gross_margin', description: 'Gross margin applied to revenue (0 to 1).', default: 1 },
       ...ACTIVITY_OPTIONS,
+      {
+        id: 'method',
+        description:
+          'formula: ARPU x margin / churn; model: BG/NBD + Gamma-Gamma fitted to the completed orders before each ' +
+          "period's end, the mean expected value per customer over horizon_weeks (docs/analytics.md).",
+        values: ['formula', 'model'],
+        default: 'formula',
+      },
+      {
+        id: 'horizon_weeks',
+        description: 'With method model: the weeks ahead the expected value covers.',
+        default: 52,
+      },
     ],
   },
   {

@@ -46,6 +46,14 @@ const O = {
     ru: 'Валовая маржа, применяемая к выручке (от 0 до 1).',
     lt: 'Bendroji marža, taikoma pajamoms (nuo 0 iki 1).',
   },
+  method: {
+    ru: 'formula: ARPU × маржа / отток; model: модель BG/NBD + Gamma-Gamma по выполненным заказам до конца каждого периода, средняя ожидаемая ценность клиента на horizon_weeks недель вперёд.',
+    lt: 'formula: ARPU × marža / netektis; model: BG/NBD + Gamma-Gamma modelis pagal įvykdytus užsakymus iki kiekvieno laikotarpio pabaigos, vidutinė tikėtina kliento vertė horizon_weeks savaičių į priekį.',
+  },
+  horizon_weeks: {
+    ru: 'Для method model: на сколько недель вперёд считается ожидаемая ценность.',
+    lt: 'Su method model: kiek savaičių į priekį skaičiuojama tikėtina vertė.',
+  },
 } as const;
 
 const pick = (language: 'ru' | 'lt', ...ids: Array<keyof typeof O>) =>
@@ -239,6 +247,8 @@ export const METRIC_TRANSLATIONS: Record<string, Texts> = {
     'gross_margin',
     'activity',
     'activity_window_days',
+    'method',
+    'horizon_weeks',
   ),
   ltv_cac_ratio: {
     ru: {

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.ts';
+import { useApi } from '../data.ts';
 import { useCatalog, useMetricName, type MetricInfo, type MetricRow, type QueryResult } from '../catalog.tsx';
 import { localeOf } from '../format.ts';
 import { addDays, addPeriods, localDate, periodEnd, type Grain, type Period } from '../periods.ts';
@@ -126,6 +127,8 @@ export function KpiGrid({
   }, [ids, period.grain, period.start, whereKey, attempt]);
 
   const ready = metrics.every((m) => headline[m.id]);
+  // Industry reference values (src/analytics/benchmarks.ts), shown apart from targets.
+  const benchmarks = useApi<{ benchmarks: IndustryRange[] }>('/benchmarks');
   return (
     <div className="kpi-grid" data-testid="kpi-grid" data-ready={ready}>
       {metrics.map((m) => (
@@ -137,10 +140,21 @@ export function KpiGrid({
           trend={trend[m.id]}
           onRetry={() => setAttempt((n) => n + 1)}
           explorerWhere={explorerWhere}
+          ranges={benchmarks.data?.benchmarks.filter((b) => b.metric === m.id) ?? []}
         />
       ))}
     </div>
   );
+}
+
+/** src/analytics/benchmarks.ts Benchmark, the fields a card shows. */
+interface IndustryRange {
+  metric: string;
+  segment: string;
+  low: number | null;
+  high: number | null;
+  origin: 'industry' | 'organization';
+  source: { title: string };
 }
 
 function KpiCard({
@@ -150,7 +164,9 @@ function KpiCard({
   trend,
   onRetry,
   explorerWhere,
+  ranges,
 }: {
+  ranges: IndustryRange[];
   metric: MetricInfo;
   period: Period;
   slot: Slot<MetricRow> | undefined;
@@ -313,6 +329,24 @@ function KpiCard({
               />
             </p>
           )}
+          {ranges.map((b) => (
+            <p
+              key={`${b.origin}|${b.segment}`}
+              className="kpi-benchmark muted"
+              data-testid="kpi-industry-range"
+              title={b.source.title}
+            >
+              {t('kpi.industryRange', {
+                range:
+                  b.low !== null && b.high !== null
+                    ? `${format.value(b.low, metric.unit)} – ${format.value(b.high, metric.unit)}`
+                    : b.low !== null
+                      ? `≥ ${format.value(b.low, metric.unit)}`
+                      : `≤ ${format.value(b.high, metric.unit)}`,
+                segment: b.segment || '–',
+              })}
+            </p>
+          ))}
           {row.low_sample && (
             <p className="kpi-warning">⚠ {t('kpi.lowSample', { n: format.count(row.n), min: metric.min_sample })}</p>
           )}

@@ -20,6 +20,7 @@ export function Layout({ children }: { children: ReactNode }) {
     { to: '/targets', label: t('nav.targets'), show: can('query') },
     { to: '/alerts', label: t('nav.alerts'), show: can('query') },
     { to: '/reports', label: t('nav.reports'), show: can('query') },
+    { to: '/analytics', label: t('nav.analytics'), show: can('query') },
     { to: '/feedback', label: t('nav.feedback'), show: can('rows') },
     { to: '/surveys', label: t('nav.surveys'), show: Boolean(surveys.data) },
     { to: '/data', label: t('nav.data'), show: can('import') },

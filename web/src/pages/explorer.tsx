@@ -164,7 +164,10 @@ export default function Explorer() {
   };
 
   const option = useMemo(
-    () => (model && metric ? chartOption(model, metric, state, format, t, dimensionLabel(by)) : undefined),
+    () =>
+      model && metric
+        ? chartOption(model, metric, state, format, t as unknown as ChartT, dimensionLabel(by))
+        : undefined,
     // format and t change with the language
     [model, metric, state.view, state.compare, state.fitAxis, format.language, by],
   );
@@ -422,12 +425,40 @@ function buildModel(rows: MetricRow[], by: string, grain: Grain | 'all'): Model 
   };
 }
 
+/**
+ * The translations the chart uses. A narrow type: the whole message catalog as the parameter's
+ * type makes TypeScript's key checking too deep.
+ */
+type ChartT = (
+  key:
+    | 'explorer.interval'
+    | 'explorer.lowSample'
+    | 'explorer.period'
+    | 'explorer.seriesTotal'
+    | 'explorer.unitCount'
+    | 'explorer.unitNumber'
+    | 'explorer.unitScore'
+    | 'explorer.value'
+    | 'explorer.withPrevious'
+    | 'grain.all'
+    | 'kpi.interval'
+    | 'kpi.previous'
+    | 'kpi.sample'
+    | 'targets.target'
+    | 'targets.targetIs'
+    | 'targets.met'
+    | 'targets.missedSignificant'
+    | 'targets.notEnough'
+    | `grain.${'day' | 'week' | 'month' | 'quarter' | 'year'}`,
+  options?: Record<string, unknown>,
+) => string;
+
 function chartOption(
   model: Model,
   metric: MetricInfo,
   state: ExplorerState,
   format: ReturnType<typeof useFormat>,
-  t: ReturnType<typeof useTranslation>['t'],
+  t: ChartT,
   byLabel: string,
 ): EChartsCoreOption {
   const all = model.cells

@@ -1,0 +1,45 @@
+export {
+  analyzeExperiment,
+  createExperiment,
+  deleteExperiment,
+  describeComparison,
+  getExperiment,
+  listExperiments,
+  planExperiment,
+  testKindOf,
+  ZExperimentInput,
+  ZPlanInput,
+  type ArmResult,
+  type Experiment,
+  type ExperimentAnalysis,
+  type ExperimentInput,
+  type ExperimentPlan,
+  type MetricComparison,
+  type PlanInput,
+} from './experiments.ts';
+export {
+  fitClvModel,
+  ZClvModelQuery,
+  type ClvModel,
+  type ClvModelQuery,
+  type ClvModelResult,
+} from './fit-clv-model.ts';
+export {
+  computeCohorts,
+  COHORT_GROUPS,
+  ZCohortQuery,
+  type Cohort,
+  type CohortCell,
+  type CohortQuery,
+  type CohortResult,
+} from './cohorts.ts';
+export {
+  addBenchmark,
+  BENCHMARK_VERSION,
+  deleteBenchmark,
+  INDUSTRY_BENCHMARKS,
+  listBenchmarks,
+  ZBenchmarkInput,
+  type Benchmark,
+  type BenchmarkInput,
+} from './benchmarks.ts';
