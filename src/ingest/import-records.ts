@@ -7,8 +7,9 @@ import { badRequest, toAppError } from '../errors.ts';
 import type { Organization } from '../orgs/index.ts';
 import { getEntity, ENTITY_NAMES, type EntityDef } from './entities.ts';
 import { failAbandonedImports, holdRunLock, releaseRunLock } from './fail-abandoned-imports.ts';
-import { readRecords, type ImportFormat, type SourceItem } from './read-records.ts';
-import { RecordShaper, type MappingOptions } from './shape-record.ts';
+import type { DateOrder, ParseContext } from './fields.ts';
+import { readRecords, type Detected, type ImportFormat, type SourceItem } from './read-records.ts';
+import { RecordShaper, type FieldProblem, type MappingOptions } from './shape-record.ts';
 import {
   analyzeIfGrown,
   createStage,
@@ -41,6 +42,27 @@ export interface ImportOptions extends MappingOptions {
   encoding?: string;
   /** Longest record accepted (default 1 MiB, CXKPI_MAX_RECORD_BYTES). */
   maxRecordBytes?: number;
+  /** XLSX: the worksheet to read (default the first). */
+  sheet?: string;
+  /** Day or month first in `01/02/2026` and `01-02-2026` (--date-format). */
+  dateOrder?: DateOrder;
+  /** A comma is the decimal separator (--decimal-comma). */
+  decimalComma?: boolean;
+  /**
+   * A preset's rewriting of each source record before it is mapped (vendor values into cxkpi's),
+   * with the problems that make the record invalid. See presets/.
+   */
+  prepare?: (
+    values: Record<string, unknown>,
+    ctx: ParseContext,
+  ) => { values: Record<string, unknown>; errors?: FieldProblem[] };
+  /** Source items that are not records (a report's footer line), skipped. */
+  skip?: (item: SourceItem) => boolean;
+  /**
+   * Runs inside the import's transaction before each batch is written, with the rows and their
+   * source records: a preset creates or matches the agents, teams and customers they name.
+   */
+  beforeWrite?: (session: Session, org: Organization, rows: PendingRow[]) => Promise<void>;
 }
 
 export interface RecordError {
@@ -73,6 +95,9 @@ export interface ImportSummary {
   errors: RecordError[];
   errors_truncated: boolean;
   message: string;
+  /** The format read, and for text how it was decoded ("windows-1251 (guessed)"). */
+  format?: ImportFormat;
+  encoding?: string;
 }
 
 export const MAX_REPORTED_ERRORS = 1000;
@@ -99,9 +124,20 @@ export async function importRecords(
   if (!entity) {
     throw badRequest('unknown-entity', `There is no entity "${entityName}"; use one of ${ENTITY_NAMES.join(', ')}.`);
   }
-  const shaper = new RecordShaper(entity, { timezone: org.timezone }, options);
+  const ctx: ParseContext = {
+    timezone: org.timezone,
+    ...(options.dateOrder ? { dateOrder: options.dateOrder } : {}),
+    ...(options.decimalComma ? { decimalComma: true } : {}),
+    serialDates: options.format === 'xlsx',
+  };
+  const shaper = new RecordShaper(entity, ctx, options);
   const runId = randomUUID();
   const state = new ImportState(entity, org, options);
+  const onDetect = (detected: Detected) => {
+    state.detected = detected;
+    // Spreadsheets hold dates as serial day numbers.
+    ctx.serialDates = detected.format === 'xlsx';
+  };
   return db.session(async (session) => {
     // While the import runs its session holds a lock named after the run, so that a run left
     // `running` by a process that died can be told from one still going (failAbandonedImports).
@@ -135,6 +171,8 @@ export async function importRecords(
               ? readRecords(source.bytes, options.format, {
                   ...(options.encoding ? { encoding: options.encoding } : {}),
                   ...(options.maxRecordBytes ? { maxRecordBytes: options.maxRecordBytes } : {}),
+                  ...(options.sheet !== undefined ? { sheet: options.sheet } : {}),
+                  onDetect,
                 })
               : objectItems(source),
           );
@@ -213,7 +251,7 @@ async function finishRun(
   }
 }
 
-interface PendingRow {
+export interface PendingRow {
   line: number;
   row: Record<string, unknown>;
   values: Record<string, unknown>;
@@ -228,6 +266,7 @@ class ImportState {
   rejected = 0;
   readonly errors: RecordError[] = [];
   readonly dryRun: boolean;
+  detected: Detected | undefined;
   private readonly skipInvalid: boolean;
   private agentTeams: Map<string, string | null> | undefined;
   private readonly batchSize: number;
@@ -267,6 +306,7 @@ class ImportState {
         }
         continue;
       }
+      if (this.options.skip?.(item)) continue;
       this.records++;
       if (item.type === 'broken') {
         await this.reject({
@@ -277,7 +317,9 @@ class ImportState {
         });
         continue;
       }
-      const shaped = shaper.shape(item.values);
+      const prepared = this.options.prepare?.(item.values, shaper.ctx);
+      if (prepared) item.values = prepared.values;
+      const shaped = prepared?.errors?.length ? { errors: prepared.errors } : shaper.shape(item.values);
       if (!shaped.row) {
         const id = idOf(item.values, shaper);
         await this.reject({
@@ -321,6 +363,7 @@ class ImportState {
     this.agentTeams ??= this.entity.fields.some((f) => f.name === 'agent_id')
       ? await loadAgentTeams(session, this.org.id)
       : new Map();
+    await this.options.beforeWrite?.(session, this.org, priced);
     const counts = await upsertRows(
       session,
       this.entity,
@@ -407,6 +450,8 @@ class ImportState {
       errors: this.errors,
       errors_truncated: this.rejected > 0 && this.errors.length >= MAX_REPORTED_ERRORS,
       message: '',
+      ...(this.detected ? { format: this.detected.format } : {}),
+      ...(this.detected?.encoding ? { encoding: describeEncoding(this.detected) } : {}),
     };
     summary.message = describeSummary(summary);
     return summary;
@@ -424,12 +469,19 @@ function idOf(values: Record<string, unknown>, shaper: RecordShaper): string | u
   return undefined;
 }
 
+function describeEncoding(detected: Detected): string {
+  if (detected.encodingReason === 'guessed') return `${detected.encoding} (guessed: the file is not valid UTF-8)`;
+  return detected.encoding!;
+}
+
 export function describeSummary(s: ImportSummary): string {
+  // A guessed encoding is said, so that a wrong guess is seen and overridden.
+  const read = s.encoding?.includes('(guessed') ? ` Read as ${s.encoding}; --encoding overrides.` : '';
   const counts = `${s.records} records: ${s.inserted} inserted, ${s.updated} updated, ${s.unchanged} unchanged, ${s.rejected} rejected`;
   const dupes = s.duplicates ? ` (${s.duplicates} repeated ids: the last record of each was kept)` : '';
   if (s.status === 'rejected') {
-    return `Nothing was stored: ${s.rejected} of ${s.records} records are invalid. Fix them, or import the valid ones with --skip-invalid.`;
+    return `Nothing was stored: ${s.rejected} of ${s.records} records are invalid. Fix them, or import the valid ones with --skip-invalid.${read}`;
   }
-  if (s.dry_run) return `Dry run, nothing was stored. ${counts}${dupes}.`;
-  return `Imported ${s.entity}. ${counts}${dupes}.`;
+  if (s.dry_run) return `Dry run, nothing was stored. ${counts}${dupes}.${read}`;
+  return `Imported ${s.entity}. ${counts}${dupes}.${read}`;
 }

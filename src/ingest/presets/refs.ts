@@ -1,0 +1,152 @@
+import { sql } from 'kysely';
+import type { Session } from '../../db/connect.ts';
+import type { Organization } from '../../orgs/index.ts';
+import { getEntity } from '../entities.ts';
+import type { ParseContext } from '../fields.ts';
+import type { PendingRow } from '../import-records.ts';
+import { RecordShaper } from '../shape-record.ts';
+import type { Preset, Ref } from './preset.ts';
+
+/**
+ * The agents, teams and customers an export names, created or matched inside the import's
+ * transaction before each batch is written (so that a rejected import leaves none behind), and
+ * the survey answers a preset derives from a record.
+ *
+ * Matching, per organization:
+ * - a team: by id, else by name (case-insensitive);
+ * - an agent: by id, else by e-mail (case-insensitive), else by name (case-insensitive);
+ * - a customer: by id, else by e-mail (case-insensitive); never by name, which two customers share.
+ * A match makes the record refer to the stored row's id; nothing stored is changed. Otherwise a
+ * row is created with the export's key as id (the vendor's id where the export has one, else the
+ * e-mail, else the name), the name (the key when the export gives none) and the e-mail; an agent
+ * created this way joins the team the same record names.
+ */
+export function refResolver(preset: Preset) {
+  return async (session: Session, org: Organization, rows: PendingRow[]) => {
+    if (!preset.refs && !preset.surveys) return;
+    const teams = new Map<string, Ref>();
+    const agents = new Map<string, Ref & { team?: string }>();
+    const customers = new Map<string, Ref>();
+    const perRow = rows.map((pending) => {
+      const refs = preset.refs?.(pending.values, pending.row) ?? {};
+      if (refs.team) teams.set(refs.team.key, refs.team);
+      if (refs.agent) agents.set(refs.agent.key, refs.agent);
+      if (refs.customer) customers.set(refs.customer.key, refs.customer);
+      return refs;
+    });
+    const teamIds = await resolve(session, org, 'team', [...teams.values()], false);
+    for (const agent of agents.values()) if (agent.team) agent.team = teamIds.get(agent.team) ?? agent.team;
+    const agentIds = await resolve(session, org, 'agent', [...agents.values()], true);
+    const customerIds = await resolve(session, org, 'customer', [...customers.values()], true);
+    for (const [at, refs] of perRow.entries()) {
+      const row = rows[at]!.row;
+      if (refs.team) row.team_id = teamIds.get(refs.team.key);
+      if (refs.agent) row.agent_id = agentIds.get(refs.agent.key);
+      if (refs.customer) row.customer_id = customerIds.get(refs.customer.key);
+    }
+    if (preset.surveys) await writeSurveys(session, org, preset, rows);
+  };
+}
+
+type Kind = 'team' | 'agent' | 'customer';
+
+/** Key -> stored id for each ref, creating the ones that match nothing. */
+async function resolve(
+  session: Session,
+  org: Organization,
+  table: Kind,
+  refs: Array<Ref & { team?: string }>,
+  byEmail: boolean,
+): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  if (!refs.length) return ids;
+  const keys = refs.map((r) => r.key);
+  const emails = byEmail ? refs.flatMap((r) => (r.email ? [r.email.toLowerCase()] : [])) : [];
+  const names = table === 'customer' ? [] : refs.flatMap((r) => (r.name ? [r.name.toLowerCase()] : []));
+  const found = await sql<{ id: string; name: string | null; email: string | null }>`
+    select id, name, ${byEmail ? sql`email` : sql`null::text`} as email from ${sql.table(table)}
+    where org_id = ${org.id}::uuid and (
+      id = any(${keys}::text[])
+      ${emails.length ? sql`or lower(email) = any(${emails}::text[])` : sql``}
+      ${names.length ? sql`or lower(name) = any(${names}::text[])` : sql``})
+    order by id`.execute(session.kysely);
+  const byId = new Map(found.rows.map((r) => [r.id, r.id]));
+  const byMail = new Map<string, string>();
+  const byName = new Map<string, string>();
+  for (const r of found.rows) {
+    if (r.email && !byMail.has(r.email.toLowerCase())) byMail.set(r.email.toLowerCase(), r.id);
+    if (r.name && !byName.has(r.name.toLowerCase())) byName.set(r.name.toLowerCase(), r.id);
+  }
+  const missing: Array<Ref & { team?: string }> = [];
+  for (const ref of refs) {
+    const id =
+      byId.get(ref.key) ??
+      (ref.email ? byMail.get(ref.email.toLowerCase()) : undefined) ??
+      (ref.name && table !== 'customer' ? byName.get(ref.name.toLowerCase()) : undefined);
+    if (id !== undefined) ids.set(ref.key, id);
+    else missing.push(ref);
+  }
+  if (missing.length) {
+    const values = missing.map((ref) => ({
+      org_id: org.id,
+      id: ref.key,
+      name: ref.name ?? ref.key,
+      ...(table !== 'team' ? { email: ref.email ?? null } : {}),
+      ...(table === 'agent' ? { team_id: ref.team ?? null } : {}),
+    }));
+    await session.kysely
+      .insertInto(table)
+      .values(values as never)
+      .onConflict((oc) => oc.columns(['org_id', 'id']).doNothing())
+      .execute();
+    for (const ref of missing) ids.set(ref.key, ref.key);
+  }
+  return ids;
+}
+
+/**
+ * Survey answers a preset derives from the batch's records, validated as survey_responses
+ * records and upserted by id. A derived answer that is not valid is not written; the ticket keeps
+ * the vendor's value as an attribute.
+ */
+async function writeSurveys(session: Session, org: Organization, preset: Preset, rows: PendingRow[]) {
+  const entity = getEntity('survey_responses')!;
+  const ctx: ParseContext = { timezone: org.timezone };
+  const shaper = new RecordShaper(entity, ctx);
+  const answers: Array<Record<string, unknown>> = [];
+  for (const pending of rows) {
+    for (const answer of preset.surveys!(pending.values, pending.row)) {
+      const shaped = shaper.shape(answer);
+      if (shaped.row) answers.push(shaped.row);
+    }
+  }
+  if (!answers.length) return;
+  const columns = entity.fields.map((f) => f.name);
+  const values = answers.map((row) => {
+    const value: Record<string, unknown> = { org_id: org.id };
+    for (const column of columns) {
+      const v = row[column];
+      value[column] =
+        v === undefined
+          ? column === 'ratings' || column === 'attributes'
+            ? '{}'
+            : null
+          : typeof v === 'object'
+            ? JSON.stringify(v)
+            : v;
+    }
+    return value;
+  });
+  const unique = [...new Map(values.map((v) => [v.id as string, v])).values()];
+  await session.kysely
+    .insertInto('survey_response')
+    .values(unique as never)
+    .onConflict((oc) =>
+      oc
+        .columns(['org_id', 'id'])
+        .doUpdateSet(
+          Object.fromEntries(columns.filter((c) => c !== 'id').map((c) => [c, sql.ref(`excluded.${c}`)])) as never,
+        ),
+    )
+    .execute();
+}
