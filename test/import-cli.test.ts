@@ -18,7 +18,7 @@ function capture(): Io & { stdout: string; stderr: string } {
   return io;
 }
 
-test('cxkpi import: a Windows-1251 file is refused with the hint, then read with --encoding', async () => {
+test('cxkpi import: a Windows-1251 file is read as such and says so; --encoding utf-8 refuses it with the hint', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-cli-encoding-'));
   try {
     const file = path.join(dir, 'customers.csv');
@@ -37,12 +37,15 @@ test('cxkpi import: a Windows-1251 file is refused with the hint, then read with
     );
     const db = ['--data-dir', path.join(dir, 'data')];
     let io = capture();
-    assert.equal(await main(['import', 'customers', file, ...db], io), 1);
+    assert.equal(await main(['import', 'customers', file, ...db, '--encoding', 'utf-8'], io), 1);
     assert.match(io.stderr, /line 2: name: is not valid UTF-8 \(try --encoding windows-1251\)/);
 
     io = capture();
+    assert.equal(await main(['import', 'customers', file, ...db], io), 0);
+    assert.match(io.stdout, /Read as windows-1251 \(guessed: the file is not valid UTF-8\); --encoding overrides\./);
+    io = capture();
     assert.equal(await main(['import', 'customers', file, ...db, '--encoding', 'windows-1251', '--json'], io), 0);
-    assert.equal(JSON.parse(io.stdout).inserted, 1);
+    assert.equal(JSON.parse(io.stdout).unchanged, 1);
     const opened = await openDatabase({ dataDir: path.join(dir, 'data'), databaseUrl: undefined, poolSize: 1 });
     try {
       const rows = await opened.kysely.selectFrom('customer').select(['name', 'country']).execute();

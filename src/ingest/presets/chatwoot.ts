@@ -121,6 +121,8 @@ export const chatwootConversations: Preset = {
   },
   prepare(input) {
     const values = flatten(input);
+    // Chatwoot writes 0 for a conversation nobody has answered yet.
+    if (values.first_reply_created_at === 0) delete values.first_reply_created_at;
     unixSeconds(values, [
       'created_at',
       'first_reply_created_at',

@@ -117,7 +117,7 @@ export function instant(value: unknown, ctx: ParseContext): number | undefined {
 export function unixSeconds(values: Values, columns: string[]) {
   for (const column of columns) {
     const value = values[column];
-    if (typeof value === 'number' || (typeof value === 'string' && /^\d{9,11}$/.test(value.trim())))
+    if ((typeof value === 'number' && value > 0) || (typeof value === 'string' && /^\d{9,11}$/.test(value.trim())))
       values[column] = new Date(Number(value) * 1000).toISOString();
   }
 }
