@@ -29,6 +29,7 @@ export interface Preview {
 
 export interface PreviewOptions {
   entity?: string;
+  /** A preset's name, '' for none, absent to follow the suggestion. */
   preset?: string;
   format?: ImportFormat;
   encoding?: string;
@@ -69,11 +70,15 @@ export async function previewFile(
   }
   const names = columns ?? [...seen];
   const suggested = suggestPreset(names) ?? null;
-  const preset: Preset | undefined = options.preset
-    ? getPreset(options.preset, options.entity)
-    : suggested && (!options.entity || suggested.entity === options.entity)
-      ? suggested
-      : undefined;
+  // An empty preset asks for none: the columns mapped by their names.
+  const preset: Preset | undefined =
+    options.preset !== undefined
+      ? options.preset
+        ? getPreset(options.preset, options.entity)
+        : undefined
+      : suggested && (!options.entity || suggested.entity === options.entity)
+        ? suggested
+        : undefined;
   return {
     format: detected?.format ?? 'csv',
     encoding: detected?.encoding ?? null,

@@ -33,7 +33,7 @@ export function importRoutes(deps: AppDeps) {
       return c.json(
         await previewFile(limitBytes(body, deps.config.maxImportBytes), {
           entity,
-          ...(one('preset') ? { preset: one('preset')! } : {}),
+          ...(one('preset') !== undefined ? { preset: one('preset')! } : {}),
           ...(format ? { format } : {}),
           ...(encoding ? { encoding } : {}),
           ...(one('sheet') !== undefined ? { sheet: one('sheet')! } : {}),
