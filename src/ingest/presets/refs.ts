@@ -22,6 +22,12 @@ import type { Preset, Ref } from './preset.ts';
  * created this way joins the team the same record names.
  */
 export function refResolver(preset: Preset) {
+  // Keys already resolved in this import (its transaction): each is looked up once.
+  const known = {
+    team: new Map<string, string>(),
+    agent: new Map<string, string>(),
+    customer: new Map<string, string>(),
+  };
   return async (session: Session, org: Organization, rows: PendingRow[]) => {
     if (!preset.refs && !preset.surveys) return;
     const teams = new Map<string, Ref>();
@@ -29,15 +35,19 @@ export function refResolver(preset: Preset) {
     const customers = new Map<string, Ref>();
     const perRow = rows.map((pending) => {
       const refs = preset.refs?.(pending.values, pending.row) ?? {};
-      if (refs.team) teams.set(refs.team.key, refs.team);
-      if (refs.agent) agents.set(refs.agent.key, refs.agent);
-      if (refs.customer) customers.set(refs.customer.key, refs.customer);
+      if (refs.team && !known.team.has(refs.team.key)) teams.set(refs.team.key, refs.team);
+      if (refs.agent && !known.agent.has(refs.agent.key)) agents.set(refs.agent.key, refs.agent);
+      if (refs.customer && !known.customer.has(refs.customer.key)) customers.set(refs.customer.key, refs.customer);
       return refs;
     });
-    const teamIds = await resolve(session, org, 'team', [...teams.values()], false);
+    const teamIds = known.team;
+    for (const [key, id] of await resolve(session, org, 'team', [...teams.values()], false)) teamIds.set(key, id);
     for (const agent of agents.values()) if (agent.team) agent.team = teamIds.get(agent.team) ?? agent.team;
-    const agentIds = await resolve(session, org, 'agent', [...agents.values()], true);
-    const customerIds = await resolve(session, org, 'customer', [...customers.values()], true);
+    const agentIds = known.agent;
+    for (const [key, id] of await resolve(session, org, 'agent', [...agents.values()], true)) agentIds.set(key, id);
+    const customerIds = known.customer;
+    for (const [key, id] of await resolve(session, org, 'customer', [...customers.values()], true))
+      customerIds.set(key, id);
     for (const [at, refs] of perRow.entries()) {
       const row = rows[at]!.row;
       if (refs.team) row.team_id = teamIds.get(refs.team.key);
@@ -138,6 +148,7 @@ async function writeSurveys(session: Session, org: Organization, preset: Preset,
     return value;
   });
   const unique = [...new Map(values.map((v) => [v.id as string, v])).values()];
+  const updatable = columns.filter((c) => c !== 'id');
   await session.kysely
     .insertInto('survey_response')
     .values(unique as never)
