@@ -104,11 +104,11 @@ async function resolve(
       ...(table !== 'team' ? { email: ref.email ?? null } : {}),
       ...(table === 'agent' ? { team_id: ref.team ?? null } : {}),
     }));
-    await session.kysely
-      .insertInto(table)
-      .values(values as never)
-      .onConflict((oc) => oc.columns(['org_id', 'id']).doNothing())
-      .execute();
+    const fields = ['id', 'name', ...(table !== 'team' ? ['email'] : []), ...(table === 'agent' ? ['team_id'] : [])];
+    const list = sql.join(fields.map((f) => sql.ref(f)));
+    await sql`insert into ${sql.table(table)} (org_id, ${list})
+      select org_id, ${list} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(values)}::json)
+      on conflict (org_id, id) do nothing`.execute(session.kysely);
     for (const ref of missing) ids.set(ref.key, ref.key);
   }
   return ids;
@@ -132,32 +132,15 @@ async function writeSurveys(session: Session, org: Organization, preset: Preset,
   }
   if (!answers.length) return;
   const columns = entity.fields.map((f) => f.name);
-  const values = answers.map((row) => {
-    const value: Record<string, unknown> = { org_id: org.id };
-    for (const column of columns) {
-      const v = row[column];
-      value[column] =
-        v === undefined
-          ? column === 'ratings' || column === 'attributes'
-            ? '{}'
-            : null
-          : typeof v === 'object'
-            ? JSON.stringify(v)
-            : v;
-    }
-    return value;
-  });
-  const unique = [...new Map(values.map((v) => [v.id as string, v])).values()];
+  const unique = [...new Map(answers.map((row) => [row.id as string, { ...row, org_id: org.id }])).values()];
   const updatable = columns.filter((c) => c !== 'id');
-  await session.kysely
-    .insertInto('survey_response')
-    .values(unique as never)
-    .onConflict((oc) =>
-      oc
-        .columns(['org_id', 'id'])
-        .doUpdateSet(
-          Object.fromEntries(columns.filter((c) => c !== 'id').map((c) => [c, sql.ref(`excluded.${c}`)])) as never,
-        ),
-    )
-    .execute();
+  const list = sql.join(columns.map((c) => sql.ref(c)));
+  // One JSON parameter for the whole batch; an answer imported again unchanged is left alone.
+  await sql`insert into survey_response (org_id, ${list})
+    select org_id, ${sql.join(columns.map((c) => (c === 'ratings' || c === 'attributes' ? sql`coalesce(${sql.ref(c)}, '{}')` : sql.ref(c))))}
+    from json_populate_recordset(null::survey_response, ${JSON.stringify(unique)}::json)
+    on conflict (org_id, id) do update set ${sql.join(updatable.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))}
+    where (${sql.join(updatable.map((c) => sql`survey_response.${sql.ref(c)}`))}) is distinct from (${sql.join(updatable.map((c) => sql`excluded.${sql.ref(c)}`))})`.execute(
+    session.kysely,
+  );
 }
