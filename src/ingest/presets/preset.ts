@@ -106,6 +106,20 @@ export function after(
   return { at: new Date(Date.parse(from) + Math.round(number * unitMs)).toISOString() };
 }
 
+/**
+ * Reads the columns' timestamps once, as the importer would, and writes back the ISO UTC form
+ * (which the importer then takes without parsing again), so that a preset can add durations to
+ * them. A value that cannot be read is left as it is, for the importer to report.
+ */
+export function readTimes(values: Values, columns: string[], ctx: ParseContext) {
+  for (const column of columns) {
+    const value = values[column];
+    if (value === undefined || value === null || value === '') continue;
+    const at = parseTimestamp(value, ctx.timezone, ctx);
+    if (!(at instanceof Invalid)) values[column] = at;
+  }
+}
+
 /** A timestamp as an instant, read as the importer reads it; undefined when it cannot be. */
 export function instant(value: unknown, ctx: ParseContext): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;

@@ -1,5 +1,5 @@
 import type { FieldProblem } from '../shape-record.ts';
-import { after, instant, personOf, pick, tagList, translate, type Preset, type Values } from './preset.ts';
+import { after, instant, personOf, readTimes, pick, tagList, translate, type Preset, type Values } from './preset.ts';
 
 /**
  * Zendesk Support ticket export (Reporting > Export as CSV, or the JSON export with the same
@@ -99,6 +99,7 @@ export const zendesk: Preset = {
   },
   prepare(input, ctx) {
     const values: Values = { ...input };
+    readTimes(values, ['Created at', 'Solved at'], ctx);
     translate(values, ['Status'], STATUS);
     translate(values, ['Via'], CHANNEL);
     if (typeof values.Priority === 'string' && values.Priority.trim() === '-') values.Priority = '';
