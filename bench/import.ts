@@ -14,8 +14,11 @@
  * the same tickets written several ways, to compare presets and decoding with plain CSV: `plain`
  * (cxkpi's columns, UTF-8), `zendesk` (a Zendesk export: vendor columns, local times, durations in
  * minutes, names of agents and groups, with --preset zendesk creating and matching them),
- * `cp1251` (plain in Windows-1251, the encoding guessed) and `cp1251-given` (--encoding given),
- * and `xlsx` (plain as a workbook with shared strings, streamed).
+ * `plain-local` (plain with local times as helpdesks write them), `cp1251` (plain in Windows-1251, the encoding guessed) and `cp1251-given` (--encoding given),
+ * and `xlsx` (plain as a workbook with shared strings, streamed). With --read-only the inputs are
+ * only read, prepared and validated in this process (no database), in turns over --rounds rounds,
+ * keeping each input's best round: the part of the import the input form changes, measured so
+ * that the load of a shared machine falls on every input alike.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -40,6 +43,8 @@ const { values } = parseArgs({
     'long-record': { type: 'boolean' },
     inputs: { type: 'string' },
     input: { type: 'string' },
+    'read-only': { type: 'boolean' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 
@@ -286,6 +291,7 @@ async function runChild(backend: string, entity: string, file: string, serverUrl
  * imported twice by a child process per backend.
  */
 async function runInputs(inputs: string[]) {
+  if (values['read-only']) return readInputs(inputs);
   const rows = Number(values.rows);
   const backends = values.only
     ? values.only.split(',').filter((b) => b === 'pglite' || b === 'postgresql')
@@ -337,6 +343,69 @@ async function runInputs(inputs: string[]) {
   );
 }
 
+async function readInputs(inputs: string[]) {
+  const rows = Number(values.rows);
+  const { readRecords } = await import('../src/ingest/read-records.ts');
+  const { RecordShaper } = await import('../src/ingest/shape-record.ts');
+  const { getEntity } = await import('../src/ingest/entities.ts');
+  const { presetOptions, requirePreset } = await import('../src/ingest/presets.ts');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-bench-read-'));
+  const files = new Map<string, string>();
+  for (const input of new Set(inputs)) {
+    const file = path.join(dir, `tickets-${input}.${input === 'xlsx' ? 'xlsx' : 'csv'}`);
+    await writeTickets(file, input, rows);
+    files.set(input, file);
+  }
+  const best = new Map<string, number>();
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  console.log(
+    `Machine: ${os.cpus().length} cores, Node ${process.version}, load ${load()}; ${rows.toLocaleString('en')} tickets, read only`,
+  );
+  for (let round = 0; round < Number(values.rounds); round++) {
+    for (const input of new Set(inputs)) {
+      const options: ReturnType<typeof presetOptions> & { encoding?: string } =
+        input === 'zendesk'
+          ? presetOptions(requirePreset('zendesk', 'tickets'), {})
+          : input === 'cp1251-given'
+            ? { encoding: 'windows-1251' }
+            : {};
+      const ctx = { timezone: 'UTC', serialDates: input === 'xlsx' };
+      const shaper = new RecordShaper(getEntity('tickets')!, ctx, options);
+      const started = performance.now();
+      let valid = 0;
+      for await (const item of readRecords(
+        fs.createReadStream(files.get(input)!, { highWaterMark: 1 << 20 }),
+        undefined,
+        {
+          ...('encoding' in options ? { encoding: options.encoding } : {}),
+        },
+      )) {
+        if (item.type !== 'record') continue;
+        const prepared = 'prepare' in options && options.prepare ? options.prepare(item.values, ctx) : undefined;
+        if (shaper.shape(prepared?.values ?? item.values).row) valid++;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      if (valid !== rows) throw new Error(`${input}: ${valid} of ${rows} valid`);
+      best.set(input, Math.min(best.get(input) ?? Infinity, seconds));
+      console.log(
+        `  round ${round + 1} ${input.padEnd(12)} ${seconds.toFixed(2)} s = ${Math.round(rows / seconds).toLocaleString('en')} rows/s; load ${os.loadavg()[0]!.toFixed(2)}`,
+      );
+    }
+  }
+  const plain = best.get('plain');
+  console.log('best rounds:');
+  for (const [input, seconds] of best)
+    console.log(
+      `  ${input.padEnd(12)} ${Math.round(rows / seconds).toLocaleString('en')} rows/s${plain ? ` (${(((seconds - plain) / plain) * 100).toFixed(1)} % time against plain)` : ''}`,
+    );
+  console.log(`load at the end: ${load()}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
 /** One ticket's values, the same for every input form. */
 function ticket(i: number, n: number, rand: () => number) {
   const created = START + Math.floor(i * ((365 * DAY) / n));
@@ -363,6 +432,9 @@ async function writeTickets(file: string, input: string, rows: number) {
   const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const plainHeader =
     'id,customer_id,agent_id,team_id,channel,priority,status,subject,tags,created_at,first_response_at,resolved_at,reopen_count,agent_replies';
+  const local = (ms: number) => iso(ms).slice(0, 16).replace('T', ' ');
+  // plain-local: cxkpi's columns with times as helpdesks write them (local, no offset).
+  const when = input === 'plain-local' ? local : iso;
   const plain = (t: ReturnType<typeof ticket>) => [
     t.id,
     t.customer,
@@ -373,9 +445,9 @@ async function writeTickets(file: string, input: string, rows: number) {
     'solved',
     t.subject,
     'billing|vip',
-    iso(t.created),
-    iso(t.created + t.firstMinutes * 60_000),
-    iso(t.created + t.resolvedMinutes * 60_000),
+    when(t.created),
+    when(t.created + t.firstMinutes * 60_000),
+    when(t.created + t.resolvedMinutes * 60_000),
     t.reopens,
     t.replies,
   ];
@@ -395,7 +467,6 @@ async function writeTickets(file: string, input: string, rows: number) {
     const bytes = input.startsWith('cp1251') ? encode1251(text) : Buffer.from(text);
     return out.write(bytes) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', () => resolve()));
   };
-  const local = (ms: number) => iso(ms).slice(0, 16).replace('T', ' ');
   const via: Record<string, string> = { email: 'Mail', chat: 'Chat', phone: 'Voice', web: 'Web form' };
   let chunk =
     input === 'zendesk'

@@ -46,7 +46,8 @@ export const zammad: Preset = {
     Tags: 'comma-separated',
   },
   prepare(input) {
-    const values: Values = { ...input };
+    // The record is the importer's own: rewritten in place.
+    const values: Values = input;
     const state = pick(values, 'State')?.toLowerCase();
     if (state && STATE[state]) values.State = STATE[state];
     const priority = pick(values, 'Priority');
