@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
-import { createApiKey } from '../src/auth/index.ts';
+import { addMember, createApiKey, createUser } from '../src/auth/index.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Db } from '../src/db/connect.ts';
 import { createApp } from '../src/http/app.ts';
@@ -324,6 +324,47 @@ for (const variant of variants) {
         ((await wrong.json()) as { error: { message: string } }).error.message,
         /Preset zendesk is for tickets, not orders/,
       );
+    });
+
+    test('the organization switcher: a user in two organizations moves the session to the other, not to a third', async () => {
+      const db = await variant.db();
+      const first = await createTestOrg(db, { name: 'First' });
+      const second = await createTestOrg(db, { name: 'Second' });
+      const third = await createTestOrg(db, { name: 'Third' });
+      const app = createApp({ db, config: loadConfig({}, {}), logger: createLogger('silent', () => {}) });
+      const email = `switch-${first.slug}@example.com`;
+      const user = await createUser(db.kysely, { email, password: 'correct horse battery' });
+      await addMember(db.kysely, first.id, user.id, { role: 'manager' });
+      await addMember(db.kysely, second.id, user.id, { role: 'viewer' });
+      const login = await app.request('/api/v1/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'correct horse battery' }),
+      });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const me = (await login.json()) as {
+        csrf_token: string;
+        organization: { slug: string };
+        organizations: unknown[];
+      };
+      assert.equal(me.organization.slug, first.slug);
+      assert.equal(me.organizations.length, 2);
+      const post = (slug: string) =>
+        app.request('/api/v1/auth/organization', {
+          method: 'POST',
+          headers: { cookie, 'x-csrf-token': me.csrf_token, 'content-type': 'application/json' },
+          body: JSON.stringify({ organization: slug }),
+        });
+      assert.equal((await post(third.slug)).status, 403);
+      const switched = await post(second.slug);
+      assert.equal(switched.status, 200);
+      const next = (await switched.json()) as { role: string; organization: { slug: string }; csrf_token: string };
+      assert.deepEqual([next.organization.slug, next.role], [second.slug, 'viewer']);
+      const newCookie = switched.headers.get('set-cookie')!.split(';')[0]!;
+      const again = await app.request('/api/v1/auth/me', { headers: { cookie: newCookie } });
+      assert.equal(((await again.json()) as { organization: { slug: string } }).organization.slug, second.slug);
+      // The old session ended with the switch.
+      assert.equal((await app.request('/api/v1/auth/me', { headers: { cookie } })).status, 401);
     });
   });
 }
