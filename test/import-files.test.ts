@@ -291,7 +291,7 @@ for (const variant of variants) {
       assert.deepEqual(preview.suggested_preset, {
         name: 'zendesk',
         entity: 'tickets',
-        description: 'Zendesk Support ticket export (CSV or JSON)',
+        description: 'Zendesk Support ticket export (CSV, or JSON with the same names)',
       });
       assert.equal(preview.preset, 'zendesk');
       assert.equal(preview.columns.length, 22);

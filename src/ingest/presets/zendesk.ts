@@ -2,7 +2,7 @@ import type { FieldProblem } from '../shape-record.ts';
 import { after, instant, personOf, readTimes, pick, tagList, translate, type Preset, type Values } from './preset.ts';
 
 /**
- * Zendesk Support ticket export (Reporting > Export as CSV, or the JSON export with the same
+ * Zendesk Support ticket export (Reporting > Export as CSV; JSON Lines or an array with the same
  * names). Zendesk writes times in the account's time zone without an offset (`2026-03-02 09:15`),
  * which cxkpi reads in the organization's zone; ISO times with Z also work.
  *
@@ -58,7 +58,7 @@ const CHANNEL: Record<string, string> = {
 export const zendesk: Preset = {
   name: 'zendesk',
   entity: 'tickets',
-  description: 'Zendesk Support ticket export (CSV or JSON)',
+  description: 'Zendesk Support ticket export (CSV, or JSON with the same names)',
   keepUnknown: true,
   signature: ['Id', 'Requester id', 'Assignee', 'Created at', 'Satisfaction Score'],
   map: {
