@@ -4,12 +4,21 @@
  *
  *   node --import tsx bench/import.ts [--rows 1000000] [--entities tickets,orders,...]
  *     [--database-url postgres://...] [--only pglite|postgresql] [--keep] [--long-record]
+ *     [--inputs plain,zendesk,cp1251,cp1251-given,xlsx]
  *
  * For each entity a CSV of --rows records is written, then imported twice (the second time every
  * record is unchanged) by a child process per backend, so that its peak memory (max RSS) is its
  * own. The PostgreSQL run creates and drops a scratch database next to the one in the URL
  * (default postgres://postgres@127.0.0.1:5432/postgres). --long-record instead times the reader
- * on one record of growing length, to show that parsing stays linear.
+ * on one record of growing length, to show that parsing stays linear. --inputs instead imports
+ * the same tickets written several ways, to compare presets and decoding with plain CSV: `plain`
+ * (cxkpi's columns, UTF-8), `zendesk` (a Zendesk export: vendor columns, local times, durations in
+ * minutes, names of agents and groups, with --preset zendesk creating and matching them),
+ * `plain-local` (plain with local times as helpdesks write them), `cp1251` (plain in Windows-1251, the encoding guessed) and `cp1251-given` (--encoding given),
+ * and `xlsx` (plain as a workbook with shared strings, streamed). With --read-only the inputs are
+ * only read, prepared and validated in this process (no database), in turns over --rounds rounds,
+ * keeping each input's best round: the part of the import the input form changes, measured so
+ * that the load of a shared machine falls on every input alike.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,6 +41,10 @@ const { values } = parseArgs({
     file: { type: 'string' },
     keep: { type: 'boolean' },
     'long-record': { type: 'boolean' },
+    inputs: { type: 'string' },
+    input: { type: 'string' },
+    'read-only': { type: 'boolean' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 
@@ -106,6 +119,8 @@ const GENERATORS: Record<string, { header: string; line: (i: number, n: number, 
 
 if (values.child) {
   await runChild(values.child, values.entity!, values.file!, values['database-url']!);
+} else if (values.inputs) {
+  await runInputs(values.inputs.split(',').filter(Boolean));
 } else if (values['long-record']) {
   await benchLongRecords();
 } else {
@@ -232,6 +247,14 @@ async function runChild(backend: string, entity: string, file: string, serverUrl
   }));
   await importRecords(db, org, 'fx_rates', { objects: rates });
 
+  const { presetOptions, requirePreset } = await import('../src/ingest/presets.ts');
+  const input = values.input ?? 'plain';
+  const options =
+    input === 'zendesk'
+      ? presetOptions(requirePreset('zendesk', 'tickets'), {})
+      : input === 'cp1251-given'
+        ? { encoding: 'windows-1251' }
+        : {};
   const importFile = async () => {
     const started = performance.now();
     const summary = await importRecords(
@@ -239,7 +262,7 @@ async function runChild(backend: string, entity: string, file: string, serverUrl
       org,
       entity,
       { bytes: fs.createReadStream(file, { highWaterMark: 1 << 20 }) },
-      { format: 'csv' },
+      { ...(input === 'xlsx' ? {} : { format: 'csv' as const }), ...options },
     );
     if (summary.status !== 'succeeded')
       throw new Error(`${entity}: ${summary.message} ${JSON.stringify(summary.errors.slice(0, 3))}`);
@@ -257,10 +280,240 @@ async function runChild(backend: string, entity: string, file: string, serverUrl
 
   const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en');
   console.log(
-    `  ${backend.padEnd(10)} first import ${first.summary.inserted.toLocaleString('en')} inserted in ${first.seconds.toFixed(1)} s = ${rate(first.summary.records, first.seconds)} rows/s; ` +
+    `  ${backend.padEnd(10)} ${values.inputs || values.input ? `${input.padEnd(12)} ` : ''}first import ${first.summary.inserted.toLocaleString('en')} inserted in ${first.seconds.toFixed(1)} s = ${rate(first.summary.records, first.seconds)} rows/s; ` +
       `re-import ${second.summary.unchanged.toLocaleString('en')} unchanged in ${second.seconds.toFixed(1)} s = ${rate(second.summary.records, second.seconds)} rows/s; ` +
       `peak ${(maxRss / 1024 / 1024).toFixed(0)} MB RSS (JS heap ${(peakHeap / 1024 / 1024).toFixed(0)} MB); load ${os.loadavg()[0]!.toFixed(2)}`,
   );
+}
+
+/**
+ * The same tickets as plain CSV, a Zendesk export, Windows-1251 text and an XLSX workbook, each
+ * imported twice by a child process per backend.
+ */
+async function runInputs(inputs: string[]) {
+  if (values['read-only']) return readInputs(inputs);
+  const rows = Number(values.rows);
+  const backends = values.only
+    ? values.only.split(',').filter((b) => b === 'pglite' || b === 'postgresql')
+    : ['postgresql', 'pglite'];
+  console.log(
+    `Machine: ${os.cpus().length} cores, Node ${process.version}, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; ${rows.toLocaleString('en')} tickets each\n`,
+  );
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-bench-inputs-'));
+  for (const input of inputs) {
+    const file = path.join(dir, `tickets-${input}.${input === 'xlsx' ? 'xlsx' : 'csv'}`);
+    const started = performance.now();
+    await writeTickets(file, input, rows);
+    console.log(
+      `${input}: ${(fs.statSync(file).size / 1e6).toFixed(0)} MB, written in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    for (const backend of backends) {
+      const child = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          import.meta.filename,
+          '--child',
+          backend,
+          '--entity',
+          'tickets',
+          '--file',
+          file,
+          '--input',
+          input,
+          '--database-url',
+          values['database-url']!,
+        ],
+        { stdio: 'inherit' },
+      );
+      if (child.status !== 0) console.log(`  ${backend}: failed (exit ${child.status})`);
+    }
+    if (!values.keep) fs.rmSync(file, { force: true });
+  }
+  if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
+  console.log(
+    `\nload at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+}
+
+async function readInputs(inputs: string[]) {
+  const rows = Number(values.rows);
+  const { readRecords } = await import('../src/ingest/read-records.ts');
+  const { RecordShaper } = await import('../src/ingest/shape-record.ts');
+  const { getEntity } = await import('../src/ingest/entities.ts');
+  const { presetOptions, requirePreset } = await import('../src/ingest/presets.ts');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cxkpi-bench-read-'));
+  const files = new Map<string, string>();
+  for (const input of new Set(inputs)) {
+    const file = path.join(dir, `tickets-${input}.${input === 'xlsx' ? 'xlsx' : 'csv'}`);
+    await writeTickets(file, input, rows);
+    files.set(input, file);
+  }
+  const best = new Map<string, number>();
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  console.log(
+    `Machine: ${os.cpus().length} cores, Node ${process.version}, load ${load()}; ${rows.toLocaleString('en')} tickets, read only`,
+  );
+  for (let round = 0; round < Number(values.rounds); round++) {
+    for (const input of new Set(inputs)) {
+      const options: ReturnType<typeof presetOptions> & { encoding?: string } =
+        input === 'zendesk'
+          ? presetOptions(requirePreset('zendesk', 'tickets'), {})
+          : input === 'cp1251-given'
+            ? { encoding: 'windows-1251' }
+            : {};
+      const ctx = { timezone: 'UTC', serialDates: input === 'xlsx' };
+      const shaper = new RecordShaper(getEntity('tickets')!, ctx, options);
+      const started = performance.now();
+      let valid = 0;
+      for await (const item of readRecords(
+        fs.createReadStream(files.get(input)!, { highWaterMark: 1 << 20 }),
+        undefined,
+        {
+          ...('encoding' in options ? { encoding: options.encoding } : {}),
+        },
+      )) {
+        if (item.type !== 'record') continue;
+        const prepared = 'prepare' in options && options.prepare ? options.prepare(item.values, ctx) : undefined;
+        if (shaper.shape(prepared?.values ?? item.values).row) valid++;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      if (valid !== rows) throw new Error(`${input}: ${valid} of ${rows} valid`);
+      best.set(input, Math.min(best.get(input) ?? Infinity, seconds));
+      console.log(
+        `  round ${round + 1} ${input.padEnd(12)} ${seconds.toFixed(2)} s = ${Math.round(rows / seconds).toLocaleString('en')} rows/s; load ${os.loadavg()[0]!.toFixed(2)}`,
+      );
+    }
+  }
+  const plain = best.get('plain');
+  console.log('best rounds:');
+  for (const [input, seconds] of best)
+    console.log(
+      `  ${input.padEnd(12)} ${Math.round(rows / seconds).toLocaleString('en')} rows/s${plain ? ` (${(((seconds - plain) / plain) * 100).toFixed(1)} % time against plain)` : ''}`,
+    );
+  console.log(`load at the end: ${load()}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** One ticket's values, the same for every input form. */
+function ticket(i: number, n: number, rand: () => number) {
+  const created = START + Math.floor(i * ((365 * DAY) / n));
+  const firstMinutes = Math.floor(rand() * 8 * 60);
+  const resolvedMinutes = firstMinutes + Math.floor(rand() * 48 * 60);
+  return {
+    id: `t${i}`,
+    customer: `c${Math.floor(rand() * 50_000)}`,
+    agent: `Agent ${i % 40}`,
+    team: `Team ${i % 4}`,
+    channel: ['email', 'chat', 'phone', 'web'][i % 4]!,
+    priority: ['low', 'normal', 'normal', 'high', 'urgent'][i % 5]!,
+    subject: `Заказ ${i}, не могу войти`,
+    created,
+    firstMinutes,
+    resolvedMinutes,
+    reopens: i % 17 === 0 ? 1 : 0,
+    replies: 1 + (i % 3),
+  };
+}
+
+async function writeTickets(file: string, input: string, rows: number) {
+  let seed = 1;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const plainHeader =
+    'id,customer_id,agent_id,team_id,channel,priority,status,subject,tags,created_at,first_response_at,resolved_at,reopen_count,agent_replies';
+  const local = (ms: number) => iso(ms).slice(0, 16).replace('T', ' ');
+  // plain-local: cxkpi's columns with times as helpdesks write them (local, no offset).
+  const when = input === 'plain-local' ? local : iso;
+  const plain = (t: ReturnType<typeof ticket>) => [
+    t.id,
+    t.customer,
+    t.agent,
+    t.team,
+    t.channel,
+    t.priority,
+    'solved',
+    t.subject,
+    'billing|vip',
+    when(t.created),
+    when(t.created + t.firstMinutes * 60_000),
+    when(t.created + t.resolvedMinutes * 60_000),
+    t.reopens,
+    t.replies,
+  ];
+  if (input === 'xlsx') {
+    const { default: ExcelJS } = await import('exceljs');
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true });
+    const sheet = workbook.addWorksheet('Tickets');
+    sheet.addRow(plainHeader.split(',')).commit();
+    for (let i = 0; i < rows; i++) sheet.addRow(plain(ticket(i, rows, rand))).commit();
+    sheet.commit();
+    await workbook.commit();
+    return;
+  }
+  const out = fs.createWriteStream(file);
+  const encode1251 = encoder1251();
+  const write = (text: string) => {
+    const bytes = input.startsWith('cp1251') ? encode1251(text) : Buffer.from(text);
+    return out.write(bytes) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  };
+  const via: Record<string, string> = { email: 'Mail', chat: 'Chat', phone: 'Voice', web: 'Web form' };
+  let chunk =
+    input === 'zendesk'
+      ? 'Id,Requester id,Assignee,Group,Subject,Tags,Status,Priority,Via,Created at,Solved at,First reply time in minutes,Full resolution time in minutes,Reopens,Replies,Satisfaction Score\n'
+      : `${plainHeader}\n`;
+  for (let i = 0; i < rows; i++) {
+    const t = ticket(i, rows, rand);
+    const cells =
+      input === 'zendesk'
+        ? [
+            t.id.slice(1),
+            t.customer,
+            t.agent,
+            t.team,
+            t.subject,
+            'billing vip',
+            'Solved',
+            t.priority[0]!.toUpperCase() + t.priority.slice(1),
+            via[t.channel]!,
+            local(t.created),
+            local(t.created + t.resolvedMinutes * 60_000),
+            t.firstMinutes,
+            t.resolvedMinutes,
+            t.reopens,
+            t.replies,
+            i % 3 === 0 ? 'Good' : i % 3 === 1 ? 'Bad' : 'Offered',
+          ]
+        : plain(t);
+    chunk += `${cells.map((c) => (typeof c === 'string' && c.includes(',') ? `"${c}"` : c)).join(',')}\n`;
+    if (chunk.length > 1 << 20) {
+      await write(chunk);
+      chunk = '';
+    }
+  }
+  await write(chunk);
+  await new Promise<void>((resolve) => out.end(() => resolve()));
+}
+
+function encoder1251(): (text: string) => Buffer {
+  const decoder = new TextDecoder('windows-1251');
+  const table = new Map<string, number>();
+  for (let b = 0; b < 256; b++) table.set(decoder.decode(new Uint8Array([b])), b);
+  return (text) => {
+    const bytes = Buffer.allocUnsafe(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = table.get(text[i]!) ?? 0x3f;
+    return bytes;
+  };
 }
 
 async function scratchDatabase(serverUrl: string) {

@@ -2,12 +2,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeEntities } from '../src/ingest/describe-entities.ts';
+import { describePresets } from '../src/ingest/presets/describe-presets.ts';
 import { describeCatalog, describeFormulaFields } from '../src/metrics/describe-catalog.ts';
 
 export const GENERATED = [
   { file: 'docs/data-model.md', marker: 'entities', render: describeEntities },
   { file: 'docs/metrics.md', marker: 'metrics', render: describeCatalog },
   { file: 'docs/metrics.md', marker: 'formula-fields', render: describeFormulaFields },
+  { file: 'docs/import.md', marker: 'presets', render: describePresets },
 ];
 
 export function renderSection(text: string, marker: string, body: string): string {

@@ -54,21 +54,26 @@ for (const variant of variants) {
     const load = (db: Db, org: Organization, body: Buffer, options: ImportOptions = {}) =>
       importRecords(db, org, 'customers', chunks(body), options);
 
-    test('a Windows-1251 file is refused as not UTF-8, naming line and field, and imports with its encoding', async () => {
+    test('a Windows-1251 file is read as such when not told, reported; told UTF-8 it is refused naming line and field', async () => {
       const { db, org } = await setup();
       const file = Buffer.concat([
         Buffer.from('id,name\nc1,Plain\nc2,'),
         Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]), // "Привет" in Windows-1251
         Buffer.from('\n'),
       ]);
-      const summary = await load(db, org, file);
-      assert.equal(summary.status, 'rejected');
-      assert.deepEqual(summary.errors, [
+      const told = await load(db, org, file, { encoding: 'utf-8' });
+      assert.equal(told.status, 'rejected');
+      assert.deepEqual(told.errors, [
         { line: 3, field: 'name', reason: 'is not valid UTF-8 (try --encoding windows-1251)' },
       ]);
       assert.deepEqual(await customers(db, org), []);
-      const right = await load(db, org, file, { encoding: 'windows-1251' });
-      assert.equal(right.inserted, 2);
+      const guessed = await load(db, org, file);
+      assert.equal(guessed.inserted, 2);
+      assert.equal(guessed.encoding, 'windows-1251 (guessed: the file is not valid UTF-8)');
+      assert.match(
+        guessed.message,
+        /Read as windows-1251 \(guessed: the file is not valid UTF-8\); --encoding overrides\./,
+      );
       assert.deepEqual(
         (await customers(db, org)).map((c) => c.name),
         ['Plain', 'Привет'],
@@ -122,9 +127,13 @@ for (const variant of variants) {
     test('UTF-16 and NUL bytes give a 400 naming line and field, and the history row is finished', async () => {
       const { db, org, post } = await setup();
       const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,name\r\nc1,Ona\r\n', 'utf16le')]);
-      const withBom = await post('/api/v1/import/customers', utf16);
-      assert.equal(withBom.status, 400);
-      assert.match((await withBom.json()).error.message, /Line 1: the file is UTF-16.*--encoding utf-16le/);
+      // A byte order mark says UTF-16; told UTF-8, the mark is an error that says so.
+      const toldUtf8 = await post('/api/v1/import/customers?encoding=utf-8', utf16);
+      assert.equal(toldUtf8.status, 400);
+      assert.match((await toldUtf8.json()).error.message, /Line 1: the file is UTF-16.*--encoding utf-16le/);
+      const withBom = await post('/api/v1/import/customers?dry_run=true', utf16);
+      assert.equal(withBom.status, 200);
+      assert.equal((await withBom.json()).encoding, 'utf-16le');
       const noBom = await post('/api/v1/import/customers', Buffer.from('id,name\nc1,Ona\n', 'utf16le'));
       assert.equal(noBom.status, 400);
       assert.match((await noBom.json()).error.message, /NUL character/);

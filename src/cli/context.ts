@@ -2,7 +2,12 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config, type ConfigFlags } from '../config.ts';
 import { openDatabase, type Db } from '../db/connect.ts';
 import { badRequest, notFound } from '../errors.ts';
-import { ensureDefaultOrganization, findOrganizationBySlug, type Organization } from '../orgs/index.ts';
+import {
+  DEFAULT_ORG_SLUG,
+  ensureDefaultOrganization,
+  findOrganizationBySlug,
+  type Organization,
+} from '../orgs/index.ts';
 
 export { processIo, type Io } from './io.ts';
 
@@ -30,11 +35,32 @@ export function configFrom(values: Record<string, unknown>, extra: ConfigFlags =
   });
 }
 
-/** The organization a command works in: `--org SLUG`, or the installation's default one. */
-export async function resolveOrganization(db: Db, config: Config, slug: string | undefined): Promise<Organization> {
+/**
+ * The organization a command works in: `--org SLUG`, or the installation's default one. A
+ * command that only reads (`{ read: true }`) never creates the default organization: without
+ * it, it says how to make one.
+ */
+export async function resolveOrganization(
+  db: Db,
+  config: Config,
+  slug: string | undefined,
+  options: { read?: boolean } = {},
+): Promise<Organization> {
+  if (!slug && options.read) {
+    const org = await findOrganizationBySlug(db.kysely, DEFAULT_ORG_SLUG);
+    if (org) return org;
+    throw notFound(
+      'organization-not-found',
+      'There is no organization yet: create one with cxkpi orgs create SLUG --timezone ZONE --currency CUR, then use --org SLUG (an import without --org creates the default one).',
+    );
+  }
   if (!slug) return (await ensureDefaultOrganization(db.kysely, config)).org;
   const org = await findOrganizationBySlug(db.kysely, slug);
-  if (!org) throw notFound('organization-not-found', `No organization "${slug}".`);
+  if (!org)
+    throw notFound(
+      'organization-not-found',
+      `No organization "${slug}": create it with cxkpi orgs create ${slug} --timezone ZONE --currency CUR (cxkpi orgs list shows those there are).`,
+    );
   return org;
 }
 

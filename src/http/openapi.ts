@@ -160,6 +160,9 @@ export function buildOpenApi(): Record<string, unknown> {
   };
   paths['/api/v1/auth/logout'] = { post: simple('End the session', 204) };
   paths['/api/v1/auth/me'] = { get: simple('Who is calling: role, teams, permissions, organization, csrf_token', 200) };
+  paths['/api/v1/auth/organization'] = {
+    post: simple('Switch the session to another organization the user belongs to', 200, '{organization: slug}'),
+  };
   paths['/api/v1/auth/password'] = { post: simple('Change your password', 204, '{current_password, new_password}') };
   paths['/api/v1/auth/invitations/accept'] = {
     post: simple(
@@ -397,6 +400,16 @@ export function buildOpenApi(): Record<string, unknown> {
     put: survey('Replace the list', 200, '[{key, names: {en, ru?, lt?}}]'),
   };
   for (const entity of entities) {
+    paths[`/api/v1/import/${entity.name}/preview`] = {
+      post: {
+        summary: `Preview a file for ${entity.name}`,
+        description:
+          'The body is the file or its start. Answers {format, encoding, encoding_reason, columns, rows (the first 5), problems, suggested_preset, preset, mapping, presets}; stores nothing. Query: preset, format, encoding, sheet.',
+        tags: ['import'],
+        requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
+        responses: { 200: { description: 'The preview' }, 400: { description: 'The file cannot be read' } },
+      },
+    };
     paths[`/api/v1/import/${entity.name}`] = {
       post: {
         summary: `Import ${entity.name}`,
@@ -406,9 +419,25 @@ export function buildOpenApi(): Record<string, unknown> {
           {
             name: 'format',
             in: 'query',
-            schema: { enum: ['csv', 'jsonl', 'json'] },
-            description: 'Overrides the Content-Type.',
+            schema: { enum: ['csv', 'jsonl', 'json', 'xlsx'] },
+            description: 'Overrides the Content-Type (and the first bytes: a zip is XLSX).',
           },
+          {
+            name: 'preset',
+            in: 'query',
+            schema: { type: 'string' },
+            description:
+              "A vendor's export: zendesk, freshdesk, helpscout, intercom, zammad, chatwoot, delighted, stripe (docs/import.md)",
+          },
+          {
+            name: 'encoding',
+            in: 'query',
+            schema: { type: 'string' },
+            description: 'windows-1251, windows-1257, iso-8859-13, utf-16le...; default: detected',
+          },
+          { name: 'sheet', in: 'query', schema: { type: 'string' }, description: 'XLSX worksheet (default the first)' },
+          { name: 'date_format', in: 'query', schema: { type: 'string' }, description: 'DD/MM/YYYY or MM/DD/YYYY' },
+          { name: 'decimal_comma', in: 'query', schema: { type: 'boolean' } },
           {
             name: 'map',
             in: 'query',

@@ -27,6 +27,28 @@ export type FieldKind =
 export interface ParseContext {
   /** IANA zone that timestamps without an offset are read in. */
   timezone: string;
+  /**
+   * Order of day, month and year in dates written with slashes or dashes and the year last
+   * (`12/31/2026`, `31-12-2026`), which cannot be told apart otherwise (`--date-format`).
+   * Dotted dates (`31.12.2026`) are always day first.
+   */
+  dateOrder?: DateOrder;
+  /** Read a comma as the decimal separator and dots as thousands separators (`--decimal-comma`). */
+  decimalComma?: boolean;
+  /** Numbers in timestamp and date fields are Excel serial days (spreadsheets only). */
+  serialDates?: boolean;
+}
+
+export type DateOrder = 'DMY' | 'MDY';
+
+/** `--date-format DD.MM.YYYY`, `MM/DD/YYYY`, `DMY`... as the order it names, or undefined. */
+export function parseDateFormat(text: string): DateOrder | undefined {
+  const letters = text
+    .toUpperCase()
+    .replace(/[^DMY]/g, '')
+    .replace(/(.)\1+/g, '$1');
+  if (letters === 'DMY' || letters === 'MDY') return letters;
+  return undefined;
 }
 
 export type Value = string | number | boolean | string[] | Record<string, unknown>;
@@ -50,13 +72,13 @@ export function parseValue(kind: FieldKind, raw: unknown, ctx: ParseContext): Va
     case 'int':
       return parseInt(raw, kind.min, kind.max);
     case 'decimal':
-      return parseDecimal(raw, kind.min, kind.exclusiveMin);
+      return parseDecimal(raw, kind.min, kind.exclusiveMin, ctx.decimalComma);
     case 'bool':
       return parseBool(raw);
     case 'timestamp':
-      return parseTimestamp(raw, ctx.timezone);
+      return parseTimestamp(raw, ctx.timezone, ctx);
     case 'date':
-      return parseDate(raw);
+      return parseDate(raw, ctx);
     case 'currency':
       return parseCurrency(raw);
     case 'list':
@@ -122,18 +144,51 @@ function parseInt(raw: unknown, min?: number, max?: number): number | Invalid {
   return value;
 }
 
-/** Decimals stay strings so that money reaches PostgreSQL's numeric without binary rounding. */
-function parseDecimal(raw: unknown, min?: number, exclusiveMin?: boolean): string | Invalid {
+/**
+ * Decimals stay strings so that money reaches PostgreSQL's numeric without binary rounding.
+ * Besides `1234.50`, locale forms are read: spaces (also no-break) between groups of three digits
+ * (`1 234.50`, `1 234,50`) and a comma as the decimal separator when the number has no dot
+ * (`12,5`). A lone comma before exactly three digits (`1,234`) is a thousands separator in one
+ * locale and a decimal one in another: it is refused unless `--decimal-comma` says which.
+ */
+function parseDecimal(raw: unknown, min?: number, exclusiveMin?: boolean, decimalComma = false): string | Invalid {
   let text: string;
   if (typeof raw === 'number' && Number.isFinite(raw)) text = String(raw);
-  else if (typeof raw === 'string' && DECIMAL.test(raw.trim())) text = raw.trim();
-  else return new Invalid(`${describe(raw)} is not a number (use a dot for decimals, no thousands separators)`);
+  else if (typeof raw === 'string' && DECIMAL.test(raw.trim()) && !(decimalComma && raw.includes('.')))
+    text = raw.trim();
+  else if (typeof raw === 'string') {
+    const local = localDecimal(raw.trim(), decimalComma);
+    if (local instanceof Invalid) return local;
+    text = local;
+  } else return new Invalid(`${describe(raw)} is not a number`);
   const value = Number(text);
   if (!Number.isFinite(value) || Math.abs(value) >= 1e15) return new Invalid(`${describe(raw)} is out of range`);
   if (min !== undefined && (exclusiveMin ? value <= min : value < min)) {
     return new Invalid(`${text} must be ${exclusiveMin ? 'greater than' : 'at least'} ${min}`);
   }
   return text;
+}
+
+const GROUP_SPACE = /(\d)[ \u00a0\u202f](?=\d{3}(?:\D|$))/g;
+
+/** A number in a locale form as a plain decimal string, or the reason it cannot be read. */
+function localDecimal(text: string, decimalComma: boolean): string | Invalid {
+  const notNumber = new Invalid(
+    `${describe(text)} is not a number (write 1234.50; 1 234,50 and 12,5 are read too, and --decimal-comma reads 1.234,50)`,
+  );
+  let digits = text.replace(GROUP_SPACE, '$1');
+  if (decimalComma) {
+    if (/^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$/.test(digits)) digits = digits.replaceAll('.', '');
+    else if (digits.includes('.')) return notNumber;
+    digits = digits.replace(',', '.');
+  } else if (/^[+-]?\d+,\d+$/.test(digits)) {
+    if (/^[+-]?\d{1,3},\d{3}$/.test(digits))
+      return new Invalid(
+        `${describe(text)} is ambiguous: 1,234 is a thousand in one locale and one point two in another; write it without the comma, or import with --decimal-comma if the comma is decimal`,
+      );
+    digits = digits.replace(',', '.');
+  }
+  return DECIMAL.test(digits) ? digits : notNumber;
 }
 
 const TRUE = new Set(['true', 't', 'yes', 'y', '1']);
@@ -157,7 +212,11 @@ const TIMESTAMP =
 // The form cxkpi and most systems write (UTC with Z): checked without building a Date.
 const CANONICAL_UTC = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?Z$/;
 
-export function parseTimestamp(raw: unknown, timezone: string): string | Invalid {
+export function parseTimestamp(raw: unknown, timezone: string, ctx?: ParseContext): string | Invalid {
+  if (typeof raw === 'number' && ctx?.serialDates) {
+    const parts = serialParts(raw);
+    return parts instanceof Invalid ? parts : partsToUtc(parts, timezone, raw);
+  }
   if (typeof raw !== 'string') return new Invalid(`${describe(raw)} is not an ISO 8601 timestamp`);
   const canonical = CANONICAL_UTC.exec(raw);
   if (canonical) {
@@ -170,21 +229,138 @@ export function parseTimestamp(raw: unknown, timezone: string): string | Invalid
       return `${raw.slice(0, 19)}${`${fraction ?? '.'}000`.slice(0, 4)}Z`;
     }
   }
-  const match = TIMESTAMP.exec(raw.trim());
-  if (!match) {
-    return new Invalid(`${describe(raw)} is not an ISO 8601 timestamp such as 2026-03-01T09:30:00Z`);
+  const parts = dateTimeParts(raw.trim(), ctx?.dateOrder);
+  if (parts instanceof Invalid) return parts;
+  return partsToUtc(parts, timezone, raw);
+}
+
+interface DateTimeParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  ms: number;
+  /** Z, +02:00, -0500...; undefined for a local time. */
+  offset: string | undefined;
+}
+
+const TIME = String.raw`(?:[T ,]\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:\s*([AaPp][Mm]))?)?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?`;
+// 31.12.2026, 31/12/2026, 12/31/2026, 31-12-2026, with an optional time.
+const DAY_MONTH_YEAR = new RegExp(String.raw`^(\d{1,2})([./-])(\d{1,2})\2(\d{4})\.?${TIME}$`);
+// 2026/12/31 14:05
+const YEAR_SLASH = new RegExp(String.raw`^(\d{4})/(\d{1,2})/(\d{1,2})${TIME}$`);
+// 28-Jul-18, 28 Jul 2018, 28-July-2018
+const DAY_NAME_YEAR = new RegExp(String.raw`^(\d{1,2})[ -]([A-Za-z]{3,9})\.?[ -](\d{2}|\d{4})${TIME}$`);
+// Jul 28, 2018 and July 28 2018
+const NAME_DAY_YEAR = new RegExp(String.raw`^([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})${TIME}$`);
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+function monthNumber(name: string): number {
+  const lower = name.toLowerCase();
+  const at = MONTHS.indexOf(lower.slice(0, 3));
+  // "Sept" and full names; nothing else that merely starts like a month.
+  if (
+    at === -1 ||
+    (lower.length > 3 &&
+      !'january february march april may june july august september october november december sept'
+        .split(' ')
+        .includes(lower))
+  )
+    return 0;
+  return at + 1;
+}
+
+/**
+ * The parts of a date and time written as ISO 8601 (`2026-12-31T14:05:00+02:00`,
+ * `2026-12-31 14:05`) or in a locale form: `31.12.2026 14:05` (day first), `12/31/2026 2:05 PM`
+ * and `31-12-2026` (the order from --date-format), `2026/12/31`, `28-Jul-18`, `Jul 28, 2018`.
+ * Two-digit years are 2000-2069 below 70, 1970-1999 from it.
+ */
+function dateTimeParts(text: string, order: DateOrder | undefined): DateTimeParts | Invalid {
+  let y: string, mo: string, d: string, time: Array<string | undefined>;
+  const iso = TIMESTAMP.exec(text);
+  if (iso) {
+    const [, yy, mm, dd, h, mi, s, frac, offset] = iso;
+    return checkParts(text, { y: yy!, mo: mm!, d: dd!, time: [h, mi, s, frac, undefined, offset] });
   }
-  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', offset] = match;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = Number(s);
-  if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) {
-    return new Invalid(`${describe(raw)} is not a valid date and time`);
+  let match = DAY_MONTH_YEAR.exec(text);
+  if (match) {
+    const separator = match[2]!;
+    const dayFirst = separator === '.' ? true : order === undefined ? undefined : order === 'DMY';
+    if (dayFirst === undefined) {
+      return new Invalid(
+        `${describe(text)} is not an ISO 8601 timestamp, and its day and month cannot be told apart: import with --date-format DD${separator}MM${separator}YYYY or MM${separator}DD${separator}YYYY`,
+      );
+    }
+    [d, mo] = dayFirst ? [match[1]!, match[3]!] : [match[3]!, match[1]!];
+    y = match[4]!;
+    time = match.slice(5);
+    return checkParts(text, { y, mo, d, time });
   }
-  const ms = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
+  match = YEAR_SLASH.exec(text);
+  if (match) return checkParts(text, { y: match[1]!, mo: match[2]!, d: match[3]!, time: match.slice(4) });
+  match = DAY_NAME_YEAR.exec(text) ?? NAME_DAY_YEAR.exec(text);
+  if (match) {
+    const named = /^[A-Za-z]/.test(match[1]!);
+    const month = monthNumber(named ? match[1]! : match[2]!);
+    if (month) {
+      const day = named ? match[2]! : match[1]!;
+      let year = match[3]!;
+      if (year.length === 2) year = String(Number(year) < 70 ? 2000 + Number(year) : 1900 + Number(year));
+      return checkParts(text, { y: year, mo: String(month), d: day, time: match.slice(4) });
+    }
+  }
+  return new Invalid(`${describe(text)} is not an ISO 8601 timestamp such as 2026-03-01T09:30:00Z`);
+}
+
+function checkParts(
+  text: string,
+  p: { y: string; mo: string; d: string; time: Array<string | undefined> },
+): DateTimeParts | Invalid {
+  const [h = '0', mi = '0', s = '0', frac = '', meridiem, rawOffset] = p.time;
+  let hour = Number(h);
+  if (meridiem) {
+    if (hour < 1 || hour > 12) return new Invalid(`${describe(text)} is not a valid date and time`);
+    hour = (hour % 12) + (meridiem.toLowerCase() === 'pm' ? 12 : 0);
+  }
+  const parts: DateTimeParts = {
+    year: Number(p.y),
+    month: Number(p.mo),
+    day: Number(p.d),
+    hour,
+    minute: Number(mi),
+    second: Number(s),
+    ms: frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0,
+    offset: rawOffset === 'UTC' || rawOffset === 'GMT' ? 'Z' : rawOffset,
+  };
+  if (!isCalendarDate(parts.year, parts.month, parts.day) || parts.hour > 23 || parts.minute > 59 || parts.second > 59)
+    return new Invalid(`${describe(text)} is not a valid date and time`);
+  return parts;
+}
+
+/** Excel serial days (1 = 1900-01-01, with Excel's phantom 1900-02-29) as local date and time. */
+function serialParts(serial: number): DateTimeParts | Invalid {
+  if (!Number.isFinite(serial) || serial < 1 || serial > 120_000)
+    return new Invalid(`${describe(serial)} is not a date (an Excel serial day between 1 and 120000)`);
+  // Serial 60 is the 29th of February 1900 that never was; day 0 of the epoch below is serial 0.
+  const ms = Math.round((serial < 61 ? serial + 1 : serial) * 86_400_000) + Date.UTC(1899, 11, 30);
+  const at = new Date(ms);
+  return {
+    year: at.getUTCFullYear(),
+    month: at.getUTCMonth() + 1,
+    day: at.getUTCDate(),
+    hour: at.getUTCHours(),
+    minute: at.getUTCMinutes(),
+    second: at.getUTCSeconds(),
+    ms: at.getUTCMilliseconds(),
+    offset: undefined,
+  };
+}
+
+function partsToUtc(parts: DateTimeParts, timezone: string, raw: unknown): string | Invalid {
+  const { year, month, day, hour, minute, second, ms, offset } = parts;
   let utc: number;
   if (offset === undefined) {
     utc = localToUtcMs(timezone, year, month, day, hour, minute, second, ms);
@@ -201,13 +377,27 @@ export function parseTimestamp(raw: unknown, timezone: string): string | Invalid
   return new Date(utc).toISOString();
 }
 
-function parseDate(raw: unknown): string | Invalid {
+/** A calendar date: `2026-03-01`, or the locale forms timestamps take, without a time. */
+function parseDate(raw: unknown, ctx?: ParseContext): string | Invalid {
   if (typeof raw === 'string') {
     const text = raw.trim();
     const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
     if (match && isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))) return text;
+    if (!match) {
+      const parts = dateTimeParts(text, ctx?.dateOrder);
+      if (!(parts instanceof Invalid) && parts.hour + parts.minute + parts.second + parts.ms === 0 && !parts.offset)
+        return isoDate(parts);
+      if (parts instanceof Invalid && /--date-format/.test(parts.reason)) return parts;
+    }
+  } else if (typeof raw === 'number' && ctx?.serialDates) {
+    const parts = serialParts(raw);
+    if (!(parts instanceof Invalid) && Number.isInteger(raw)) return isoDate(parts);
   }
   return new Invalid(`${describe(raw)} is not a date such as 2026-03-01`);
+}
+
+function isoDate(parts: DateTimeParts): string {
+  return `${String(parts.year).padStart(4, '0')}-${String(parts.month).padStart(2, '0')}-${String(parts.day).padStart(2, '0')}`;
 }
 
 function isCalendarDate(year: number, month: number, day: number): boolean {

@@ -1,4 +1,4 @@
-import { markRollupRows, refreshRollups } from '../metrics/rollups/index.ts';
+import { markRollupRows, refreshImportRollups } from '../metrics/rollups/index.ts';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { localDate } from '../calendar/zoned-time.ts';
@@ -8,8 +8,9 @@ import { badRequest, toAppError } from '../errors.ts';
 import type { Organization } from '../orgs/index.ts';
 import { getEntity, ENTITY_NAMES, type EntityDef } from './entities.ts';
 import { failAbandonedImports, holdRunLock, releaseRunLock } from './fail-abandoned-imports.ts';
-import { readRecords, type ImportFormat, type SourceItem } from './read-records.ts';
-import { RecordShaper, type MappingOptions } from './shape-record.ts';
+import type { DateOrder, ParseContext } from './fields.ts';
+import { readRecords, type Detected, type ImportFormat, type SourceItem } from './read-records.ts';
+import { RecordShaper, type FieldProblem, type MappingOptions } from './shape-record.ts';
 import {
   analyzeIfGrown,
   createStage,
@@ -42,6 +43,27 @@ export interface ImportOptions extends MappingOptions {
   encoding?: string;
   /** Longest record accepted (default 1 MiB, CXKPI_MAX_RECORD_BYTES). */
   maxRecordBytes?: number;
+  /** XLSX: the worksheet to read (default the first). */
+  sheet?: string;
+  /** Day or month first in `01/02/2026` and `01-02-2026` (--date-format). */
+  dateOrder?: DateOrder;
+  /** A comma is the decimal separator (--decimal-comma). */
+  decimalComma?: boolean;
+  /**
+   * A preset's rewriting of each source record before it is mapped (vendor values into cxkpi's),
+   * with the problems that make the record invalid. See presets/.
+   */
+  prepare?: (
+    values: Record<string, unknown>,
+    ctx: ParseContext,
+  ) => { values: Record<string, unknown>; errors?: FieldProblem[] };
+  /** Source items that are not records (a report's footer line), skipped. */
+  skip?: (item: SourceItem) => boolean;
+  /**
+   * Runs inside the import's transaction before each batch is written, with the rows and their
+   * source records: a preset creates or matches the agents, teams and customers they name.
+   */
+  beforeWrite?: (session: Session, org: Organization, rows: PendingRow[]) => Promise<void>;
 }
 
 export interface RecordError {
@@ -74,6 +96,9 @@ export interface ImportSummary {
   errors: RecordError[];
   errors_truncated: boolean;
   message: string;
+  /** The format read, and for text how it was decoded ("windows-1251 (guessed)"). */
+  format?: ImportFormat;
+  encoding?: string;
 }
 
 export const MAX_REPORTED_ERRORS = 1000;
@@ -100,9 +125,20 @@ export async function importRecords(
   if (!entity) {
     throw badRequest('unknown-entity', `There is no entity "${entityName}"; use one of ${ENTITY_NAMES.join(', ')}.`);
   }
-  const shaper = new RecordShaper(entity, { timezone: org.timezone }, options);
+  const ctx: ParseContext = {
+    timezone: org.timezone,
+    ...(options.dateOrder ? { dateOrder: options.dateOrder } : {}),
+    ...(options.decimalComma ? { decimalComma: true } : {}),
+    serialDates: options.format === 'xlsx',
+  };
+  const shaper = new RecordShaper(entity, ctx, options);
   const runId = randomUUID();
   const state = new ImportState(entity, org, options);
+  const onDetect = (detected: Detected) => {
+    state.detected = detected;
+    // Spreadsheets hold dates as serial day numbers.
+    ctx.serialDates = detected.format === 'xlsx';
+  };
   return db.session(async (session) => {
     // While the import runs its session holds a lock named after the run, so that a run left
     // `running` by a process that died can be told from one still going (failAbandonedImports).
@@ -136,6 +172,8 @@ export async function importRecords(
               ? readRecords(source.bytes, options.format, {
                   ...(options.encoding ? { encoding: options.encoding } : {}),
                   ...(options.maxRecordBytes ? { maxRecordBytes: options.maxRecordBytes } : {}),
+                  ...(options.sheet !== undefined ? { sheet: options.sheet } : {}),
+                  onDetect,
                 })
               : objectItems(source),
           );
@@ -144,7 +182,7 @@ export async function importRecords(
           throw error;
         }
         // The rollups of what was written, in the same transaction: a committed row is counted.
-        if (!state.mustRollBack() && !options.dryRun) await refreshRollups(session.kysely, org, entity.name);
+        if (!state.mustRollBack() && !options.dryRun) await refreshImportRollups(session.kysely, org, entity.name);
         await sql.raw(state.mustRollBack() ? 'rollback' : 'commit').execute(session.kysely);
         if (!state.mustRollBack()) await analyzeIfGrown(session, entity, before, state.inserted);
       } catch (error) {
@@ -216,7 +254,7 @@ async function finishRun(
   }
 }
 
-interface PendingRow {
+export interface PendingRow {
   line: number;
   row: Record<string, unknown>;
   values: Record<string, unknown>;
@@ -231,6 +269,7 @@ class ImportState {
   rejected = 0;
   readonly errors: RecordError[] = [];
   readonly dryRun: boolean;
+  detected: Detected | undefined;
   private readonly skipInvalid: boolean;
   private agentTeams: Map<string, string | null> | undefined;
   private readonly batchSize: number;
@@ -270,6 +309,7 @@ class ImportState {
         }
         continue;
       }
+      if (this.options.skip?.(item)) continue;
       this.records++;
       if (item.type === 'broken') {
         await this.reject({
@@ -280,7 +320,9 @@ class ImportState {
         });
         continue;
       }
-      const shaped = shaper.shape(item.values);
+      const prepared = this.options.prepare?.(item.values, shaper.ctx);
+      if (prepared) item.values = prepared.values;
+      const shaped = prepared?.errors?.length ? { errors: prepared.errors } : shaper.shape(item.values);
       if (!shaped.row) {
         const id = idOf(item.values, shaper);
         await this.reject({
@@ -324,6 +366,7 @@ class ImportState {
     this.agentTeams ??= this.entity.fields.some((f) => f.name === 'agent_id')
       ? await loadAgentTeams(session, this.org.id)
       : new Map();
+    await this.options.beforeWrite?.(session, this.org, priced);
     // Rollups (src/metrics/rollups) learn the days of the rows before and after the write.
     const ids = priced.map((p) => p.row.id);
     await markRollupRows(session.kysely, this.org, this.entity.name, ids);
@@ -414,6 +457,8 @@ class ImportState {
       errors: this.errors,
       errors_truncated: this.rejected > 0 && this.errors.length >= MAX_REPORTED_ERRORS,
       message: '',
+      ...(this.detected ? { format: this.detected.format } : {}),
+      ...(this.detected?.encoding ? { encoding: describeEncoding(this.detected) } : {}),
     };
     summary.message = describeSummary(summary);
     return summary;
@@ -431,12 +476,19 @@ function idOf(values: Record<string, unknown>, shaper: RecordShaper): string | u
   return undefined;
 }
 
+function describeEncoding(detected: Detected): string {
+  if (detected.encodingReason === 'guessed') return `${detected.encoding} (guessed: the file is not valid UTF-8)`;
+  return detected.encoding!;
+}
+
 export function describeSummary(s: ImportSummary): string {
+  // A guessed encoding is said, so that a wrong guess is seen and overridden.
+  const read = s.encoding?.includes('(guessed') ? ` Read as ${s.encoding}; --encoding overrides.` : '';
   const counts = `${s.records} records: ${s.inserted} inserted, ${s.updated} updated, ${s.unchanged} unchanged, ${s.rejected} rejected`;
   const dupes = s.duplicates ? ` (${s.duplicates} repeated ids: the last record of each was kept)` : '';
   if (s.status === 'rejected') {
-    return `Nothing was stored: ${s.rejected} of ${s.records} records are invalid. Fix them, or import the valid ones with --skip-invalid.`;
+    return `Nothing was stored: ${s.rejected} of ${s.records} records are invalid. Fix them, or import the valid ones with --skip-invalid.${read}`;
   }
-  if (s.dry_run) return `Dry run, nothing was stored. ${counts}${dupes}.`;
-  return `Imported ${s.entity}. ${counts}${dupes}.`;
+  if (s.dry_run) return `Dry run, nothing was stored. ${counts}${dupes}.${read}`;
+  return `Imported ${s.entity}. ${counts}${dupes}.${read}`;
 }

@@ -1,5 +1,7 @@
 import { badRequest } from '../errors.ts';
 import { exceeds, readCsvRecords, recordTooLong } from './csv-reader.ts';
+import { detectEncoding, type EncodingGuess } from './detect-encoding.ts';
+import { readXlsx } from './xlsx-reader.ts';
 
 /**
  * Streaming readers for the import formats. Each yields source records with the line where they
@@ -13,8 +15,8 @@ import { exceeds, readCsvRecords, recordTooLong } from './csv-reader.ts';
  * otherwise), NUL characters and U+FFFD make the record that holds them a broken one, naming the
  * field; a JSON object with a repeated key or a number beyond the double range is broken too.
  */
-export type ImportFormat = 'csv' | 'jsonl' | 'json';
-export const IMPORT_FORMATS: readonly ImportFormat[] = ['csv', 'jsonl', 'json'];
+export type ImportFormat = 'csv' | 'jsonl' | 'json' | 'xlsx';
+export const IMPORT_FORMATS: readonly ImportFormat[] = ['csv', 'jsonl', 'json', 'xlsx'];
 
 export type SourceItem =
   | { type: 'columns'; line: number; columns: string[] }
@@ -30,13 +32,32 @@ export type SourceItem =
     };
 
 export interface ReadOptions {
-  /** Any encoding label TextDecoder knows (utf-8, windows-1251, utf-16le...); default UTF-8. */
+  /**
+   * Any encoding label TextDecoder knows (utf-8, windows-1251, utf-16le...). Without it the
+   * first bytes decide (detect-encoding.ts): a byte order mark, valid UTF-8, or a guess among
+   * Windows-1251 and Windows-1257, else UTF-8.
+   */
   encoding?: string;
+  /** XLSX: the worksheet to read (default the first). */
+  sheet?: string;
+  /** Told the format and encoding chosen, before the first item. */
+  onDetect?: (detected: Detected) => void;
   /** Longest record accepted; a longer one stops the reading. */
   maxRecordBytes?: number;
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 1_048_576;
+
+export interface Detected {
+  format: ImportFormat;
+  /** The text encoding (absent for XLSX, whose text is always Unicode). */
+  encoding?: string;
+  /** How the encoding was chosen: given (--encoding), or what detectEncoding found. */
+  encodingReason?: 'given' | EncodingGuess['reason'];
+}
+
+/** How many bytes the encoding and format are decided on. */
+const SNIFF_BYTES = 1 << 20;
 
 /** Format from a file name, or undefined when the name does not tell. */
 export function formatFromName(name: string): ImportFormat | undefined {
@@ -44,6 +65,7 @@ export function formatFromName(name: string): ImportFormat | undefined {
   if (lower.endsWith('.csv') || lower.endsWith('.tsv') || lower.endsWith('.txt')) return 'csv';
   if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
   if (lower.endsWith('.json')) return 'json';
+  if (lower.endsWith('.xlsx') || lower.endsWith('.xls') || lower.endsWith('.xlsm')) return 'xlsx';
   return undefined;
 }
 
@@ -54,6 +76,11 @@ export function formatFromContentType(type: string | undefined): ImportFormat | 
   if (mime === 'application/x-ndjson' || mime === 'application/jsonl' || mime === 'application/x-jsonlines')
     return 'jsonl';
   if (mime === 'application/json') return 'json';
+  if (
+    mime === 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' ||
+    mime === 'application/vnd.ms-excel'
+  )
+    return 'xlsx';
   return undefined;
 }
 
@@ -62,15 +89,71 @@ export async function* readRecords(
   format?: ImportFormat,
   options: ReadOptions = {},
 ): AsyncGenerator<SourceItem> {
-  const decoder = new TextDecoding(options.encoding);
-  const { head, rest } = await peek(decoder.decode(input));
+  const bytes = await peekBytes(input, SNIFF_BYTES);
+  const start = typeof bytes.head === 'string' ? undefined : bytes.head;
+  const zip = start !== undefined && start[0] === 0x50 && start[1] === 0x4b && start[2] === 0x03 && start[3] === 0x04;
+  if (start !== undefined && start.length >= 8 && start.readUInt32BE(0) === 0xd0cf11e0) {
+    throw badRequest(
+      'invalid-file',
+      'The file is an Excel 97-2003 workbook (.xls), which cxkpi does not read; save it as .xlsx or CSV (UTF-8).',
+    );
+  }
+  if (zip || format === 'xlsx') {
+    if (!zip) throw badRequest('invalid-file', 'The file is not an XLSX workbook (it does not start like a zip file).');
+    options.onDetect?.({ format: 'xlsx' });
+    yield* readXlsx(chain(bytes.head, bytes.rest), options.sheet !== undefined ? { sheet: options.sheet } : {});
+    return;
+  }
+  const guess: Pick<Detected, 'encoding' | 'encodingReason'> = options.encoding
+    ? { encoding: options.encoding, encodingReason: 'given' }
+    : start
+      ? (({ encoding, reason }) => ({ encoding, encodingReason: reason }))(detectEncoding(start))
+      : { encoding: 'utf-8', encodingReason: 'default' };
+  const decoder = new TextDecoding(guess.encoding, guess.encodingReason === 'given');
+  const { head, rest } = await peek(decoder.decode(chain(bytes.head, bytes.rest)));
   const text = head.replace(/^\ufeff/, '');
   const chosen = format ?? sniffFormat(text);
+  options.onDetect?.({ format: chosen, encoding: decoder.encoding, encodingReason: guess.encodingReason! });
   const whole = chain(head, rest);
   const max = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   if (chosen === 'csv') yield* readCsv(whole, detectDelimiter(text), decoder, max);
   else if (chosen === 'jsonl') yield* readJsonLines(whole, decoder, max);
   else yield* readJsonArray(whole, decoder, max);
+}
+
+/** The first `size` bytes of a byte stream (or its first chunk, when that is text), and the rest. */
+async function peekBytes(input: AsyncIterable<Buffer | string>, size: number) {
+  const iterator = input[Symbol.asyncIterator]();
+  const parts: Buffer[] = [];
+  let total = 0;
+  let done = false;
+  while (total < size) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    if (typeof next.value === 'string') {
+      if (!parts.length) return { head: next.value as Buffer | string, rest: restOf(iterator, false) };
+      parts.push(Buffer.from(next.value));
+    } else parts.push(next.value);
+    total += parts[parts.length - 1]!.length;
+  }
+  return { head: Buffer.concat(parts) as Buffer | string, rest: restOf(iterator, done) };
+}
+
+async function* restOf<T>(iterator: AsyncIterator<T>, done: boolean): AsyncGenerator<T> {
+  if (done) return;
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    // Stop the source (a file stream) when the reader stops early.
+    await iterator.return?.();
+  }
 }
 
 /**
@@ -86,7 +169,11 @@ class TextDecoding {
   suspect = false;
   private readonly decoder: TextDecoder;
 
-  constructor(label = 'utf-8') {
+  constructor(
+    label = 'utf-8',
+    /** The user chose UTF-8: a UTF-16 byte order mark is then an error, not a choice. */
+    private readonly given = true,
+  ) {
     this.decoder = textDecoder(label);
     this.encoding = this.decoder.encoding;
   }
@@ -102,7 +189,7 @@ class TextDecoding {
         yield chunk;
         continue;
       }
-      if (first && this.encoding === 'utf-8' && chunk.length >= 2) {
+      if (first && this.given && this.encoding === 'utf-8' && chunk.length >= 2) {
         const bom = chunk.readUInt16BE(0);
         if (bom === 0xfffe || bom === 0xfeff) {
           const order = bom === 0xfffe ? 'utf-16le' : 'utf-16be';
@@ -193,8 +280,8 @@ async function peek(input: AsyncIterable<string>) {
 
 async function* emptyRest(): AsyncGenerator<string> {}
 
-async function* chain(head: string, rest: AsyncIterable<string>): AsyncGenerator<string> {
-  if (head) yield head;
+async function* chain<T extends string | Buffer>(head: T, rest: AsyncIterable<T>): AsyncGenerator<T> {
+  if (head.length) yield head;
   yield* rest;
 }
 

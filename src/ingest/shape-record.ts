@@ -18,6 +18,11 @@ export interface MappingOptions {
   map?: Record<string, string>;
   /** Field -> constant value for every record; replaces whatever the file holds. */
   set?: Record<string, string>;
+  /**
+   * What a column that is neither mapped nor a field name becomes: an error that says how to map
+   * it (the default), or a custom attribute named after it (presets: never dropped silently).
+   */
+  unknownColumns?: 'reject' | 'attributes';
 }
 
 type Target =
@@ -34,13 +39,15 @@ export class RecordShaper {
   private readonly targets = new Map<string, Target | FieldProblem>();
   private readonly fieldNames: Set<string>;
   private readonly constants: Array<[string, string]>;
+  private readonly keepUnknown: boolean;
 
   constructor(
     readonly entity: EntityDef,
-    private readonly ctx: ParseContext,
+    readonly ctx: ParseContext,
     options: MappingOptions = {},
   ) {
     this.fieldNames = new Set(entity.fields.map((field) => field.name));
+    this.keepUnknown = options.unknownColumns === 'attributes' && this.fieldNames.has('attributes');
     const problems: string[] = [];
     for (const [source, target] of Object.entries(options.map ?? {})) {
       const resolved = this.resolveTarget(target);
@@ -79,12 +86,14 @@ export class RecordShaper {
       const insensitive = [...this.fieldNames].find((name) => name === lower);
       target = insensitive
         ? { kind: 'field', name: insensitive }
-        : {
-            field: source,
-            reason:
-              `unknown column "${source}" for ${this.entity.name}: map it to a field with --map "${source}=field", ` +
-              `keep it as a custom attribute with --map "${source}=attributes.${slug(source)}", or drop it with --map "${source}=-"`,
-          };
+        : this.keepUnknown
+          ? { kind: 'nested', object: 'attributes', key: slug(source) }
+          : {
+              field: source,
+              reason:
+                `unknown column "${source}" for ${this.entity.name}: map it to a field with --map "${source}=field", ` +
+                `keep it as a custom attribute with --map "${source}=attributes.${slug(source)}", or drop it with --map "${source}=-"`,
+            };
     }
     this.targets.set(source, target);
     return target;

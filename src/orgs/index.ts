@@ -1,8 +1,9 @@
+import { markRollupsStale } from '../metrics/rollups/index.ts';
 import { sql, type Kysely } from 'kysely';
 import { DEFAULT_SCHEDULE, parseBusinessSchedule, type BusinessSchedule } from '../calendar/business-hours.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/schema.ts';
-import { notFound } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 
 /** An organization (tenant) as the rest of the application needs it. */
 export interface Organization {
@@ -50,6 +51,48 @@ export async function createOrganization(db: Kysely<Database>, input: NewOrganiz
     })
     .returning(columns)
     .executeTakeFirstOrThrow();
+}
+
+export interface OrganizationChanges {
+  name?: string;
+  timezone?: string;
+  currency?: string;
+  language?: 'en' | 'ru' | 'lt';
+}
+
+/**
+ * Changes an organization's name, time zone, currency or language (`PATCH /api/v1/organization`,
+ * `cxkpi orgs set`). The currency cannot change once amounts are stored: they are converted to
+ * the reporting currency when imported, so a new currency would mislabel them.
+ */
+export async function updateOrganization(
+  db: Kysely<Database>,
+  org: Organization,
+  changes: OrganizationChanges,
+): Promise<Organization> {
+  if (changes.currency && changes.currency !== org.currency) {
+    const stored = await sql<{ n: number }>`select
+      (select count(*) from customer_order where org_id = ${org.id}::uuid) +
+      (select count(*) from subscription where org_id = ${org.id}::uuid) +
+      (select count(*) from cost where org_id = ${org.id}::uuid) as n`.execute(db);
+    if (Number(stored.rows[0]!.n) > 0) {
+      throw new AppError(
+        409,
+        'currency-in-use',
+        `Amounts are stored converted to ${org.currency}; to report in ${changes.currency}, create an organization with that currency and import the data there.`,
+      );
+    }
+  }
+  if (!Object.keys(changes).length) return org;
+  const updated = await db
+    .updateTable('organization')
+    .set(changes)
+    .where('id', '=', org.id)
+    .returning(columns)
+    .executeTakeFirstOrThrow();
+  // Rollups are by local day: raw rows answer until the rebuild job has run in the new zone.
+  if (changes.timezone && changes.timezone !== org.timezone) await markRollupsStale(db, org.id);
+  return updated;
 }
 
 export const DEFAULT_ORG_SLUG = 'default';

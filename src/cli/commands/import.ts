@@ -13,7 +13,8 @@ import {
   textDecoder,
   type RejectedRecord,
 } from '../../ingest/index.ts';
-import { getPreset, listPresets } from '../../ingest/presets.ts';
+import { parseDateFormat } from '../../ingest/fields.ts';
+import { presetNames, presetOptions, requirePreset } from '../../ingest/presets.ts';
 import { configFrom, databaseOptions, parseCommand, resolveOrganization, withDatabase, type Io } from '../context.ts';
 
 const help = `Usage: cxkpi import <entity> <file|-> [options]
@@ -21,14 +22,22 @@ const help = `Usage: cxkpi import <entity> <file|-> [options]
 Entities: ${ENTITY_NAMES.join(', ')} (cxkpi entities lists their fields)
 
 Options:
-  --format csv|jsonl|json   input format (default: from the file name or its first character)
+  --format csv|jsonl|json|xlsx
+                            input format (default: from the file name or its first bytes; an
+                            .xls file that is really XLSX is read as XLSX)
   --map "Column=field"      read a source column as a field; =attributes.name keeps it as a custom
                             attribute, =- drops it (repeatable)
   --set field=value         give a field one value for every record (repeatable)
-  --encoding NAME           text encoding of the file (default utf-8; e.g. windows-1251, utf-16le)
-  --preset NAME             a ready mapping for a known export (${listPresets()
-    .map((p) => p.name)
-    .join(', ')})
+  --encoding NAME           text encoding of the file, e.g. utf-8, windows-1251, windows-1257,
+                            iso-8859-13, utf-16le (default: a byte order mark, valid UTF-8, or a
+                            guess among windows-1251 and windows-1257, which the summary reports)
+  --sheet NAME              XLSX: the worksheet to read (default the first)
+  --date-format FORMAT      DD/MM/YYYY or MM/DD/YYYY (also with - or .): the order of day and
+                            month in dates such as 01/02/2026; 31.12.2026 is always day first
+  --decimal-comma           a comma is the decimal separator and dots group thousands (1.234,50);
+                            without it 1 234,50 and 12,5 are read, 1,234 is refused as ambiguous
+  --preset NAME             a ready mapping for a vendor's export: ${presetNames().join(', ')}
+                            (docs/import.md lists their columns)
   --skip-invalid            store the valid records, reject the others (default: store nothing
                             when any record is invalid)
   --rejects FILE            write rejected records with their line and reasons to FILE
@@ -44,6 +53,9 @@ export async function run(args: string[], io: Io): Promise<number> {
     map: { type: 'string', multiple: true },
     set: { type: 'string', multiple: true },
     preset: { type: 'string' },
+    sheet: { type: 'string' },
+    'date-format': { type: 'string' },
+    'decimal-comma': { type: 'boolean' },
     'skip-invalid': { type: 'boolean' },
     rejects: { type: 'string' },
     'dry-run': { type: 'boolean' },
@@ -58,23 +70,19 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (values.format && !IMPORT_FORMATS.includes(values.format as ImportFormat)) {
     throw badRequest('invalid-arguments', `--format must be one of ${IMPORT_FORMATS.join(', ')}.`);
   }
-  const preset = values.preset ? getPreset(values.preset) : undefined;
-  if (values.preset && !preset) {
-    throw badRequest(
-      'invalid-arguments',
-      `There is no preset ${values.preset}; use one of ${listPresets()
-        .map((p) => p.name)
-        .join(', ')}.`,
-    );
-  }
-  if (preset && preset.entity !== entity) {
-    throw badRequest('invalid-arguments', `Preset ${preset.name} is for ${preset.entity}, not ${entity}.`);
-  }
-  const map = { ...preset?.map, ...pairs(values.map ?? [], '--map') };
-  const set = { ...preset?.set, ...pairs(values.set ?? [], '--set') };
-  const format = (values.format as ImportFormat | undefined) ?? (file === '-' ? undefined : formatFromName(file));
   if (!getEntity(entity))
     throw badRequest('unknown-entity', `There is no entity "${entity}"; use one of ${ENTITY_NAMES.join(', ')}.`);
+  const preset = values.preset ? requirePreset(values.preset, entity) : undefined;
+  const dateOrder = values['date-format'] ? parseDateFormat(values['date-format']) : undefined;
+  if (values['date-format'] && !dateOrder)
+    throw badRequest('invalid-arguments', `--date-format ${values['date-format']}: use DD/MM/YYYY or MM/DD/YYYY.`);
+  const mapping = presetOptions(preset, {
+    map: pairs(values.map ?? [], '--map'),
+    set: pairs(values.set ?? [], '--set'),
+    ...(dateOrder ? { dateOrder } : {}),
+    ...(values['decimal-comma'] ? { decimalComma: true } : {}),
+  });
+  const format = (values.format as ImportFormat | undefined) ?? (file === '-' ? undefined : formatFromName(file));
   if (values.encoding) textDecoder(values.encoding);
   const config = configFrom(values);
   if (file !== '-' && !fs.existsSync(file)) throw badRequest('file-not-found', `There is no file ${file}.`);
@@ -90,9 +98,9 @@ export async function run(args: string[], io: Io): Promise<number> {
           entity,
           { bytes: input as AsyncIterable<Buffer> },
           {
-            map,
-            set,
+            ...mapping,
             ...(format ? { format } : {}),
+            ...(values.sheet !== undefined ? { sheet: values.sheet } : {}),
             ...(values.encoding ? { encoding: values.encoding } : {}),
             maxRecordBytes: config.maxRecordBytes,
             skipInvalid: values['skip-invalid'] ?? false,

@@ -4,6 +4,7 @@ import { badRequest } from '../../errors.ts';
 import { loadCustomMetrics, toMetricDef } from '../../metrics/custom/definition.ts';
 import { deleteCustomMetric, saveCustomMetric } from '../../metrics/custom/store.ts';
 import { describeMetric, listMetrics, type MetricInfo } from '../../metrics/index.ts';
+import { DEFAULT_ORG_SLUG, findOrganizationBySlug } from '../../orgs/index.ts';
 import { configFrom, databaseOptions, parseCommand, resolveOrganization, withDatabase, type Io } from '../context.ts';
 
 const help = `Usage:
@@ -83,8 +84,11 @@ export async function run(args: string[], io: Io): Promise<number> {
   // The organization's custom KPIs, when there is a database to read them from.
   if (config.databaseUrl || fs.existsSync(config.dataDir)) {
     await withDatabase(config, async (db) => {
-      const org = await resolveOrganization(db, config, values.org);
-      for (const custom of await loadCustomMetrics(db, org)) {
+      // Reading the catalog never creates the default organization; without one there are no custom KPIs.
+      const org = values.org
+        ? await resolveOrganization(db, config, values.org)
+        : await findOrganizationBySlug(db.kysely, DEFAULT_ORG_SLUG);
+      for (const custom of org ? await loadCustomMetrics(db, org) : []) {
         metrics.push(describeMetric(toMetricDef(custom)));
       }
     });

@@ -76,7 +76,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     const metric = positionals[0]!;
     if (metric.includes(',')) throw badRequest('invalid-arguments', '--rows lists the rows behind one metric.');
     const result = await withDatabase(config, async (db) => {
-      const org = await resolveOrganization(db, config, values.org);
+      const org = await resolveOrganization(db, config, values.org, { read: true });
       return listMetricRows(db, org, {
         metric,
         from: values.from!,
@@ -104,7 +104,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     return 0;
   }
   const { result, context } = await withDatabase(config, async (db) => {
-    const org = await resolveOrganization(db, config, values.org);
+    const org = await resolveOrganization(db, config, values.org, { read: true });
     const result = await queryMetrics(db, org, {
       metrics: positionals[0]!.split(',').map((m) => m.trim()),
       from: values.from!,

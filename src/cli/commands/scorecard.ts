@@ -53,7 +53,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
   const config = configFrom(values);
   const { card, currency } = await withDatabase(config, async (db) => {
-    const org = await resolveOrganization(db, config, values.org);
+    const org = await resolveOrganization(db, config, values.org, { read: true });
     const card = await computeScorecard(
       db,
       org,

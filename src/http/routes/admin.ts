@@ -1,4 +1,3 @@
-import { markRollupsStale } from '../../metrics/rollups/index.ts';
 import { Hono, type Context } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -18,7 +17,7 @@ import {
 import { isTimeZone } from '../../config.ts';
 import { AppError, badRequest } from '../../errors.ts';
 import { JOB_STATES, listJobs, retryJob, type JobState } from '../../jobs/index.ts';
-import { getBusinessHours, setBusinessHours } from '../../orgs/index.ts';
+import { getBusinessHours, setBusinessHours, updateOrganization } from '../../orgs/index.ts';
 import { requireAccess, type AppDeps, type AppEnv } from '../app.ts';
 import { clientAddress } from '../rate-limit.ts';
 import { parseBody } from './auth.ts';
@@ -129,24 +128,7 @@ export function adminRoutes(deps: AppDeps) {
         const body = await parseBody(c, ZSettings);
         if (!Object.keys(body).length)
           throw badRequest('invalid-body', 'Send at least one of name, timezone, currency, language.');
-        const org = c.get('org');
-        if (body.currency && body.currency !== org.currency) {
-          // Amounts are converted to the reporting currency when they are imported.
-          const stored = await sql<{ n: number }>`select
-            (select count(*) from customer_order where org_id = ${org.id}::uuid) +
-            (select count(*) from subscription where org_id = ${org.id}::uuid) +
-            (select count(*) from cost where org_id = ${org.id}::uuid) as n`.execute(db);
-          if (Number(stored.rows[0]!.n) > 0) {
-            throw new AppError(
-              409,
-              'currency-in-use',
-              `Amounts are stored converted to ${org.currency}; to report in ${body.currency}, create an organization with that currency and import the data there.`,
-            );
-          }
-        }
-        await db.updateTable('organization').set(body).where('id', '=', org.id).execute();
-        // Rollups are by local day: raw rows answer until the rebuild job has run in the new zone.
-        if (body.timezone && body.timezone !== org.timezone) await markRollupsStale(db, org.id);
+        await updateOrganization(db, c.get('org'), body);
         await audit(c, 'organization.updated', c.get('org').slug, body);
         return c.body(null, 204);
       })

@@ -128,64 +128,93 @@ export function authRoutes(deps: AppDeps) {
     };
   }
 
-  return new Hono<AppEnv>()
-    .post('/api/v1/auth/login', publicLimit, startGuard, async (c) => {
-      const body = await parseBody(c, ZLogin);
-      const user = await authenticate(db, body.email, body.password);
-      let memberships = db
-        .selectFrom('membership as m')
-        .innerJoin('organization as o', 'o.id', 'm.org_id')
-        .select(['m.org_id'])
-        .where('m.user_id', '=', user.id);
-      if (body.organization) memberships = memberships.where('o.slug', '=', body.organization);
-      const membership = await memberships.orderBy('m.created_at').executeTakeFirst();
-      if (!membership) {
-        throw new AppError(
-          403,
-          'no-membership',
-          body.organization ? `You are not a member of ${body.organization}.` : 'Your account has no organization.',
+  return (
+    new Hono<AppEnv>()
+      .post('/api/v1/auth/login', publicLimit, startGuard, async (c) => {
+        const body = await parseBody(c, ZLogin);
+        const user = await authenticate(db, body.email, body.password);
+        let memberships = db
+          .selectFrom('membership as m')
+          .innerJoin('organization as o', 'o.id', 'm.org_id')
+          .select(['m.org_id'])
+          .where('m.user_id', '=', user.id);
+        if (body.organization) memberships = memberships.where('o.slug', '=', body.organization);
+        const membership = await memberships.orderBy('m.created_at').executeTakeFirst();
+        if (!membership) {
+          throw new AppError(
+            403,
+            'no-membership',
+            body.organization ? `You are not a member of ${body.organization}.` : 'Your account has no organization.',
+          );
+        }
+        const session = await startSession(c, user.id, membership.org_id);
+        c.set('session', session);
+        const access = await authenticateAfterLogin(c, session.orgId, user.id);
+        return c.json(await describe(c, access, session.csrfToken));
+      })
+      .post('/api/v1/auth/logout', async (c) => {
+        await authenticateRequest(deps, c);
+        const session = c.get('session');
+        if (session) await endSession(db, session.id);
+        deleteCookie(c, SESSION_COOKIE, { path: '/' });
+        return c.body(null, 204);
+      })
+      // The dashboard's organization switcher: a new session in another organization of the user.
+      .post('/api/v1/auth/organization', async (c) => {
+        const access = await authenticateRequest(deps, c);
+        const current = c.get('session');
+        if (access.kind !== 'user' || !current) throw new AppError(403, 'forbidden', 'Log in to switch organizations.');
+        const body = await parseBody(c, z.object({ organization: z.string().max(100) }));
+        const membership = await db
+          .selectFrom('membership as m')
+          .innerJoin('organization as o', 'o.id', 'm.org_id')
+          .select(['m.org_id'])
+          .where('m.user_id', '=', access.actorId!)
+          .where('o.slug', '=', body.organization)
+          .executeTakeFirst();
+        if (!membership) throw new AppError(403, 'no-membership', `You are not a member of ${body.organization}.`);
+        await endSession(db, current.id);
+        const session = await startSession(c, access.actorId!, membership.org_id);
+        c.set('session', session);
+        const next = await authenticateAfterLogin(c, session.orgId, access.actorId!);
+        return c.json(await describe(c, next, session.csrfToken));
+      })
+      .get('/api/v1/auth/me', async (c) => {
+        const access = await authenticateRequest(deps, c);
+        return c.json(await describe(c, access, c.get('session')?.csrfToken));
+      })
+      .post('/api/v1/auth/password', async (c) => {
+        const access = await authenticateRequest(deps, c);
+        const session = c.get('session');
+        if (access.kind !== 'user' || !session) throw new AppError(403, 'forbidden', 'Log in to change your password.');
+        const body = await parseBody(
+          c,
+          z.object({ current_password: z.string().max(200), new_password: z.string().max(200) }),
         );
-      }
-      const session = await startSession(c, user.id, membership.org_id);
-      c.set('session', session);
-      const access = await authenticateAfterLogin(c, session.orgId, user.id);
-      return c.json(await describe(c, access, session.csrfToken));
-    })
-    .post('/api/v1/auth/logout', async (c) => {
-      await authenticateRequest(deps, c);
-      const session = c.get('session');
-      if (session) await endSession(db, session.id);
-      deleteCookie(c, SESSION_COOKIE, { path: '/' });
-      return c.body(null, 204);
-    })
-    .get('/api/v1/auth/me', async (c) => {
-      const access = await authenticateRequest(deps, c);
-      return c.json(await describe(c, access, c.get('session')?.csrfToken));
-    })
-    .post('/api/v1/auth/password', async (c) => {
-      const access = await authenticateRequest(deps, c);
-      const session = c.get('session');
-      if (access.kind !== 'user' || !session) throw new AppError(403, 'forbidden', 'Log in to change your password.');
-      const body = await parseBody(
-        c,
-        z.object({ current_password: z.string().max(200), new_password: z.string().max(200) }),
-      );
-      await changePassword(db, access.actorId!, body.current_password, body.new_password, session.id);
-      await recordAudit(db, access, 'password.changed', access.actor, {}, clientAddress(deps, c));
-      return c.body(null, 204);
-    })
-    .post('/api/v1/auth/invitations/accept', publicLimit, startGuard, async (c) => {
-      const body = await parseBody(
-        c,
-        z.object({ token: z.string().max(200), password: z.string().max(200), name: z.string().max(200).optional() }),
-      );
-      const { userId, orgId } = await acceptInvitation(db, body.token, body);
-      const session = await startSession(c, userId, orgId);
-      c.set('session', session);
-      const access = await authenticateAfterLogin(c, orgId, userId);
-      await recordAudit(db, access, 'invitation.accepted', access.actor, { role: access.role }, clientAddress(deps, c));
-      return c.json(await describe(c, access, session.csrfToken), 201);
-    });
+        await changePassword(db, access.actorId!, body.current_password, body.new_password, session.id);
+        await recordAudit(db, access, 'password.changed', access.actor, {}, clientAddress(deps, c));
+        return c.body(null, 204);
+      })
+      .post('/api/v1/auth/invitations/accept', publicLimit, startGuard, async (c) => {
+        const body = await parseBody(
+          c,
+          z.object({ token: z.string().max(200), password: z.string().max(200), name: z.string().max(200).optional() }),
+        );
+        const { userId, orgId } = await acceptInvitation(db, body.token, body);
+        const session = await startSession(c, userId, orgId);
+        c.set('session', session);
+        const access = await authenticateAfterLogin(c, orgId, userId);
+        await recordAudit(
+          db,
+          access,
+          'invitation.accepted',
+          access.actor,
+          { role: access.role },
+          clientAddress(deps, c),
+        );
+        return c.json(await describe(c, access, session.csrfToken), 201);
+      })
+  );
 
   async function authenticateAfterLogin(c: Context<AppEnv>, orgId: string, userId: string): Promise<Access> {
     const access = (await memberAccess(db, orgId, userId))!;

@@ -175,6 +175,17 @@ export async function refreshRollups(
   await sql`delete from rollup_dirty where entity = ${entity}`.execute(db);
 }
 
+/**
+ * At the end of an import: the rollups of the imported entity, and of any other entity whose
+ * rows the import also wrote (survey answers a helpdesk preset derives from tickets).
+ */
+export async function refreshImportRollups(db: Kysely<Database>, org: Organization, imported: string): Promise<void> {
+  await ensureDirtyTable(db);
+  const dirty = await sql<{ entity: string }>`select distinct entity from rollup_dirty`.execute(db);
+  const entities = new Set([imported, ...dirty.rows.map((r) => r.entity)]);
+  for (const entity of ROLLUP_ENTITIES) if (entities.has(entity)) await refreshRollups(db, org, entity);
+}
+
 /** Rebuilds every rollup of an organization from its raw rows (cxkpi rollups rebuild, jobs). */
 export async function rebuildRollups(db: Db, org: Organization): Promise<{ rows: number; ms: number }> {
   const started = Date.now();

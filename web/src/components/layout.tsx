@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { api } from '../api.ts';
 import { useApi } from '../data.ts';
 import { chooseLanguage, LANGUAGES, type Language } from '../i18n.ts';
 import { Link, useLocation } from '../router.tsx';
@@ -8,7 +9,18 @@ import { useSession } from '../session.tsx';
 /** The frame of every page: navigation by role, language, who is signed in, and log out. */
 export function Layout({ children }: { children: ReactNode }) {
   const { t, i18n } = useTranslation();
-  const { me, can, logout } = useSession();
+  const { me, can, logout, adopt } = useSession();
+  const [switching, setSwitching] = useState(false);
+  /** Opens another organization of the user: a new session there, then every page reads it. */
+  const switchTo = async (slug: string) => {
+    setSwitching(true);
+    try {
+      adopt(await api<Parameters<typeof adopt>[0]>('/auth/organization', { body: { organization: slug } }));
+      window.location.reload();
+    } finally {
+      setSwitching(false);
+    }
+  };
   const { path } = useLocation();
   const [open, setOpen] = useState(false);
   // The survey pages arrive with the survey API; until it answers, the entry stays hidden.
@@ -58,6 +70,24 @@ export function Layout({ children }: { children: ReactNode }) {
           <span>{me?.organization.name ?? t('app.name')}</span>
         </Link>
         <div className="topbar-right">
+          {me && me.organizations.length > 1 && (
+            <label className="organization">
+              <span className="sr-only">{t('nav.organization')}</span>
+              <select
+                value={me.organization.slug}
+                disabled={switching}
+                onChange={(e) => void switchTo(e.target.value)}
+                data-testid="organization-switcher"
+                aria-label={t('nav.organization')}
+              >
+                {me.organizations.map((o) => (
+                  <option key={o.slug} value={o.slug}>
+                    {o.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <label className="language">
             <span className="sr-only">{t('nav.language')}</span>
             <select

@@ -30,6 +30,7 @@ const en = {
     apply: 'Apply',
   },
   nav: {
+    organization: 'Organization',
     main: 'Main navigation',
     overview: 'Overview',
     explorer: 'Explorer',
@@ -289,7 +290,13 @@ const en = {
     title: 'Data',
     importTitle: 'Import a file',
     entity: 'What the file holds',
-    file: 'File (CSV, JSON Lines or JSON)',
+    file: 'File (CSV, XLSX, JSON Lines or JSON)',
+    readAs: 'Read as {{format}}',
+    encodingGuessed: '(guessed: the file is not valid UTF-8; cxkpi import --encoding names another)',
+    preset: 'Export of',
+    noPreset: 'none: map the columns below',
+    presetHint:
+      'The columns look like this export: its mapping is filled in; agents, teams and customers it names are created or matched by name or e-mail.',
     mapping: 'Column mapping',
     mappingHint: 'Each column of the file is read as a field of cxkpi, kept as a custom attribute, or dropped.',
     column: 'Column',

@@ -31,6 +31,7 @@ const lt: Messages = {
     apply: 'Taikyti',
   },
   nav: {
+    organization: 'Organizacija',
     main: 'Pagrindinė navigacija',
     overview: 'Apžvalga',
     explorer: 'Analizė',
@@ -296,7 +297,14 @@ const lt: Messages = {
     title: 'Duomenys',
     importTitle: 'Failo importas',
     entity: 'Kas yra faile',
-    file: 'Failas (CSV, JSON Lines arba JSON)',
+    file: 'Failas (CSV, XLSX, JSON Lines arba JSON)',
+    readAs: 'Perskaityta kaip {{format}}',
+    encodingGuessed:
+      '(koduotė atspėta: failas ne UTF-8; ją galima nurodyti API parametru encoding arba cxkpi import --encoding)',
+    preset: 'Eksportas iš',
+    noPreset: 'nėra: susieti stulpelius žemiau',
+    presetHint:
+      'Stulpeliai atitinka šį eksportą: susiejimas užpildytas; jame nurodyti agentai, komandos ir klientai sukuriami arba randami pagal vardą ar el. paštą.',
     mapping: 'Stulpelių atitikmenys',
     mappingHint:
       'Kiekvienas failo stulpelis skaitomas kaip cxkpi laukas, išsaugomas kaip savas atributas arba atmetamas.',

@@ -31,6 +31,7 @@ const ru: Messages = {
     apply: 'Применить',
   },
   nav: {
+    organization: 'Организация',
     main: 'Основная навигация',
     overview: 'Обзор',
     explorer: 'Анализ',
@@ -290,7 +291,14 @@ const ru: Messages = {
     title: 'Данные',
     importTitle: 'Импорт файла',
     entity: 'Что содержит файл',
-    file: 'Файл (CSV, JSON Lines или JSON)',
+    file: 'Файл (CSV, XLSX, JSON Lines или JSON)',
+    readAs: 'Прочитан как {{format}}',
+    encodingGuessed:
+      '(кодировка угадана: файл не в UTF-8; её можно указать параметром encoding API или cxkpi import --encoding)',
+    preset: 'Выгрузка из',
+    noPreset: 'нет: сопоставить столбцы ниже',
+    presetHint:
+      'Столбцы похожи на эту выгрузку: сопоставление заполнено; названные в ней агенты, команды и клиенты создаются или находятся по имени или e-mail.',
     mapping: 'Сопоставление столбцов',
     mappingHint:
       'Каждый столбец файла читается как поле cxkpi, сохраняется как пользовательский атрибут или отбрасывается.',

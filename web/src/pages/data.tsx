@@ -49,54 +49,50 @@ interface Summary {
   message: string;
 }
 
+/** What the server's dry look at the start of the file found (POST /import/{entity}/preview). */
 interface Preview {
-  format: 'csv' | 'jsonl' | 'json';
+  format: 'csv' | 'jsonl' | 'json' | 'xlsx';
+  encoding: string | null;
+  encoding_reason: string | null;
   columns: string[];
-  samples: Record<string, string[]>;
+  rows: Array<Record<string, unknown>>;
+  problems: RecordError[];
+  suggested_preset: PresetInfo | null;
+  preset: string | null;
+  mapping: Record<string, string>;
+  presets: PresetInfo[];
 }
 
-/** Reads the start of a file to show its columns and first values (the server parses it again in full). */
-async function previewFile(file: File): Promise<Preview> {
-  const name = file.name.toLowerCase();
-  const head = await file.slice(0, 256 * 1024).text();
-  const samples: Record<string, string[]> = {};
-  const add = (column: string, value: unknown) => {
-    const list = (samples[column] ??= []);
-    if (list.length < 3 && value !== undefined && value !== null && value !== '')
-      list.push(typeof value === 'object' ? JSON.stringify(value) : String(value));
-  };
-  if (
-    name.endsWith('.jsonl') ||
-    name.endsWith('.ndjson') ||
-    (!name.endsWith('.json') && head.trimStart().startsWith('{'))
-  ) {
-    const lines = head
-      .split('\n')
-      .slice(0, 20)
-      .filter((l) => l.trim());
-    for (const line of lines.slice(0, lines.length > 1 ? -1 : undefined)) {
-      const record = JSON.parse(line) as Record<string, unknown>;
-      for (const [key, value] of Object.entries(record)) add(key, value);
-    }
-    return { format: 'jsonl', columns: Object.keys(samples), samples };
-  }
-  if (name.endsWith('.json') || head.trimStart().startsWith('[')) {
-    const records = JSON.parse(await file.text()) as Array<Record<string, unknown>>;
-    for (const record of records.slice(0, 20)) for (const [key, value] of Object.entries(record)) add(key, value);
-    return { format: 'json', columns: Object.keys(samples), samples };
-  }
-  const text = head.replace(/^\ufeff/, '');
-  const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
-  const delimiter = [',', ';', '\t'].reduce(
-    (best, d) => (firstLine.split(d).length > firstLine.split(best).length ? d : best),
-    ',',
-  );
-  const rows = parseCsv(text, delimiter).slice(0, 6);
-  const columns = rows[0] ?? [];
-  for (const row of rows.slice(1)) columns.forEach((c, i) => add(c, row[i]));
-  columns.forEach((c) => (samples[c] ??= []));
-  return { format: 'csv', columns, samples };
+interface PresetInfo {
+  name: string;
+  entity: string;
+  description: string;
 }
+
+const CONTENT_TYPES: Record<Preview['format'], string> = {
+  csv: 'text/csv',
+  json: 'application/json',
+  jsonl: 'application/x-ndjson',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/** The server reads the start of the file as the import will (a workbook whole: its parts are spread). */
+async function previewFile(file: File, entity: string, preset: string | undefined): Promise<Preview> {
+  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+  const zip = head[0] === 0x50 && head[1] === 0x4b;
+  // preset '' asks for none (the columns mapped by name); undefined lets the server suggest one.
+  const params = new URLSearchParams(preset !== undefined ? { preset } : {});
+  return api<Preview>(`/import/${entity}/preview?${params}`, {
+    raw: { body: zip ? file : file.slice(0, 1 << 20), type: zip ? CONTENT_TYPES.xlsx : 'application/octet-stream' },
+  });
+}
+
+const sample = (value: unknown) =>
+  value === undefined || value === null || value === ''
+    ? undefined
+    : typeof value === 'object'
+      ? JSON.stringify(value)
+      : String(value);
 
 /** An entity's name and description in the reader's language (the server's English otherwise). */
 function useEntityText() {
@@ -107,31 +103,6 @@ function useEntityText() {
     if (text === key) return undefined;
     return { name: text, description: t(`data.entities.${name}.description` as 'data.entities.teams.description') };
   };
-}
-
-function parseCsv(text: string, delimiter: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === delimiter) (row.push(field), (field = ''));
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      ((row = []), (field = ''));
-      if (rows.length > 6) break;
-    } else field += c;
-  }
-  if (field || row.length) rows.push([...row, field]);
-  return rows;
 }
 
 export default function Data() {
@@ -157,6 +128,7 @@ function ImportForm({ entities, onImported }: { entities: EntityInfo[]; onImport
   const [entityName, setEntityName] = useState(entities.find((e) => e.name === 'tickets')?.name ?? entities[0]!.name);
   const [file, setFile] = useState<File>();
   const [preview, setPreview] = useState<Preview>();
+  const [preset, setPreset] = useState<string>();
   const [mapping, setMapping] = useState<Record<string, string>>({});
   const [skipInvalid, setSkipInvalid] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -165,29 +137,38 @@ function ImportForm({ entities, onImported }: { entities: EntityInfo[]; onImport
   const entity = entities.find((e) => e.name === entityName)!;
   const fieldNames = entity.fields.map((f) => f.name).filter((f) => f !== 'attributes');
 
-  const defaultTarget = (column: string) =>
-    fieldNames.includes(column) || column.startsWith('attributes.') || column.startsWith('ratings.')
-      ? column
-      : `attributes.${column}`;
-
-  const choose = async (chosen: File | undefined) => {
-    setFile(chosen);
-    setSummary(undefined);
+  /** Asks the server for the preview; a file that looks like a known export switches to its preset. */
+  const look = async (chosen: File, entityFor: string, presetFor: string | undefined) => {
     setError(undefined);
     setPreview(undefined);
-    if (!chosen) return;
+    setMapping({});
     try {
-      const next = await previewFile(chosen);
+      let next = await previewFile(chosen, entityFor, presetFor);
+      const suggested = next.suggested_preset;
+      if (presetFor === undefined && suggested && suggested.entity !== entityFor) {
+        setEntityName(suggested.entity);
+        next = await previewFile(chosen, suggested.entity, suggested.name);
+      }
+      setPreset(next.preset ?? undefined);
       setPreview(next);
-      setMapping({});
     } catch (failure) {
       setError(t('data.unreadable', { reason: (failure as Error).message }));
     }
   };
 
-  const targetOf = (column: string) => mapping[column] ?? defaultTarget(column);
+  const choose = async (chosen: File | undefined) => {
+    setFile(chosen);
+    setSummary(undefined);
+    setPreview(undefined);
+    setError(undefined);
+    if (chosen) await look(chosen, entityName, undefined);
+  };
+
+  const targetOf = (column: string) => mapping[column] ?? preview?.mapping[column] ?? `attributes.${column}`;
   const mapped = new Set(preview?.columns.map(targetOf));
-  const missing = entity.fields.filter((f) => f.required && !mapped.has(f.name)).map((f) => f.name);
+  // A preset fills some fields from other columns (a duration, a rating): it names what it needs.
+  const missing = preset ? [] : entity.fields.filter((f) => f.required && !mapped.has(f.name)).map((f) => f.name);
+  const presets = preview?.presets.filter((p) => p.entity === entity.name) ?? [];
 
   const send = async (dryRun: boolean) => {
     if (!file || !preview) return;
@@ -195,21 +176,15 @@ function ImportForm({ entities, onImported }: { entities: EntityInfo[]; onImport
     setSummary(undefined);
     setError(undefined);
     const params = new URLSearchParams({ format: preview.format });
-    for (const column of preview.columns)
-      if (targetOf(column) !== column) params.append('map', `${column}=${targetOf(column)}`);
+    if (preset) params.set('preset', preset);
+    // The server maps as the preview showed; only the user's changes are sent.
+    for (const [column, target] of Object.entries(mapping))
+      if (target !== preview.mapping[column]) params.append('map', `${column}=${target}`);
     if (dryRun) params.set('dry_run', 'true');
     if (skipInvalid) params.set('skip_invalid', 'true');
     try {
       const result = await api<Summary>(`/import/${entity.name}?${params}`, {
-        raw: {
-          body: file,
-          type:
-            preview.format === 'csv'
-              ? 'text/csv'
-              : preview.format === 'json'
-                ? 'application/json'
-                : 'application/x-ndjson',
-        },
+        raw: { body: file, type: CONTENT_TYPES[preview.format] },
       });
       setSummary(result);
     } catch (failure) {
@@ -244,6 +219,7 @@ function ImportForm({ entities, onImported }: { entities: EntityInfo[]; onImport
               setEntityName(e.target.value);
               setSummary(undefined);
               setMapping({});
+              if (file) void look(file, e.target.value, undefined);
             }}
             data-testid="import-entity"
           >
@@ -257,7 +233,7 @@ function ImportForm({ entities, onImported }: { entities: EntityInfo[]; onImport
         <label className="grow">
           {t('data.file')}
           <FileInput
-            accept=".csv,.tsv,.txt,.jsonl,.ndjson,.json"
+            accept=".csv,.tsv,.txt,.jsonl,.ndjson,.json,.xlsx,.xls"
             onChange={(file) => void choose(file)}
             testId="import-file"
           />
@@ -271,6 +247,33 @@ function ImportForm({ entities, onImported }: { entities: EntityInfo[]; onImport
       )}
       {preview && (
         <>
+          <p className="muted" data-testid="import-read-as">
+            {t('data.readAs', { format: preview.format.toUpperCase() })}
+            {preview.encoding ? ` · ${preview.encoding}` : ''}
+            {preview.encoding_reason === 'guessed' ? ` ${t('data.encodingGuessed')}` : ''}
+          </p>
+          <label>
+            {t('data.preset')}
+            <select
+              value={preset ?? ''}
+              data-testid="import-preset"
+              onChange={(e) => {
+                const next = e.target.value || undefined;
+                setPreset(next);
+                if (file) void look(file, entity.name, next ?? '');
+              }}
+            >
+              <option value="">{t('data.noPreset')}</option>
+              {presets.map((p) => (
+                <option key={p.name} value={p.name}>
+                  {p.description}
+                </option>
+              ))}
+            </select>
+          </label>
+          {preview.suggested_preset && preview.suggested_preset.name === preset && (
+            <p className="muted">{t('data.presetHint')}</p>
+          )}
           <h3>{t('data.mapping')}</h3>
           <p className="muted">{t('data.mappingHint')}</p>
           <div className="table-scroll">
@@ -300,21 +303,19 @@ function ImportForm({ entities, onImported }: { entities: EntityInfo[]; onImport
                               {f.required ? ` (${t('data.required')})` : ''}
                             </option>
                           ))}
-                        {!fieldNames.includes(column) && (
-                          <option
-                            value={
-                              column.startsWith('attributes.') || column.startsWith('ratings.')
-                                ? column
-                                : `attributes.${column}`
-                            }
-                          >
-                            {t('data.asAttribute')}
-                          </option>
+                        {!fieldNames.includes(targetOf(column)) && targetOf(column) !== '-' && (
+                          <option value={targetOf(column)}>{t('data.asAttribute')}</option>
                         )}
                         <option value="-">{t('data.drop')}</option>
                       </select>
                     </td>
-                    <td className="muted">{preview.samples[column]?.join(' · ')}</td>
+                    <td className="muted">
+                      {preview.rows
+                        .map((row) => sample(row[column]))
+                        .filter((v) => v !== undefined)
+                        .slice(0, 3)
+                        .join(' · ')}
+                    </td>
                   </tr>
                 ))}
               </tbody>
