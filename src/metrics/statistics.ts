@@ -105,7 +105,14 @@ function customerEstimate(formula: Extract<Formula, { kind: 'customer_state' }>,
     case 'active_end':
       return { value: num(c.n_end), n: num(c.n_end), low: null, high: null };
     case 'average_active':
-      return { value: (num(c.n_start) + num(c.n_end)) / 2, n: num(c.n_end), low: null, high: null };
+      // n: the customers active at the start or the end (those at the end, and those who left),
+      // so a group whose customers all left still has its average (and its ARPU).
+      return {
+        value: (num(c.n_start) + num(c.n_end)) / 2,
+        n: num(c.n_end) + num(c.churned),
+        low: null,
+        high: null,
+      };
     case 'new':
       return { value: num(c.new), n: num(c.new), low: null, high: null };
     case 'churned':

@@ -115,7 +115,8 @@ export const customerMetrics: MetricDef[] = [
       ru: 'Среднее число активных клиентов',
       lt: 'Vidutinis aktyvių klientų skaičius',
     },
-    description: 'Mean of the active customers at the start and at the end of the period (the denominator of ARPU).',
+    description:
+      'Mean of the active customers at the start and at the end of the period (the denominator of ARPU); n is the customers active at either.',
     unit: 'number',
     direction: 'higher_is_better',
     population: 'customers with subscriptions or completed orders',
