@@ -43,6 +43,10 @@ const commands: Record<string, Command> = {
     summary: 'run due jobs once (for cron), list them, retry dead ones',
     load: () => import('./commands/jobs.ts'),
   },
+  sentiment: {
+    summary: 'read the sentiment (five classes, score) of comments in en, ru or lt',
+    load: () => import('./commands/sentiment.ts'),
+  },
 };
 
 export function usage(): string {

@@ -13,6 +13,7 @@ import * as m0004 from './migrations/0004-surveys.ts';
 import * as m0005 from './migrations/0005-jobs.ts';
 import * as m0006 from './migrations/0006-targets.ts';
 import * as m0007 from './migrations/0007-alerts.ts';
+import * as m0010 from './migrations/0010-feedback-sentiment.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -64,6 +65,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-jobs': m0005,
   '0006-targets': m0006,
   '0007-alerts': m0007,
+  '0010-feedback-sentiment': m0010,
 };
 
 // Same JavaScript values from both backends: counts and numerics as numbers, dates as

@@ -8,6 +8,14 @@ type Json = ColumnType<Record<string, unknown>, string | Record<string, unknown>
 /** A text in the three languages of the interface. */
 export type Texts = { en: string; ru: string; lt: string };
 
+/** What the sentiment model read from a comment or review (migration 0010); null without text. */
+export interface SentimentColumns {
+  sentiment_class: 'very_negative' | 'negative' | 'neutral' | 'positive' | 'very_positive' | null;
+  sentiment_score: ColumnType<number | null, number | string | null | undefined, number | string | null>;
+  sentiment_language: 'en' | 'ru' | 'lt' | null;
+  sentiment_model: string | null;
+}
+
 export type Role = 'owner' | 'admin' | 'manager' | 'team_lead' | 'agent' | 'viewer';
 
 interface Entity {
@@ -319,7 +327,7 @@ export interface Database {
     team_id: string | null;
     channel: string | null;
     ratings: Json;
-  };
+  } & SentimentColumns;
   review: Entity & {
     source: string;
     published_at: Timestamp;
@@ -331,7 +339,7 @@ export interface Database {
     author: string | null;
     customer_id: string | null;
     url: string | null;
-  };
+  } & SentimentColumns;
   cost: Omit<Entity, 'attributes'> & {
     category: string;
     amount: number;

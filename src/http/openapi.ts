@@ -267,6 +267,20 @@ export function buildOpenApi(): Record<string, unknown> {
       'cursor',
     ),
   );
+  paths['/api/v1/sentiment'] = {
+    post: {
+      summary: 'Sentiment of texts in en, ru or lt, as `cxkpi sentiment` (anyone who may query)',
+      tags: ['dashboard'],
+      requestBody: jsonBody('{text, lang?: en|ru|lt|auto} or {items: [{text, lang?}, ...]} (at most 1,000 items)'),
+      responses: {
+        200: {
+          description:
+            '{class: very_negative|negative|neutral|positive|very_positive, score: -1..1, language: en|ru|lt, model} or {items: [{class, score, language}], model}; class, score and language are null for an empty text',
+        },
+        ...errors,
+      },
+    },
+  };
   paths['/api/v1/directory'] = read(
     'The teams and agents the caller may see, and the span of the data',
     '{teams: [{id, name}], agents: [{id, name, team_id, active}], data: {first, last}}',

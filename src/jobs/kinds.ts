@@ -1,4 +1,5 @@
 import { alertJobKinds } from '../alerts/deliver.ts';
+import { sentimentJobKinds } from '../feedback/sentiment/job.ts';
 import { surveyJobKinds } from '../surveys/jobs.ts';
 import type { JobKinds } from './runner.ts';
 
@@ -10,4 +11,5 @@ import type { JobKinds } from './runner.ts';
 export const JOB_KINDS: JobKinds = {
   ...surveyJobKinds,
   ...alertJobKinds,
+  ...sentimentJobKinds,
 };
