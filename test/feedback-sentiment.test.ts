@@ -8,6 +8,7 @@ import { createApiKey } from '../src/auth/index.ts';
 import { main } from '../src/cli/main.ts';
 import { loadConfig } from '../src/config.ts';
 import { SENTIMENT_MODEL } from '../src/feedback/sentiment/index.ts';
+import { listFeedback } from '../src/feedback/index.ts';
 import { refreshSentiment } from '../src/feedback/sentiment/job.ts';
 import { createApp } from '../src/http/app.ts';
 import { createLogger } from '../src/http/logger.ts';
@@ -206,6 +207,23 @@ for (const variant of variants) {
         ['google', 2],
         ['trustpilot', 3],
       ]);
+    });
+
+    test('the Feedback stream shows the text class and score, filters by them and by disagreement', async () => {
+      const { db, org } = await setup();
+      const all = await listFeedback(db, org, {});
+      const a1 = all.items.find((i) => i.id === 'a1')!;
+      assert.deepEqual([a1.sentiment, a1.text_sentiment], ['positive', 'very_negative']);
+      assert.ok(a1.text_score! < -0.5);
+      const negative = await listFeedback(db, org, { text_sentiment: 'very_negative,negative' });
+      assert.deepEqual(negative.items.map((i) => i.id).sort(), ['a1', 'a3', 'v3', 'v5']);
+      // Disagree: a1 (CSAT 5, angry text). v5 has no rating, so no score reading to disagree with.
+      const disagree = await listFeedback(db, org, { disagree: 'true' });
+      assert.deepEqual(
+        disagree.items.map((i) => i.id),
+        ['a1'],
+      );
+      await assert.rejects(listFeedback(db, org, { text_sentiment: 'angry' }), /text_sentiment/);
     });
 
     test('cxkpi sentiment and POST /api/v1/sentiment give the same answer', async () => {

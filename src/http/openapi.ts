@@ -251,7 +251,7 @@ export function buildOpenApi(): Record<string, unknown> {
   });
   paths['/api/v1/feedback'] = read(
     'Survey comments and reviews, newest first, filtered and searched (scoped for team leads and agents)',
-    '{items: [{source, id, at, kind, score, sentiment, text, customer, ticket, agent, team, ...}], total, next_cursor}',
+    '{items: [{source, id, at, kind, score, sentiment, text_sentiment, text_score, text, customer, ticket, agent, team, ...}], total, next_cursor}',
     query(
       'from',
       'to',
@@ -261,6 +261,8 @@ export function buildOpenApi(): Record<string, unknown> {
       'agent',
       'language',
       'sentiment',
+      'text_sentiment',
+      'disagree',
       'q',
       'with_text',
       'limit',

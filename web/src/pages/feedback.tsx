@@ -8,7 +8,21 @@ import { navigate, useLocation } from '../router.tsx';
 import { isScoped, useSession } from '../session.tsx';
 
 const KINDS = ['nps', 'csat', 'ces', 'enps', 'rating'] as const;
-const FIELDS = ['q', 'source', 'kind', 'sentiment', 'team', 'agent', 'language', 'from', 'to', 'with_text'] as const;
+const TEXT_CLASSES = ['very_negative', 'negative', 'neutral', 'positive', 'very_positive'] as const;
+const FIELDS = [
+  'q',
+  'source',
+  'kind',
+  'sentiment',
+  'text_sentiment',
+  'disagree',
+  'team',
+  'agent',
+  'language',
+  'from',
+  'to',
+  'with_text',
+] as const;
 
 /** Survey comments and reviews with their score, customer, ticket, agent and language. */
 export default function Feedback() {
@@ -84,6 +98,11 @@ export default function Feedback() {
           ['neutral', t('feedback.neutral')],
           ['positive', t('feedback.positive')],
         ])}
+        {select(
+          'text_sentiment',
+          t('feedback.textSentiment'),
+          TEXT_CLASSES.map((c) => [c, t(`feedback.classes.${c}`)]),
+        )}
         {directory.teams.length > 1 &&
           select(
             'team',
@@ -120,6 +139,15 @@ export default function Feedback() {
             onChange={(e) => set('with_text', e.target.checked ? undefined : 'false')}
           />
           {t('feedback.withText')}
+        </label>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={query.disagree === 'true'}
+            onChange={(e) => set('disagree', e.target.checked ? 'true' : undefined)}
+            data-testid="feedback-disagree"
+          />
+          {t('feedback.disagree')}
         </label>
       </form>
       {isScoped(me) && <p className="note">{t('feedback.reviewsHidden')}</p>}
