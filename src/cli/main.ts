@@ -47,6 +47,10 @@ const commands: Record<string, Command> = {
     summary: 'read the sentiment (five classes, score) of comments in en, ru or lt',
     load: () => import('./commands/sentiment.ts'),
   },
+  themes: {
+    summary: 'feedback themes: list, set, reset, and their mentions beside attribute ratings',
+    load: () => import('./commands/themes.ts'),
+  },
 };
 
 export function usage(): string {

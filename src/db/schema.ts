@@ -14,6 +14,10 @@ export interface SentimentColumns {
   sentiment_score: ColumnType<number | null, number | string | null | undefined, number | string | null>;
   sentiment_language: 'en' | 'ru' | 'lt' | null;
   sentiment_model: string | null;
+  /** Themes the text mentions, each with its tone; null until the feedback.sentiment job tags it. */
+  themes: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
+  themes_version: string | null;
+  themes_at: Timestamp | null;
 }
 
 export type Role = 'owner' | 'admin' | 'manager' | 'team_lead' | 'agent' | 'viewer';
@@ -313,6 +317,14 @@ export interface Database {
     customer_replies: number | null;
     handle_time_seconds: number | null;
     first_response_by_bot: boolean;
+  };
+  feedback_theme: {
+    org_id: string;
+    id: string;
+    position: number;
+    names: ColumnType<Texts, string, string>;
+    keywords: ColumnType<Texts, string, string>;
+    updated_at: GeneratedTimestamp;
   };
   survey_response: Entity & {
     kind: string;

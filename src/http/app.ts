@@ -27,6 +27,7 @@ import { directoryRoutes } from './routes/directory.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { feedbackRoutes } from './routes/feedback.ts';
 import { sentimentRoutes } from './routes/sentiment.ts';
+import { themeRoutes } from './routes/themes.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/import.ts';
 import { importsRoutes } from './routes/imports.ts';
@@ -149,6 +150,7 @@ export function createApp(appDeps: AppDeps) {
   app.route('/', directoryRoutes(deps));
   app.route('/', feedbackRoutes(deps));
   app.route('/', sentimentRoutes(deps));
+  app.route('/', themeRoutes(deps));
   app.route('/', importsRoutes(deps));
   // Last: /api/v1/{entity} would otherwise take /api/v1/metrics.
   app.route('/', rowsRoutes(deps));

@@ -263,6 +263,7 @@ export function buildOpenApi(): Record<string, unknown> {
       'sentiment',
       'text_sentiment',
       'disagree',
+      'theme',
       'q',
       'with_text',
       'limit',
@@ -283,6 +284,23 @@ export function buildOpenApi(): Record<string, unknown> {
       },
     },
   };
+  paths['/api/v1/themes'] = {
+    ...read(
+      "Feedback themes in force: the ten defaults or the organization's own",
+      '{themes: [{id, names, keywords}], custom}',
+    ),
+    put: {
+      summary: 'Replace the feedback themes (owner, admin); an empty list restores the defaults',
+      tags: ['dashboard'],
+      requestBody: jsonBody('{themes: [{id, names: {en, ru, lt}, keywords: {en, ru, lt}}]}'),
+      responses: { 200: { description: '{themes, custom}' }, ...errors },
+    },
+  };
+  paths['/api/v1/themes/summary'] = read(
+    'Per theme: mentions, share negative (Wilson), monthly trend, and the attribute rating of the same name',
+    '{from, to, custom, themes: [{id, names, mentions, negative_share, attribute_rating, trend: [{period, mentions}]}]}',
+    query('from', 'to'),
+  );
   paths['/api/v1/directory'] = read(
     'The teams and agents the caller may see, and the span of the data',
     '{teams: [{id, name}], agents: [{id, name, team_id, active}], data: {first, last}}',

@@ -21,15 +21,22 @@ const TEXT_CLASS = `case when sentiment_class in ('very_negative', 'negative') t
 
 export const FEEDBACK_ROWS =
   `(select org_id, id, 'survey' as source, kind, submitted_at as at, language, customer_id, ticket_id, agent_id, ` +
-  `team_id, channel, attributes, sentiment_class, sentiment_score, sentiment_language, ${SURVEY_SCORE_CLASS} as score_class ` +
+  `team_id, channel, attributes, sentiment_class, sentiment_score, sentiment_language, themes, ` +
+  `${SURVEY_SCORE_CLASS} as score_class ` +
   `from survey_response where comment is not null ` +
   `union all select org_id, id, 'review', 'review', published_at, language, customer_id, null, null, null, null, ` +
-  `attributes, sentiment_class, sentiment_score, sentiment_language, ${REVIEW_SCORE_CLASS} ` +
+  `attributes, sentiment_class, sentiment_score, sentiment_language, themes, ${REVIEW_SCORE_CLASS} ` +
   `from review where title is not null or text is not null)`;
 
 /** Whether the text's class (in three) and the score's class differ, where both are known. */
 export const DISAGREE_SQL = (row: string) =>
   `(${row}.score_class is not null and ${TEXT_CLASS.replace(/sentiment_class/g, `${row}.sentiment_class`)} <> ${row}.score_class)`;
+
+const THEME_SERIES = {
+  dimension: 'theme',
+  join: 'cross join lateral jsonb_each_text(e.themes) as th(key, value)',
+  sql: 'th.key',
+};
 
 export const feedbackMetrics: MetricDef[] = [
   {
@@ -105,5 +112,36 @@ export const feedbackMetrics: MetricDef[] = [
     formula: { kind: 'proportion', success: "e.sentiment_class in ('negative', 'very_negative')" },
     minSample: 30,
     uncertainty: 'wilson',
+  },
+  {
+    id: 'theme_mentions',
+    names: { en: 'Theme mentions', ru: 'Упоминания тем', lt: 'Temų paminėjimai' },
+    description:
+      'Comments and reviews that mention each theme (availability, speed, price, ...), one series per theme.',
+    unit: 'count',
+    direction: 'neutral',
+    entity: 'feedback',
+    time: 'at',
+    population: 'comments and reviews tagged with the theme',
+    where: 'e.themes is not null',
+    formula: { kind: 'count' },
+    minSample: 0,
+    uncertainty: 'none',
+    series: THEME_SERIES,
+  },
+  {
+    id: 'theme_negative_share',
+    names: { en: 'Theme, share negative', ru: 'Доля негатива по теме', lt: 'Neigiamų dalis pagal temą' },
+    description: "Share of a theme's mentions whose own clause reads negative, one series per theme.",
+    unit: 'ratio',
+    direction: 'lower_is_better',
+    entity: 'feedback',
+    time: 'at',
+    population: 'mentions of the theme',
+    where: 'e.themes is not null',
+    formula: { kind: 'proportion', success: "th.value = 'negative'" },
+    minSample: 30,
+    uncertainty: 'wilson',
+    series: THEME_SERIES,
   },
 ];

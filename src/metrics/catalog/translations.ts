@@ -302,6 +302,14 @@ export const METRIC_TRANSLATIONS: Record<string, Texts> = {
     'Число письменных отзывов: комментарии к ответам на опросы и отзывы с заголовком или текстом.',
     'Rašytinių atsiliepimų skaičius: apklausų atsakymų komentarai ir atsiliepimai su pavadinimu ar tekstu.',
   ),
+  theme_mentions: both(
+    'Комментарии и отзывы, в которых упоминается каждая тема (доступность, скорость, цена, ...), по ряду на тему.',
+    'Komentarai ir atsiliepimai, kuriuose minima kiekviena tema (pasiekiamumas, greitis, kaina, ...), po seriją temai.',
+  ),
+  theme_negative_share: both(
+    'Доля упоминаний темы, чья собственная фраза звучит негативно, по ряду на тему.',
+    'Temos paminėjimų, kurių pačios frazės tonas neigiamas, dalis, po seriją temai.',
+  ),
   negative_feedback_share: both(
     'Доля комментариев и отзывов, текст которых прочитан как негативный или очень негативный.',
     'Komentarų ir atsiliepimų, kurių tekstas perskaitytas kaip neigiamas ar labai neigiamas, dalis.',
