@@ -20,3 +20,11 @@ export {
   type NpsCounts,
   type TestResult,
 } from './estimators.ts';
+export {
+  bootstrapRelativeWeights,
+  relativeWeights,
+  seededRandom,
+  symmetricEigen,
+  type RelativeWeights,
+  type WeightIntervals,
+} from './relative-weights.ts';
