@@ -8,6 +8,7 @@ import { createApiKey } from '../src/auth/index.ts';
 import { main } from '../src/cli/main.ts';
 import { loadConfig } from '../src/config.ts';
 import { SENTIMENT_MODEL } from '../src/feedback/sentiment/index.ts';
+import { computeKeyDrivers } from '../src/feedback/drivers.ts';
 import { listFeedback } from '../src/feedback/index.ts';
 import { refreshSentiment } from '../src/feedback/sentiment/job.ts';
 import { DEFAULT_THEMES, saveThemes } from '../src/feedback/themes/index.ts';
@@ -307,6 +308,34 @@ for (const variant of variants) {
       );
       await saveThemes(db, org.id, []);
       assert.equal((await summarizeThemes(db, org, { from: '2026-03-01', to: '2026-04-01' })).custom, false);
+    });
+
+    test('key drivers: the attribute that decides CSAT ranks first; refused below 50 answers', async () => {
+      const { db, org } = await setup();
+      // 60 answers: CSAT follows speed exactly (score = speed), friendliness varies on its own.
+      const objects = Array.from({ length: 60 }, (_, i) => ({
+        id: `d${i}`,
+        kind: 'csat',
+        score: (i % 5) + 1,
+        submitted_at: at(15),
+        ratings: { speed: (i % 5) + 1, friendliness: (Math.floor(i / 5) % 5) + 1 },
+      }));
+      await importRecords(db, org, 'survey_responses', { objects: objects.slice(0, 40) });
+      await assert.rejects(
+        computeKeyDrivers(db, org, { from: '2026-03-01', to: '2026-04-01' }),
+        (e: { code?: string }) => e.code === 'not-enough-data',
+      );
+      await importRecords(db, org, 'survey_responses', { objects });
+      const result = await computeKeyDrivers(db, org, { from: '2026-03-01', to: '2026-04-01' });
+      // a1-a4 have no ratings: 60 complete answers, and speed explains all of CSAT.
+      assert.equal(result.n, 60);
+      assert.deepEqual(
+        result.drivers.map((d) => d.predictor),
+        ['speed', 'friendliness'],
+      );
+      assert.ok(Math.abs(result.r2 - 1) < 1e-9);
+      assert.ok(result.drivers[0]!.share > 0.95 && result.drivers[0]!.correlation > 0.99);
+      assert.ok(Math.abs(result.drivers.reduce((s, d) => s + d.weight, 0) - result.r2) < 1e-9);
     });
 
     test('cxkpi sentiment and POST /api/v1/sentiment give the same answer', async () => {

@@ -51,6 +51,10 @@ const commands: Record<string, Command> = {
     summary: 'feedback themes: list, set, reset, and their mentions beside attribute ratings',
     load: () => import('./commands/themes.ts'),
   },
+  drivers: {
+    summary: "key drivers of CSAT or NPS: Johnson's relative weights of the attribute ratings",
+    load: () => import('./commands/drivers.ts'),
+  },
 };
 
 export function usage(): string {

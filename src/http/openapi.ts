@@ -301,6 +301,11 @@ export function buildOpenApi(): Record<string, unknown> {
     '{from, to, custom, themes: [{id, names, mentions, negative_share, attribute_rating, trend: [{period, mentions}]}]}',
     query('from', 'to'),
   );
+  paths['/api/v1/drivers'] = read(
+    "Key drivers of CSAT or NPS: Johnson's relative weights of attribute ratings (and themes), bootstrap intervals; 422 not-enough-data below 50 answers",
+    '{outcome, from, to, n, r2, drivers: [{predictor, kind, weight, share, low, high, correlation}], resamples, min_n, excluded}',
+    query('outcome', 'from', 'to', 'themes'),
+  );
   paths['/api/v1/directory'] = read(
     'The teams and agents the caller may see, and the span of the data',
     '{teams: [{id, name}], agents: [{id, name, team_id, active}], data: {first, last}}',
