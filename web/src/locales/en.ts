@@ -232,6 +232,20 @@ const en = {
     recentFeedback: 'Recent feedback',
     inactive: 'inactive',
   },
+  insights: {
+    themes: 'Themes',
+    theme: 'Theme',
+    mentions: 'Mentions',
+    negative: 'Negative',
+    rating: 'Attribute rating',
+    lowSample: 'small sample',
+    noThemes: 'No comment in this range mentions a theme yet (themes are tagged by the background job).',
+    drivers: 'Key drivers of',
+    driversNote:
+      "Johnson's relative weights: each bar is the share of explained variance (R² = {{r2}}), the band its 95 % interval; n = {{n}} answers. ↑ goes with a higher score.",
+    filtered: 'Showing comments that mention {{theme}}.',
+    clear: 'Show all',
+  },
   feedback: {
     kinds: { nps: 'NPS', csat: 'CSAT', ces: 'CES', enps: 'eNPS', rating: 'Rating' },
     title: 'Feedback',

@@ -236,6 +236,20 @@ const lt: Messages = {
     recentFeedback: 'Naujausi atsiliepimai',
     inactive: 'neaktyvus',
   },
+  insights: {
+    themes: 'Temos',
+    theme: 'Tema',
+    mentions: 'Paminėjimai',
+    negative: 'Neigiami',
+    rating: 'Savybės įvertinimas',
+    lowSample: 'maža imtis',
+    noThemes: 'Šio laikotarpio komentaruose temų dar nėra (temas žymi foninė užduotis).',
+    drivers: 'Pagrindiniai veiksniai:',
+    driversNote:
+      'Johnsono santykiniai svoriai: juosta – paaiškintos dispersijos dalis (R² = {{r2}}), atkarpa – 95 % intervalas; n = {{n}} atsakymų. ↑ – aukštesnis įvertinimas.',
+    filtered: 'Rodomi komentarai, kuriuose minima tema {{theme}}.',
+    clear: 'Rodyti visus',
+  },
   feedback: {
     kinds: { nps: 'NPS', csat: 'CSAT', ces: 'CES', enps: 'eNPS', rating: 'Įvertinimas' },
     title: 'Atsiliepimai',

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DateInput } from '../components/date-input.tsx';
 import { useCatalog } from '../catalog.tsx';
+import { FeedbackInsights } from '../components/feedback-insights.tsx';
 import { FeedbackList } from '../components/feedback-list.tsx';
 import { addDays } from '../periods.ts';
 import { navigate, useLocation } from '../router.tsx';
@@ -16,6 +17,7 @@ const FIELDS = [
   'sentiment',
   'text_sentiment',
   'disagree',
+  'theme',
   'team',
   'agent',
   'language',
@@ -151,6 +153,15 @@ export default function Feedback() {
         </label>
       </form>
       {isScoped(me) && <p className="note">{t('feedback.reviewsHidden')}</p>}
+      <FeedbackInsights from={query.from} to={query.to} onTheme={(theme) => set('theme', theme)} />
+      {query.theme && (
+        <p className="note">
+          {t('insights.filtered', { theme: query.theme })}{' '}
+          <button type="button" className="link" onClick={() => set('theme', undefined)}>
+            {t('insights.clear')}
+          </button>
+        </p>
+      )}
       <FeedbackList query={query} />
     </section>
   );
