@@ -23,7 +23,14 @@ const TABLES = {
   review: { read: sql`title, text as body`, pending: sql`(title is not null or text is not null)` },
 } as const;
 
-async function pendingOrgs(db: Db): Promise<string[]> {
+// The runner asks for the organizations every few seconds; the tables are scanned once per slot
+// of this process and database (a job enqueued again for the same slot is a no-op anyway).
+const checkedSlot = new WeakMap<Db, number>();
+
+async function pendingOrgs(db: Db, now: Date): Promise<string[]> {
+  const slot = Math.floor(now.getTime() / EVERY_MS);
+  if (checkedSlot.get(db) === slot) return [];
+  checkedSlot.set(db, slot);
   const result = await sql<{ org_id: string }>`
     select org_id from survey_response where comment is not null
       and (sentiment_model is distinct from ${SENTIMENT_MODEL} or themes_version is null or themes_at < updated_at)
@@ -80,7 +87,7 @@ export async function refreshSentiment(db: Db, orgId: string, maxRows = MAX_ROWS
 export const sentimentJobKinds: JobKinds = {
   'feedback.sentiment': {
     maxAttempts: 3,
-    every: { ms: EVERY_MS, orgs: (db) => pendingOrgs(db) },
+    every: { ms: EVERY_MS, orgs: (db, now) => pendingOrgs(db, now) },
     run: (ctx, job) => refreshSentiment(ctx.db, job.org_id),
   },
 };
