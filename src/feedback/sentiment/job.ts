@@ -55,7 +55,10 @@ export async function refreshSentiment(db: Db, orgId: string, maxRows = MAX_ROWS
             or themes_at < updated_at)
         order by id limit ${BATCH}`.execute(db.kysely);
       if (!rows.rows.length) break;
-      const values = rows.rows.map((r) => {
+      const values = [];
+      for (const [k, r] of rows.rows.entries()) {
+        // Reading is CPU work: let the server answer requests between slices of a batch.
+        if (k % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
         const text = reviewText(r.title, r.body);
         const read = sentimentColumns(text, r.language);
         const tagged =
@@ -67,8 +70,8 @@ export async function refreshSentiment(db: Db, orgId: string, maxRows = MAX_ROWS
                 read.sentiment_class ? threeClass(read.sentiment_class as SentimentClass) : null,
               )
             : {};
-        return { id: r.id, ...read, themes: tagged };
-      });
+        values.push({ id: r.id, ...read, themes: tagged });
+      }
       // Rows whose text is blank get a null class but still this model's version, so they are not read again.
       await sql`
         update ${sql.table(table)} t set sentiment_class = v.sentiment_class, sentiment_score = v.sentiment_score,
