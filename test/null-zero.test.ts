@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Db } from '../src/db/connect.ts';
+import { refreshSentiment } from '../src/feedback/sentiment/job.ts';
 import { importRecords } from '../src/ingest/index.ts';
 import { listMetrics, queryMetrics } from '../src/metrics/index.ts';
 import { saveSurvey } from '../src/surveys/definitions.ts';
@@ -58,6 +59,20 @@ async function mainBook(db: Db, org: Organization) {
       answer('r-ces', 'ces', 4),
     ],
   });
+  // A review rated 2 of 5 whose text reads positive: rated, not positive, its text not negative.
+  await importRecords(db, org, 'reviews', {
+    objects: [
+      {
+        id: 'rv-1',
+        source: 'google',
+        published_at: '2026-03-12T10:00:00Z',
+        rating: 2,
+        text: 'Thank you so much, the staff were very helpful and quick!',
+      },
+    ],
+  });
+  // Tags the review's themes (speed, read positive), as the feedback.sentiment job does.
+  await refreshSentiment(db, org.id);
   await saveSurvey(db, org, { id: 'csat-after-ticket', name: 'CSAT', kind: 'csat' }, 'create');
   await db.kysely
     .insertInto('survey_invitation')
@@ -196,6 +211,13 @@ const CASES: Record<string, Case> = {
   cost_per_ticket: { zero: 0 },
   support_cost_to_revenue: { zero: 0 },
   cac: { zero: 0 },
+  review_rating: { zero: 'positive' },
+  review_positive_share: { zero: 0 },
+  reviews: { zero: 'counted' },
+  feedback_volume: { zero: 'counted' },
+  negative_feedback_share: { zero: 0 },
+  theme_mentions: { zero: 'counted' },
+  theme_negative_share: { zero: 0 },
 };
 
 for (const variant of variants) {

@@ -67,6 +67,18 @@ const commands: Record<string, Command> = {
     summary: 'rebuild the rollups that answer queries fast, or check them against raw rows',
     load: () => import('./commands/rollups.ts'),
   },
+  sentiment: {
+    summary: 'read the sentiment (five classes, score) of comments in en, ru or lt',
+    load: () => import('./commands/sentiment.ts'),
+  },
+  themes: {
+    summary: 'feedback themes: list, set, reset, and their mentions beside attribute ratings',
+    load: () => import('./commands/themes.ts'),
+  },
+  drivers: {
+    summary: "key drivers of CSAT or NPS: Johnson's relative weights of the attribute ratings",
+    load: () => import('./commands/drivers.ts'),
+  },
 };
 
 export function usage(): string {

@@ -15,6 +15,7 @@ import * as m0006 from './migrations/0006-targets.ts';
 import * as m0007 from './migrations/0007-alerts.ts';
 import * as m0008 from './migrations/0008-rollups.ts';
 import * as m0009 from './migrations/0009-reports.ts';
+import * as m0010 from './migrations/0010-feedback-sentiment.ts';
 import * as m0011 from './migrations/0011-experiments.ts';
 import type { Database } from './schema.ts';
 
@@ -69,6 +70,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007-alerts': m0007,
   '0008-rollups': m0008,
   '0009-reports': m0009,
+  '0010-feedback-sentiment': m0010,
   '0011-experiments': m0011,
 };
 

@@ -8,6 +8,18 @@ type Json = ColumnType<Record<string, unknown>, string | Record<string, unknown>
 /** A text in the three languages of the interface. */
 export type Texts = { en: string; ru: string; lt: string };
 
+/** What the sentiment model read from a comment or review (migration 0010); null without text. */
+export interface SentimentColumns {
+  sentiment_class: 'very_negative' | 'negative' | 'neutral' | 'positive' | 'very_positive' | null;
+  sentiment_score: ColumnType<number | null, number | string | null | undefined, number | string | null>;
+  sentiment_language: 'en' | 'ru' | 'lt' | null;
+  sentiment_model: string | null;
+  /** Themes the text mentions, each with its tone; null until the feedback.sentiment job tags it. */
+  themes: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
+  themes_version: string | null;
+  themes_at: Timestamp | null;
+}
+
 export type Role = 'owner' | 'admin' | 'manager' | 'team_lead' | 'agent' | 'viewer';
 
 interface Entity {
@@ -306,6 +318,14 @@ export interface Database {
     handle_time_seconds: number | null;
     first_response_by_bot: boolean;
   };
+  feedback_theme: {
+    org_id: string;
+    id: string;
+    position: number;
+    names: ColumnType<Texts, string, string>;
+    keywords: ColumnType<Texts, string, string>;
+    updated_at: GeneratedTimestamp;
+  };
   survey_response: Entity & {
     kind: string;
     score: number;
@@ -319,7 +339,7 @@ export interface Database {
     team_id: string | null;
     channel: string | null;
     ratings: Json;
-  };
+  } & SentimentColumns;
   review: Entity & {
     source: string;
     published_at: Timestamp;
@@ -331,7 +351,7 @@ export interface Database {
     author: string | null;
     customer_id: string | null;
     url: string | null;
-  };
+  } & SentimentColumns;
   cost: Omit<Entity, 'attributes'> & {
     category: string;
     amount: number;

@@ -44,7 +44,8 @@ export async function getDirectory(db: Kysely<Database>, orgId: string, scope?: 
 }
 
 /** Entities whose data has a span (the metric engine's entities; `customers` are their activity). */
-export type SpanEntity = 'tickets' | 'survey_responses' | 'survey_invitations' | 'customers' | 'orders' | 'costs';
+export type SpanEntity =
+  'tickets' | 'survey_responses' | 'survey_invitations' | 'customers' | 'orders' | 'costs' | 'reviews' | 'feedback';
 
 /** First and last local day with data (inclusive, `YYYY-MM-DD`), null when there is none. */
 export type DataSpan = { first: string; last: string } | null;
@@ -72,6 +73,13 @@ export async function getDataSpans(
     orders: sql`select min(${local('ordered_at')}), max(${local('ordered_at')})
       from customer_order where org_id = ${orgId}::uuid`,
     costs: sql`select min(period_start), max(period_end) from cost where org_id = ${orgId}::uuid`,
+    reviews: sql`select min(${local('published_at')}), max(${local('published_at')})
+      from review where org_id = ${orgId}::uuid`,
+    // Comments and review texts: the span of either.
+    feedback: sql`select min(${local('submitted_at')}), max(${local('submitted_at')})
+        from survey_response where org_id = ${orgId}::uuid and comment is not null
+      union all select min(${local('published_at')}), max(${local('published_at')})
+        from review where org_id = ${orgId}::uuid and (title is not null or text is not null)`,
     customers: sql`select min(first), max(last) from (
         select min(${local('started_at')}) as first,
           greatest(max(${local('started_at')}), max(${local('ended_at')})) as last

@@ -7,6 +7,7 @@ import type { Db } from '../db/connect.ts';
 import { badRequest } from '../errors.ts';
 import type { Organization } from '../orgs/index.ts';
 import { scopeFilters } from '../metrics/dimensions.ts';
+import { SENTIMENT_CLASSES, type SentimentClass } from './sentiment/index.ts';
 
 /**
  * The feedback stream: survey answers and online reviews, newest first, with the customer,
@@ -34,7 +35,20 @@ export const ZFeedbackQuery = z
     team: list.optional(),
     agent: list.optional(),
     language: list.optional(),
+    /** The score's reading: negative, neutral, positive. */
     sentiment: z.enum(['negative', 'neutral', 'positive']).optional(),
+    /** The text's reading (the sentiment model's classes, comma-separated). */
+    text_sentiment: list.pipe(z.array(z.enum(SENTIMENT_CLASSES))).optional(),
+    /** Only items whose text mentions this theme (an id of the organization's themes). */
+    theme: z
+      .string()
+      .regex(/^[a-z0-9_]{1,64}$/, 'is a theme id')
+      .optional(),
+    /** Only items whose text and score read differently (a 5-star answer with an angry comment). */
+    disagree: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
     /** Words to find in the comment, the review's title or text, or the customer's name. */
     q: z.string().trim().max(200).optional(),
     /** Only answers with a comment (default); false lists scores without one too. */
@@ -57,7 +71,13 @@ export interface FeedbackItem {
   score: number | null;
   scale_min: number;
   scale_max: number;
+  /** The score's reading. */
   sentiment: 'negative' | 'neutral' | 'positive' | null;
+  /** The text's reading by the sentiment model, and its score in [-1, 1]; null without text. */
+  text_sentiment: SentimentClass | null;
+  text_score: number | null;
+  /** Themes the text mentions, each with its tone (tagged by the feedback.sentiment job). */
+  themes: Record<string, 'negative' | 'neutral' | 'positive'> | null;
   title: string | null;
   text: string | null;
   language: string | null;
@@ -89,6 +109,13 @@ const SURVEY_SENTIMENT = `case
   else case when e.score <= 2 then 'negative' when e.score >= 4 then 'positive' else 'neutral' end end`;
 const REVIEW_SENTIMENT = `case when v.rating is null then null
   when v.rating / v.rating_max <= 0.4 then 'negative' when v.rating / v.rating_max >= 0.8 then 'positive' else 'neutral' end`;
+
+/** The text's class in three, over a row alias, to compare with the score's reading. */
+const textThree = (
+  alias: string,
+) => `case when ${alias}.sentiment_class in ('very_negative', 'negative') then 'negative'
+  when ${alias}.sentiment_class in ('very_positive', 'positive') then 'positive'
+  when ${alias}.sentiment_class = 'neutral' then 'neutral' end`;
 
 function instant(date: string, tz: string): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
@@ -154,12 +181,16 @@ export async function listFeedback(
     if (query.language?.length) where.push(sql`e.language in (${sql.join(query.language)})`);
     if (query.with_text) where.push(sql`coalesce(e.comment, '') <> ''`);
     if (query.sentiment) where.push(sql`${sql.raw(SURVEY_SENTIMENT)} = ${query.sentiment}`);
+    if (query.text_sentiment?.length) where.push(sql`e.sentiment_class in (${sql.join(query.text_sentiment)})`);
+    if (query.disagree) where.push(sql`${sql.raw(textThree('e'))} <> ${sql.raw(SURVEY_SENTIMENT)}`);
+    if (query.theme) where.push(sql`e.themes ? ${query.theme}`);
     if (pattern) where.push(sql`(e.comment ilike ${pattern} or cu.name ilike ${pattern})`);
     where.push(...scopeFilters('survey_responses', scope, true));
     branches.push(sql`
       select 'survey' as source, e.id, e.submitted_at as at, e.kind, e.score::float8 as score,
         ${sql.raw(SURVEY_SCALE)} as scale_min, ${sql.raw(SURVEY_MAX)} as scale_max,
-        ${sql.raw(SURVEY_SENTIMENT)} as sentiment, null::text as title, e.comment as text, e.language, e.survey,
+        ${sql.raw(SURVEY_SENTIMENT)} as sentiment, e.sentiment_class as text_sentiment,
+        e.sentiment_score::float8 as text_score, e.themes, null::text as title, e.comment as text, e.language, e.survey,
         e.channel, e.customer_id, cu.name as customer_name, e.ticket_id, tk.subject as ticket_subject,
         e.agent_id, ag.name as agent_name, e.team_id, tm.name as team_name, null::text as review_source,
         null::text as url
@@ -177,10 +208,14 @@ export async function listFeedback(
     if (query.language?.length) where.push(sql`v.language in (${sql.join(query.language)})`);
     if (query.with_text) where.push(sql`coalesce(v.text, v.title, '') <> ''`);
     if (query.sentiment) where.push(sql`${sql.raw(REVIEW_SENTIMENT)} = ${query.sentiment}`);
+    if (query.text_sentiment?.length) where.push(sql`v.sentiment_class in (${sql.join(query.text_sentiment)})`);
+    if (query.disagree) where.push(sql`${sql.raw(textThree('v'))} <> ${sql.raw(REVIEW_SENTIMENT)}`);
+    if (query.theme) where.push(sql`v.themes ? ${query.theme}`);
     if (pattern) where.push(sql`(v.text ilike ${pattern} or v.title ilike ${pattern} or cu.name ilike ${pattern})`);
     branches.push(sql`
       select 'review' as source, v.id, v.published_at as at, 'review' as kind, v.rating::float8 as score,
         0 as scale_min, v.rating_max::float8 as scale_max, ${sql.raw(REVIEW_SENTIMENT)} as sentiment,
+        v.sentiment_class as text_sentiment, v.sentiment_score::float8 as text_score, v.themes,
         v.title, v.text, v.language, null::text as survey, null::text as channel, v.customer_id,
         cu.name as customer_name, null::text as ticket_id, null::text as ticket_subject, null::text as agent_id,
         null::text as agent_name, null::text as team_id, null::text as team_name, v.source as review_source, v.url
@@ -224,6 +259,9 @@ function toItem(row: Record<string, unknown>): FeedbackItem {
     scale_min: Number(row.scale_min),
     scale_max: Number(row.scale_max),
     sentiment: (row.sentiment as FeedbackItem['sentiment']) ?? null,
+    text_sentiment: (row.text_sentiment as SentimentClass | null) ?? null,
+    text_score: row.text_score === null || row.text_score === undefined ? null : Number(row.text_score),
+    themes: (row.themes as FeedbackItem['themes']) ?? null,
     title: (row.title as string | null) ?? null,
     text: (row.text as string | null) ?? null,
     language: (row.language as string | null) ?? null,

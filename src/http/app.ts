@@ -26,6 +26,9 @@ import { authRoutes } from './routes/auth.ts';
 import { directoryRoutes } from './routes/directory.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { feedbackRoutes } from './routes/feedback.ts';
+import { sentimentRoutes } from './routes/sentiment.ts';
+import { themeRoutes } from './routes/themes.ts';
+import { driverRoutes } from './routes/drivers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { importRoutes } from './routes/import.ts';
 import { importsRoutes } from './routes/imports.ts';
@@ -151,6 +154,9 @@ export function createApp(appDeps: AppDeps) {
   app.route('/', metricsRoutes(deps));
   app.route('/', directoryRoutes(deps));
   app.route('/', feedbackRoutes(deps));
+  app.route('/', sentimentRoutes(deps));
+  app.route('/', themeRoutes(deps));
+  app.route('/', driverRoutes(deps));
   app.route('/', importsRoutes(deps));
   // Last: /api/v1/{entity} would otherwise take /api/v1/metrics.
   app.route('/', rowsRoutes(deps));

@@ -338,7 +338,7 @@ export function buildOpenApi(): Record<string, unknown> {
   });
   paths['/api/v1/feedback'] = read(
     'Survey comments and reviews, newest first, filtered and searched (scoped for team leads and agents)',
-    '{items: [{source, id, at, kind, score, sentiment, text, customer, ticket, agent, team, ...}], total, next_cursor}',
+    '{items: [{source, id, at, kind, score, sentiment, text_sentiment, text_score, text, customer, ticket, agent, team, ...}], total, next_cursor}',
     query(
       'from',
       'to',
@@ -348,11 +348,50 @@ export function buildOpenApi(): Record<string, unknown> {
       'agent',
       'language',
       'sentiment',
+      'text_sentiment',
+      'disagree',
+      'theme',
       'q',
       'with_text',
       'limit',
       'cursor',
     ),
+  );
+  paths['/api/v1/sentiment'] = {
+    post: {
+      summary: 'Sentiment of texts in en, ru or lt, as `cxkpi sentiment` (anyone who may query)',
+      tags: ['dashboard'],
+      requestBody: jsonBody('{text, lang?: en|ru|lt|auto} or {items: [{text, lang?}, ...]} (at most 1,000 items)'),
+      responses: {
+        200: {
+          description:
+            '{class: very_negative|negative|neutral|positive|very_positive, score: -1..1, language: en|ru|lt, model} or {items: [{class, score, language}], model}; class, score and language are null for an empty text',
+        },
+        ...errors,
+      },
+    },
+  };
+  paths['/api/v1/themes'] = {
+    ...read(
+      "Feedback themes in force: the ten defaults or the organization's own",
+      '{themes: [{id, names, keywords}], custom}',
+    ),
+    put: {
+      summary: 'Replace the feedback themes (owner, admin); an empty list restores the defaults',
+      tags: ['dashboard'],
+      requestBody: jsonBody('{themes: [{id, names: {en, ru, lt}, keywords: {en, ru, lt}}]}'),
+      responses: { 200: { description: '{themes, custom}' }, ...errors },
+    },
+  };
+  paths['/api/v1/themes/summary'] = read(
+    'Per theme: mentions, share negative (Wilson), monthly trend, and the attribute rating of the same name',
+    '{from, to, custom, themes: [{id, names, mentions, negative_share, attribute_rating, trend: [{period, mentions}]}]}',
+    query('from', 'to'),
+  );
+  paths['/api/v1/drivers'] = read(
+    "Key drivers of CSAT or NPS: Johnson's relative weights of attribute ratings (and themes), bootstrap intervals; 422 not-enough-data below 50 answers",
+    '{outcome, from, to, n, r2, drivers: [{predictor, kind, weight, share, low, high, correlation}], resamples, min_n, excluded}',
+    query('outcome', 'from', 'to', 'themes'),
   );
   paths['/api/v1/directory'] = read(
     'The teams and agents the caller may see, and the span of the data',

@@ -1,3 +1,4 @@
+import { reviewText, SENTIMENT_COLUMNS, sentimentColumns } from '../feedback/sentiment/columns.ts';
 import type { FieldKind } from './fields.ts';
 
 /**
@@ -33,6 +34,14 @@ export interface EntityDef {
   timeField?: string;
   /** Cross-field rules, run on a record whose fields are all valid. */
   check?: (row: Record<string, unknown>) => Array<{ field: string; reason: string }>;
+  /**
+   * Columns computed from a valid record (not importable fields), filled when it is shaped so
+   * that the COPY and the upsert carry them: the sentiment of a comment or review.
+   */
+  derived?: {
+    columns: ReadonlyArray<{ name: string; kind: FieldKind['kind'] }>;
+    compute: (row: Record<string, unknown>) => void;
+  };
   description: string;
 }
 
@@ -50,6 +59,10 @@ export const ENTITY_NAMES = [
 ] as const;
 export type EntityName = (typeof ENTITY_NAMES)[number];
 
+const sentimentDerived = SENTIMENT_COLUMNS.map((name) => ({
+  name,
+  kind: name === 'sentiment_score' ? ('decimal' as const) : ('text' as const),
+}));
 const id: FieldDef = { name: 'id', type: { kind: 'id' }, required: true };
 const ref = (name: string): FieldDef => ({ name, type: { kind: 'id' } });
 const text = (name: string, max?: number): FieldDef => ({ name, type: { kind: 'text', ...(max ? { max } : {}) } });
@@ -248,6 +261,10 @@ const entities: EntityDef[] = [
       }
       return [];
     },
+    derived: {
+      columns: sentimentDerived,
+      compute: (row) => Object.assign(row, sentimentColumns(row.comment as string | undefined, row.language)),
+    },
   },
   {
     name: 'reviews',
@@ -273,6 +290,10 @@ const entities: EntityDef[] = [
       row.rating !== undefined && Number(row.rating) > Number(row.rating_max)
         ? [{ field: 'rating', reason: `${row.rating} is above rating_max ${row.rating_max}` }]
         : [],
+    derived: {
+      columns: sentimentDerived,
+      compute: (row) => Object.assign(row, sentimentColumns(reviewText(row.title, row.text), row.language)),
+    },
   },
   {
     name: 'costs',

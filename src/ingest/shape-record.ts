@@ -157,6 +157,7 @@ export class RecordShaper {
       const problems = this.entity.check(row);
       if (problems.length) return { errors: problems };
     }
+    this.entity.derived?.compute(row);
     return { row, errors };
   }
 

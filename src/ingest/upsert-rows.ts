@@ -56,8 +56,9 @@ export function upsertPlan(entity: EntityDef): UpsertPlan {
   const names = fields.map((field) => field.name);
   const kinds = fields.map((field) => field.type.kind);
   // The reporting amount is computed before the COPY (exactly, see multiplyDecimals).
-  const columns = [...names, ...(entity.money ? [entity.money.reporting] : [])];
-  const columnKinds = [...kinds, ...(entity.money ? (['decimal'] as const) : [])];
+  const derived = entity.derived?.columns ?? [];
+  const columns = [...names, ...(entity.money ? [entity.money.reporting] : []), ...derived.map((c) => c.name)];
+  const columnKinds = [...kinds, ...(entity.money ? (['decimal'] as const) : []), ...derived.map((c) => c.kind)];
   const updatable = columns.filter((column) => !entity.key.includes(column));
   const agentAt = names.indexOf('agent_id');
   const teamAt = agentAt === -1 ? -1 : names.indexOf('team_id');

@@ -1,6 +1,7 @@
 import { alertJobKinds } from '../alerts/deliver.ts';
 import { rollupJobKinds } from '../metrics/rollups/index.ts';
 import { reportJobKinds } from '../reports/deliver.ts';
+import { sentimentJobKinds } from '../feedback/sentiment/job.ts';
 import { surveyJobKinds } from '../surveys/jobs.ts';
 import type { JobKinds } from './runner.ts';
 
@@ -14,4 +15,5 @@ export const JOB_KINDS: JobKinds = {
   ...alertJobKinds,
   ...rollupJobKinds,
   ...reportJobKinds,
+  ...sentimentJobKinds,
 };

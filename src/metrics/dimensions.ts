@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DataScope } from '../auth/access.ts';
 import { getMetric } from './catalog/index.ts';
+import { DISAGREE_SQL } from './catalog/feedback.ts';
 import type { MetricDef, MetricEntity } from './catalog/types.ts';
 
 /**
@@ -44,6 +45,9 @@ const customerField = (field: string): Dimension => ({
   description: `the customer's ${field.replace('_', ' ')}`,
 });
 
+const SENTIMENT_CLASS_TEXT =
+  "the comment's sentiment as read: very_negative, negative, neutral, positive, very_positive";
+
 const FIRST_RESPONSE_BUCKET =
   `case when tk.id is null then null when tk.first_response_at is null then 'no response' ` +
   `when tk.first_response_at - tk.created_at < interval '1 hour' then '< 1 h' ` +
@@ -63,6 +67,8 @@ const common: Dimension[] = [
 
 export const DIMENSIONS: Record<MetricEntity, Dimension[]> = {
   customers: [],
+  reviews: [],
+  feedback: [],
   orders: common.filter((d) => !['team', 'agent'].includes(d.id)).concat([own('status', 'order status')]),
   costs: [common.find((d) => d.id === 'team')!, own('category', 'cost category')],
   tickets: [...common, own('priority', 'ticket priority'), own('status', 'ticket status')],
@@ -74,6 +80,7 @@ export const DIMENSIONS: Record<MetricEntity, Dimension[]> = {
   ],
   survey_responses: [
     ...common,
+    own('sentiment_class', SENTIMENT_CLASS_TEXT),
     own('kind', 'survey kind (nps, csat, ces, enps, rating)'),
     own('survey', 'survey name'),
     own('language', 'language of the answer'),
@@ -88,6 +95,27 @@ export const DIMENSIONS: Record<MetricEntity, Dimension[]> = {
     },
   ],
 };
+DIMENSIONS.reviews = [
+  ref('customer', 'customer_id', 'customer', 'cu', 'customer (id; shown with the name)'),
+  ...CUSTOMER_FIELDS.map(customerField),
+  own('source', 'where the review was published'),
+  own('language', 'language of the review'),
+  own('sentiment_class', SENTIMENT_CLASS_TEXT),
+];
+DIMENSIONS.feedback = [
+  ...common,
+  own('source', 'survey (a comment) or review'),
+  own('kind', 'survey kind, or review'),
+  own('language', 'language of the answer or review'),
+  own('sentiment_class', SENTIMENT_CLASS_TEXT),
+  own('score_class', "the score's reading: negative, neutral, positive (as the Feedback stream's tone)"),
+  {
+    id: 'agreement',
+    sql: `case when e.score_class is null or e.sentiment_class is null then null when ${DISAGREE_SQL('e')} then 'disagree' else 'agree' end`,
+    joins: [],
+    description: "whether the text's class (in three) and the score's agree: agree, disagree",
+  },
+];
 // Customer metrics run over the customers that have subscriptions: `c` (customer_id, first
 // subscription start), `e` their customer record, `p` the period. Their fields are the customer's
 // fields, so they carry the same names as on every other entity (`customer.segment`).
@@ -219,7 +247,13 @@ export function dimensionFilter(
 }
 
 /** Entities whose rows carry a team, and so can be shown to a team lead or an agent. */
-export const TEAM_ENTITIES = new Set<MetricEntity>(['tickets', 'survey_responses', 'survey_invitations', 'costs']);
+export const TEAM_ENTITIES = new Set<MetricEntity>([
+  'tickets',
+  'survey_responses',
+  'survey_invitations',
+  'costs',
+  'feedback',
+]);
 
 /**
  * Conditions that keep a caller within their part of the data: a team lead's teams, an agent's

@@ -21,6 +21,7 @@ import { getEntity, type EntityName } from '../ingest/index.ts';
 import { rowColumns } from '../ingest/list-rows.ts';
 import { getBusinessHours, type BusinessHours, type Organization } from '../orgs/index.ts';
 import { getMetric, listMetrics, type Formula, type MetricDef } from './catalog/index.ts';
+import { FEEDBACK_ROWS } from './catalog/feedback.ts';
 import type { MetricEntity } from './catalog/types.ts';
 import {
   DIMENSION_ALIASES,
@@ -424,6 +425,8 @@ const TABLES = {
   customers: 'customer',
   orders: 'customer_order',
   costs: 'cost',
+  reviews: 'review',
+  feedback: FEEDBACK_ROWS,
 } as const;
 
 /** Each period of the range with its first and last day clipped to [from, to). */

@@ -39,3 +39,11 @@ export {
 } from './comparisons.ts';
 export { mannWhitney } from './rank-tests.ts';
 export { nelderMead, type Minimum } from './optimize.ts';
+export {
+  bootstrapRelativeWeights,
+  relativeWeights,
+  seededRandom,
+  symmetricEigen,
+  type RelativeWeights,
+  type WeightIntervals,
+} from './relative-weights.ts';

@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { Database, Texts } from '../db/schema.ts';
 import { badRequest } from '../errors.ts';
+import { SENTIMENT_COLUMNS, sentimentColumns } from '../feedback/sentiment/columns.ts';
 import { SURVEY_SCALES } from '../ingest/entities.ts';
 import { markRollupRows, refreshRollups } from '../metrics/rollups/index.ts';
 import { getOrganization } from '../orgs/index.ts';
@@ -186,18 +187,27 @@ async function saveAnswerRow(
   now: Date,
   open: RawBuilder<unknown>,
 ): Promise<boolean> {
+  // The comment's sentiment, read here so that the answer is stored with it (src/feedback/sentiment).
+  const feeling = sentimentColumns(comment);
   const result = await sql<{ saved: number }>`
     with saved as (
       insert into survey_response (org_id, id, kind, score, submitted_at, survey, comment, language, customer_id,
-        ticket_id, agent_id, team_id, channel, ratings, attributes)
+        ticket_id, agent_id, team_id, channel, ratings, attributes, sentiment_class, sentiment_score,
+        sentiment_language, sentiment_model)
       select i.org_id, ${id}, s.kind, ${score}, ${now}::timestamptz, s.id, ${comment ?? null}, i.language, i.customer_id,
         i.ticket_id, i.agent_id, i.team_id, i.channel, ${JSON.stringify(ratings)}::jsonb,
-        jsonb_build_object('source', 'cxkpi-survey', 'invitation', i.id::text)
+        jsonb_build_object('source', 'cxkpi-survey', 'invitation', i.id::text), ${feeling.sentiment_class},
+        ${feeling.sentiment_score}::numeric, ${feeling.sentiment_language}, ${feeling.sentiment_model}
       from survey_invitation i join survey s on s.org_id = i.org_id and s.id = i.survey_id
       where i.org_id = ${orgId}::uuid and i.id = ${invitationId}::uuid ${open}
       on conflict (org_id, id) do update set
         score = excluded.score,
         comment = ${comment === undefined ? sql`survey_response.comment` : sql`excluded.comment`},
+        ${sql.raw(
+          SENTIMENT_COLUMNS.map(
+            (c) => `${c} = ${comment === undefined ? `survey_response.${c}` : `excluded.${c}`}`,
+          ).join(', '),
+        )},
         ratings = survey_response.ratings || excluded.ratings,
         updated_at = now()
       returning 1

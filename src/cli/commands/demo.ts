@@ -1,3 +1,4 @@
+import { refreshSentiment } from '../../feedback/sentiment/job.ts';
 import path from 'node:path';
 import { sql } from 'kysely';
 import {
@@ -154,6 +155,9 @@ export async function loadDemo(
     }
     io.out(`  ${entity.padEnd(16)} ${String(summary.inserted + summary.updated + summary.unchanged).padStart(7)}`);
   }
+  // Sentiment is read at import; themes are tagged here at once rather than by the first job run.
+  const { refreshed } = await refreshSentiment(db, org.id, Number.MAX_SAFE_INTEGER);
+  io.out(`  ${'themes tagged'.padEnd(16)} ${String(refreshed).padStart(7)}`);
   await sql`update organization set settings = jsonb_set(settings, '{demo}', ${JSON.stringify(wanted)}::jsonb) where id = ${org.id}::uuid`.execute(
     db.kysely,
   );

@@ -1,4 +1,5 @@
 import { customerMetrics } from './customers.ts';
+import { feedbackMetrics } from './feedback.ts';
 import { moneyMetrics } from './money.ts';
 import { supportMetrics } from './support.ts';
 import { surveyMetrics } from './survey.ts';
@@ -6,7 +7,13 @@ import type { MetricDef } from './types.ts';
 
 export type { Direction, Formula, MetricDef, MetricEntity, MetricOption, Unit } from './types.ts';
 
-const catalog: MetricDef[] = [...surveyMetrics, ...supportMetrics, ...customerMetrics, ...moneyMetrics];
+const catalog: MetricDef[] = [
+  ...surveyMetrics,
+  ...supportMetrics,
+  ...customerMetrics,
+  ...moneyMetrics,
+  ...feedbackMetrics,
+];
 const byId = new Map(catalog.map((metric) => [metric.id, metric]));
 
 export function listMetrics(): MetricDef[] {

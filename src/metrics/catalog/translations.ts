@@ -296,6 +296,34 @@ export const METRIC_TRANSLATIONS: Record<string, Texts> = {
     'activity',
     'activity_window_days',
   ),
+  review_rating: both(
+    'Средняя оценка отзывов по шкале 0–5 (5 × оценка / максимум оценки, так что 8 из 10 — это 4).',
+    'Vidutinis atsiliepimų įvertinimas 0–5 skalėje (5 × įvertinimas / didžiausias įvertinimas, tad 8 iš 10 yra 4).',
+  ),
+  review_positive_share: both(
+    'Доля оценённых отзывов с оценкой не ниже 80 % максимума (4 или 5 из 5).',
+    'Įvertintų atsiliepimų, kurių įvertinimas ne mažesnis kaip 80 % didžiausio (4 arba 5 iš 5), dalis.',
+  ),
+  reviews: both(
+    'Число опубликованных отзывов, с оценкой или без.',
+    'Paskelbtų atsiliepimų skaičius, su įvertinimu ar be.',
+  ),
+  feedback_volume: both(
+    'Число письменных отзывов: комментарии к ответам на опросы и отзывы с заголовком или текстом.',
+    'Rašytinių atsiliepimų skaičius: apklausų atsakymų komentarai ir atsiliepimai su pavadinimu ar tekstu.',
+  ),
+  theme_mentions: both(
+    'Комментарии и отзывы, в которых упоминается каждая тема (доступность, скорость, цена, ...), по ряду на тему.',
+    'Komentarai ir atsiliepimai, kuriuose minima kiekviena tema (pasiekiamumas, greitis, kaina, ...), po seriją temai.',
+  ),
+  theme_negative_share: both(
+    'Доля упоминаний темы, чья собственная фраза звучит негативно, по ряду на тему.',
+    'Temos paminėjimų, kurių pačios frazės tonas neigiamas, dalis, po seriją temai.',
+  ),
+  negative_feedback_share: both(
+    'Доля комментариев и отзывов, текст которых прочитан как негативный или очень негативный.',
+    'Komentarų ir atsiliepimų, kurių tekstas perskaitytas kaip neigiamas ar labai neigiamas, dalis.',
+  ),
 };
 
 /**
@@ -308,4 +336,5 @@ export const METRIC_SCALES: Record<string, { min: number; max: number }> = {
   csat_mean: { min: 1, max: 5 },
   ces: { min: 1, max: 7 },
   attribute_rating: { min: 1, max: 5 },
+  review_rating: { min: 0, max: 5 },
 };

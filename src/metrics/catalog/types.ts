@@ -7,7 +7,16 @@ import type { CompiledFormula } from '../custom/compile.ts';
  * ratios. SQL fragments here are static text written by us, never user input; `e` is the row of
  * the metric's entity.
  */
-export type MetricEntity = 'tickets' | 'survey_responses' | 'survey_invitations' | 'customers' | 'orders' | 'costs';
+export type MetricEntity =
+  | 'tickets'
+  | 'survey_responses'
+  | 'survey_invitations'
+  | 'customers'
+  | 'orders'
+  | 'costs'
+  | 'reviews'
+  /** Survey comments and review texts together (src/metrics/catalog/feedback.ts). */
+  | 'feedback';
 export type Unit = 'ratio' | 'nps' | 'score' | 'seconds' | 'count' | 'money' | 'number';
 export type Direction = 'higher_is_better' | 'lower_is_better' | 'neutral';
 

@@ -72,7 +72,24 @@ export const FORMULA_ENTITIES: Partial<Record<MetricEntity, { time: string; fiel
   },
   survey_responses: {
     time: 'submitted_at',
-    fields: { score: { sql: 'e.score', type: 'number', description: 'the answer on the survey scale' } },
+    fields: {
+      score: { sql: 'e.score', type: 'number', description: 'the answer on the survey scale' },
+      sentiment_score: { sql: 'e.sentiment_score', type: 'number', description: "the comment's sentiment, -1 to 1" },
+    },
+  },
+  reviews: {
+    time: 'published_at',
+    fields: {
+      rating: { sql: 'e.rating', type: 'number', description: 'the rating as given' },
+      rating_share: { sql: 'e.rating / e.rating_max', type: 'number', description: 'the rating over its maximum, 0-1' },
+      sentiment_score: { sql: 'e.sentiment_score', type: 'number', description: "the text's sentiment, -1 to 1" },
+    },
+  },
+  feedback: {
+    time: 'at',
+    fields: {
+      sentiment_score: { sql: 'e.sentiment_score', type: 'number', description: "the text's sentiment, -1 to 1" },
+    },
   },
   orders: {
     time: 'ordered_at',

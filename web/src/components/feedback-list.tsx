@@ -14,6 +14,8 @@ export interface FeedbackItem {
   scale_min: number;
   scale_max: number;
   sentiment: 'negative' | 'neutral' | 'positive' | null;
+  text_sentiment: 'very_negative' | 'negative' | 'neutral' | 'positive' | 'very_positive' | null;
+  text_score: number | null;
   title: string | null;
   text: string | null;
   language: string | null;
@@ -25,6 +27,13 @@ export interface FeedbackItem {
   team: { id: string; name: string | null } | null;
   review_source: string | null;
   url: string | null;
+}
+
+/** The text's class in three, to compare with the score's reading. */
+function textTone(item: FeedbackItem): 'negative' | 'neutral' | 'positive' | null {
+  const c = item.text_sentiment;
+  if (!c) return null;
+  return c.endsWith('negative') ? 'negative' : c.endsWith('positive') ? 'positive' : 'neutral';
 }
 
 interface FeedbackPage {
@@ -108,6 +117,28 @@ export function FeedbackList({
               <p lang={item.language ?? undefined}>
                 {item.text || <span className="muted">{t('feedback.noComment')}</span>}
               </p>
+              {item.text_sentiment && (
+                <p className="feedback-reading" data-testid="feedback-reading">
+                  <span className={`tone ${textTone(item)}`}>
+                    {t('feedback.textReading', {
+                      class: t(`feedback.classes.${item.text_sentiment}`),
+                      score:
+                        item.text_score === null
+                          ? '–'
+                          : item.text_score.toLocaleString(format.language, {
+                              minimumFractionDigits: 2,
+                              maximumFractionDigits: 2,
+                              signDisplay: 'exceptZero',
+                            }),
+                    })}
+                  </span>
+                  {item.sentiment && textTone(item) !== item.sentiment && (
+                    <span className="disagree" data-testid="feedback-disagree-mark">
+                      {t('feedback.disagreeNote')}
+                    </span>
+                  )}
+                </p>
+              )}
               <p className="feedback-meta muted">
                 <span>{format.date(item.at, true)}</span>
                 {item.source === 'review' ? (

@@ -2,13 +2,29 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DateInput } from '../components/date-input.tsx';
 import { useCatalog } from '../catalog.tsx';
+import { FeedbackInsights } from '../components/feedback-insights.tsx';
 import { FeedbackList } from '../components/feedback-list.tsx';
 import { addDays } from '../periods.ts';
 import { navigate, useLocation } from '../router.tsx';
 import { isScoped, useSession } from '../session.tsx';
 
 const KINDS = ['nps', 'csat', 'ces', 'enps', 'rating'] as const;
-const FIELDS = ['q', 'source', 'kind', 'sentiment', 'team', 'agent', 'language', 'from', 'to', 'with_text'] as const;
+const TEXT_CLASSES = ['very_negative', 'negative', 'neutral', 'positive', 'very_positive'] as const;
+const FIELDS = [
+  'q',
+  'source',
+  'kind',
+  'sentiment',
+  'text_sentiment',
+  'disagree',
+  'theme',
+  'team',
+  'agent',
+  'language',
+  'from',
+  'to',
+  'with_text',
+] as const;
 
 /** Survey comments and reviews with their score, customer, ticket, agent and language. */
 export default function Feedback() {
@@ -84,6 +100,11 @@ export default function Feedback() {
           ['neutral', t('feedback.neutral')],
           ['positive', t('feedback.positive')],
         ])}
+        {select(
+          'text_sentiment',
+          t('feedback.textSentiment'),
+          TEXT_CLASSES.map((c) => [c, t(`feedback.classes.${c}`)]),
+        )}
         {directory.teams.length > 1 &&
           select(
             'team',
@@ -121,8 +142,26 @@ export default function Feedback() {
           />
           {t('feedback.withText')}
         </label>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={query.disagree === 'true'}
+            onChange={(e) => set('disagree', e.target.checked ? 'true' : undefined)}
+            data-testid="feedback-disagree"
+          />
+          {t('feedback.disagree')}
+        </label>
       </form>
       {isScoped(me) && <p className="note">{t('feedback.reviewsHidden')}</p>}
+      <FeedbackInsights from={query.from} to={query.to} onTheme={(theme) => set('theme', theme)} />
+      {query.theme && (
+        <p className="note">
+          {t('insights.filtered', { theme: query.theme })}{' '}
+          <button type="button" className="link" onClick={() => set('theme', undefined)}>
+            {t('insights.clear')}
+          </button>
+        </p>
+      )}
       <FeedbackList query={query} />
     </section>
   );
