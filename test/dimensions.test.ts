@@ -90,6 +90,7 @@ for (const variant of variants) {
         'customer.country',
         'customer.language',
         'customer.acquisition_channel',
+        'customer.support_experience',
         'customer.attributes.<name>',
       ]);
       assert.deepEqual(describeMetric(getMetric('cost_per_ticket')!).dimensions, ['team']);

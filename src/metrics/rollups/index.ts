@@ -204,15 +204,19 @@ export async function markRollupsStale(db: Kysely<Database>, orgId: string): Pro
   await sql`update rollup_state set status = 'stale' where org_id = ${orgId}::uuid`.execute(db);
 }
 
-/** Organizations whose rollups are missing, stale or of another version or time zone. */
+/**
+ * Organizations whose rollups are missing (with rows to roll up), stale, or of another version or
+ * time zone.
+ */
 export async function outdatedRollupOrgs(db: Db): Promise<string[]> {
-  const result = await sql<{ id: string }>`
-    select o.id from organization o where exists (
-      select 1 from unnest(${ROLLUP_ENTITIES}::text[]) x(entity)
-      left join rollup_state s on s.org_id = o.id and s.entity = x.entity
-      where s.org_id is null or s.status <> 'ready' or s.version <> ${rollupVersion()} or s.timezone <> o.timezone)`.execute(
-    db.kysely,
+  const checks = ROLLUP_ENTITIES.map(
+    (entity) => sql`select o.id from organization o
+      left join rollup_state s on s.org_id = o.id and s.entity = ${entity}
+      where case when s.org_id is null
+        then exists (select 1 from ${sql.table(ENTITY_DIMENSIONS[entity]!.table)} x where x.org_id = o.id)
+        else s.status <> 'ready' or s.version <> ${rollupVersion()} or s.timezone <> o.timezone end`,
   );
+  const result = await sql<{ id: string }>`${sql.join(checks, sql` union `)}`.execute(db.kysely);
   return result.rows.map((r) => r.id);
 }
 
