@@ -182,9 +182,15 @@ export async function importRecords(
           throw error;
         }
         // The rollups of what was written, in the same transaction: a committed row is counted.
-        if (!state.mustRollBack() && !options.dryRun) await refreshImportRollups(session.kysely, org, entity.name);
+        if (!state.mustRollBack() && !options.dryRun) {
+          // Fresh statistics first: the rollups' lookups of a customer's other tickets must use
+          // their index, not walk a table the planner still thinks is small.
+          await analyzeIfGrown(session, entity, before, state.inserted);
+          // The staging's plan settings (createStage) are for the row writes, not for the rollups.
+          await sql`set local enable_hashjoin = on; set local enable_mergejoin = on`.execute(session.kysely);
+          await refreshImportRollups(session.kysely, org, entity.name);
+        }
         await sql.raw(state.mustRollBack() ? 'rollback' : 'commit').execute(session.kysely);
-        if (!state.mustRollBack()) await analyzeIfGrown(session, entity, before, state.inserted);
       } catch (error) {
         const appError = toAppError(error);
         await finishRun(session.kysely, org.id, runId, {
