@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DataScope } from '../../auth/access.ts';
+import { badRequest } from '../../errors.ts';
 import { addPeriods, listPeriods, type Grain } from '../../calendar/periods.ts';
 import type { Db, Session } from '../../db/connect.ts';
 import type { Database } from '../../db/schema.ts';
@@ -505,6 +506,9 @@ function readPlan(item: PreparedMetric, query: RollupQuery, from: string, to: st
     const column = rollupColumn(entity, id)!;
     bits |= BITS[column === 'team_id' ? 'team' : column === 'agent_id' ? 'agent' : column];
     const values = (Array.isArray(raw) ? raw : raw.split(',')).map((v) => v.trim());
+    // The same refusal as the raw path's (dimensionSql in query-metrics.ts).
+    if (values.some((v) => v.includes('\0')))
+      throw badRequest('invalid-filter', `where.${id}: contains a NUL character`);
     filters.push(sql`${sql.ref(`r.${column}`)} in (${sql.join(values)})`);
   }
   // The caller's part of the data, as scopeFilters (src/metrics/dimensions.ts) keeps it.
