@@ -13,6 +13,7 @@ import {
   type MetricRow,
 } from '../metrics/index.ts';
 import type { Organization } from '../orgs/index.ts';
+import { kindOf, type Aggregate, type TestKind } from '../metrics/kinds/index.ts';
 import {
   compareMeans,
   compareNpsArms,
@@ -241,33 +242,12 @@ function armQueries(e: {
   ];
 }
 
-/** Which test a metric's kind takes; null for counts and sums (no per-unit variance to test). */
-export type TestKind = 'proportion' | 'nps' | 'mean' | 'rank';
+/** Which test a metric's kind takes (src/metrics/kinds); null for counts and sums (no per-unit variance to test). */
+export type { TestKind };
 
 export function testKindOf(metric: MetricDef, options: Record<string, unknown> = {}): TestKind | null {
-  const f = metric.formula;
-  switch (f.kind) {
-    case 'proportion':
-      return 'proportion';
-    case 'nps':
-      return 'nps';
-    case 'mean':
-      return 'mean';
-    case 'distribution':
-      return (options.aggregate ?? 'median') === 'mean' ? 'mean' : 'rank';
-    case 'orders_per_customer':
-      return f.measure === 'repeat' ? 'proportion' : 'mean';
-    case 'customer_state':
-      return f.measure === 'churn_rate' || f.measure === 'retention_rate' ? 'proportion' : null;
-    case 'custom': {
-      const tree = f.compiled.tree;
-      if (tree.type === 'aggregate' && tree.fn === 'share') return 'proportion';
-      if (tree.type === 'aggregate' && tree.fn === 'avg') return 'mean';
-      return null;
-    }
-    default:
-      return null;
-  }
+  const aggregate = String(options.aggregate ?? 'median') as Aggregate;
+  return kindOf(metric.formula).test(metric.formula, aggregate);
 }
 
 export interface ArmResult {

@@ -1,8 +1,10 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DataScope } from '../auth/access.ts';
+import { badRequest } from '../errors.ts';
 import { getMetric } from './catalog/index.ts';
 import { DISAGREE_SQL } from './catalog/feedback.ts';
 import type { MetricDef, MetricEntity } from './catalog/types.ts';
+import { metricParts, ownEntities } from './kinds/index.ts';
 
 /**
  * Dimensions a metric can be filtered and grouped by, per entity: the entity's own fields,
@@ -276,19 +278,8 @@ export function scopeFilters(
 
 /** The entities a metric reads, through the metrics it is computed from. */
 export function metricEntities(metric: MetricDef): Set<MetricEntity> {
-  const f = metric.formula;
-  const parts =
-    f.kind === 'ratio_of_metrics'
-      ? [f.numerator, f.denominator]
-      : f.kind === 'sum_of_metrics'
-        ? f.parts
-        : f.kind === 'clv'
-          ? ['arpu', 'customer_churn_rate']
-          : f.kind === 'custom'
-            ? f.compiled.metrics
-            : [];
-  const own: MetricEntity[] = f.kind === 'custom' ? f.compiled.entities : parts.length ? [] : [metric.entity];
-  return new Set([...own, ...parts.flatMap((id) => [...metricEntities(getMetric(id)!)])]);
+  const parts = metricParts(metric);
+  return new Set([...ownEntities(metric), ...parts.flatMap((id) => [...metricEntities(getMetric(id)!)])]);
 }
 
 /**
@@ -299,4 +290,50 @@ export function metricEntities(metric: MetricDef): Set<MetricEntity> {
 export function metricDimensionIds(metric: MetricDef): string[] {
   const lists = [...metricEntities(metric)].map(dimensionIds);
   return lists.length ? lists[0]!.filter((id) => lists.every((list) => list.includes(id))) : [];
+}
+
+/**
+ * Joins, group-by columns (g0, g0_name, ...) and filters of a query's dimensions over the rows
+ * `e` of an entity; `unknown` makes the error for a dimension the entity does not have.
+ */
+export function dimensionSql(
+  entity: MetricEntity,
+  by: string[],
+  where: Record<string, string | string[]>,
+  unknown: (id: string) => Error,
+  scope?: DataScope,
+  perAgent = false,
+) {
+  const joins = new Set<Join>();
+  const groupSelects: RawBuilder<unknown>[] = [];
+  const valueOf = (id: string) => {
+    const dimension = findDimension(entity, id);
+    if (!dimension) throw unknown(id);
+    dimension.joins.forEach((j) => joins.add(j));
+    return {
+      dimension,
+      value: dimension.attribute ? sql`${sql.raw(dimension.sql)} ->> ${dimension.attribute}` : sql.raw(dimension.sql),
+    };
+  };
+  for (const [i, id] of by.entries()) {
+    const { dimension, value } = valueOf(id);
+    groupSelects.push(sql`${value} as ${sql.ref(`g${i}`)}`);
+    groupSelects.push(
+      sql`${dimension.name ? sql.raw(`min(${dimension.name})`) : sql`null`} as ${sql.ref(`g${i}_name`)}`,
+    );
+  }
+  const filters: RawBuilder<unknown>[] = [];
+  for (const [id, raw] of Object.entries(where)) {
+    const { value } = valueOf(id);
+    filters.push(sql`${value} in (${sql.join(filterValues(id, raw))})`);
+  }
+  filters.push(...scopeFilters(entity, scope, perAgent || by.includes('agent') || 'agent' in where));
+  return { joins, groupSelects, filters };
+}
+
+/** The values of a `where` filter (a list, or text separated by commas); NUL characters are refused. */
+export function filterValues(id: string, raw: string | string[]): string[] {
+  const values = (Array.isArray(raw) ? raw : raw.split(',')).map((v) => v.trim());
+  if (values.some((v) => v.includes('\0'))) throw badRequest('invalid-filter', `where.${id}: contains a NUL character`);
+  return values;
 }

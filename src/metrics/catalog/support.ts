@@ -1,6 +1,4 @@
-import type { MetricDef } from './types.ts';
-
-const FIRST_RESPONSE = 'extract(epoch from e.first_response_at - e.created_at)';
+import { DURATION, type MetricDef } from './types.ts';
 
 const botOption = {
   id: 'include_bot',
@@ -96,7 +94,7 @@ export const supportMetrics: MetricDef[] = [
     time: 'first_response_at',
     population: 'tickets answered in the period by a person (or a bot with include_bot)',
     where: 'e.first_response_at is not null and not e.first_response_by_bot',
-    formula: { kind: 'distribution', value: FIRST_RESPONSE },
+    formula: { kind: 'distribution', value: DURATION },
     minSample: 30,
     uncertainty: 'none',
     options: [aggregateOption, botOption],
@@ -116,7 +114,7 @@ export const supportMetrics: MetricDef[] = [
     time: 'resolved_at',
     population: 'tickets resolved in the period',
     where: 'e.resolved_at is not null',
-    formula: { kind: 'distribution', value: 'extract(epoch from e.resolved_at - e.created_at)' },
+    formula: { kind: 'distribution', value: DURATION },
     minSample: 30,
     uncertainty: 'none',
     options: [aggregateOption],
@@ -132,7 +130,7 @@ export const supportMetrics: MetricDef[] = [
     time: 'first_resolved_at',
     population: 'tickets first resolved in the period',
     where: 'e.first_resolved_at is not null',
-    formula: { kind: 'distribution', value: 'extract(epoch from e.first_resolved_at - e.created_at)' },
+    formula: { kind: 'distribution', value: DURATION },
     minSample: 30,
     uncertainty: 'none',
     options: [aggregateOption],
@@ -229,7 +227,7 @@ export const supportMetrics: MetricDef[] = [
     time: 'first_response_at',
     population: 'tickets answered in the period by a person',
     where: 'e.first_response_at is not null and not e.first_response_by_bot',
-    formula: { kind: 'proportion', success: `${FIRST_RESPONSE} <= 3600` },
+    formula: { kind: 'proportion', success: `${DURATION} <= 3600` },
     minSample: 30,
     uncertainty: 'wilson',
     options: [{ id: 'target_seconds', description: 'The first-response target in seconds.', default: 3600 }, botOption],
@@ -239,7 +237,7 @@ export const supportMetrics: MetricDef[] = [
       const seconds = Number.isFinite(target) && target > 0 ? Math.round(target) : 3600;
       return {
         where: `e.first_response_at is not null${o.include_bot === true || o.include_bot === 'true' ? '' : ' and not e.first_response_by_bot'}`,
-        formula: { kind: 'proportion', success: `${FIRST_RESPONSE} <= ${seconds}` },
+        formula: { kind: 'proportion', success: `${DURATION} <= ${seconds}` },
       };
     },
   },

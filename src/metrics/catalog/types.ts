@@ -20,6 +20,12 @@ export type MetricEntity =
 export type Unit = 'ratio' | 'nps' | 'score' | 'seconds' | 'count' | 'money' | 'number';
 export type Direction = 'higher_is_better' | 'lower_is_better' | 'neutral';
 
+/**
+ * In the SQL of a metric with a `duration`: the seconds between its two timestamps, calendar
+ * time or (business_hours in a query) the organization's open hours (business-hours-sql.ts).
+ */
+export const DURATION = '{duration}';
+
 export type Formula =
   /**
    * How many rows of the population (`where`) meet `counted` (all of them when absent): n is the

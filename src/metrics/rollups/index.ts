@@ -1,18 +1,21 @@
 import { createHash } from 'node:crypto';
 import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DataScope } from '../../auth/access.ts';
-import { badRequest } from '../../errors.ts';
 import { addPeriods, listPeriods, type Grain } from '../../calendar/periods.ts';
-import type { Db, Session } from '../../db/connect.ts';
+import type { Db } from '../../db/connect.ts';
 import type { Database } from '../../db/schema.ts';
 import type { JobKinds } from '../../jobs/runner.ts';
 import { getOrganization, type Organization } from '../../orgs/index.ts';
-import { listMetrics, type MetricDef } from '../catalog/index.ts';
+import { listMetrics } from '../catalog/index.ts';
 import type { MetricEntity } from '../catalog/types.ts';
-import { findDimension } from '../dimensions.ts';
+import { filterValues, findDimension } from '../dimensions.ts';
+import { kindOf } from '../kinds/index.ts';
+import { aggregationSql } from '../kinds/scan.ts';
+import type { ComponentName } from '../kinds/types.ts';
 import type { Components } from '../statistics.ts';
 import { mergeInto, percentile, type Histogram } from './histogram.ts';
-import { prepareMetric, type PreparedMetric } from '../query-metrics.ts';
+import type { PreparedMetric } from '../kinds/index.ts';
+import { prepareMetric } from '../query-metrics.ts';
 
 /**
  * Rollups (docs/scaling.md): for each catalog metric on tickets and survey answers whose
@@ -45,13 +48,14 @@ const COLUMNS = ['team_id', 'agent_id', 'd1', 'd2', 'd3'] as const;
 /** FCR and repeat contact look this many days ahead (their default window_days, with a day to spare). */
 const DEPENDENCY_DAYS = 8;
 
-const KINDS = new Set(['count', 'proportion', 'nps', 'mean', 'sum', 'distribution', 'open_at_end']);
+/** The rollup forms kept per day here (customer states have their own table). */
+const DAILY_FORMS = new Set(['additive', 'histogram', 'backlog']);
 
 /** The catalog metrics that have rollups, with their prepared default definition. */
 let cached: PreparedMetric[] | undefined;
 export function rollupMetrics(): PreparedMetric[] {
   cached ??= listMetrics()
-    .filter((m) => ENTITY_DIMENSIONS[m.entity] && !m.series && KINDS.has(m.formula.kind))
+    .filter((m) => ENTITY_DIMENSIONS[m.entity] && !m.series && DAILY_FORMS.has(kindOf(m.formula).rollup.form))
     .map((m) => prepareMetric(m.id, {}, false));
   return cached;
 }
@@ -268,7 +272,7 @@ export function dayStatements(entity: MetricEntity, org: Organization, days: str
   const shared = new Map<string, PreparedMetric[]>();
   const statements: Array<{ metrics: string[]; statement: RawBuilder<unknown> }> = [];
   for (const item of rollupMetrics().filter((p) => p.metric.entity === entity)) {
-    if (item.formula.kind === 'open_at_end' || item.formula.kind === 'distribution') {
+    if (kindOf(item.formula).rollup.form !== 'additive') {
       statements.push({ metrics: [item.metric.id], statement: dayRowsSql(item, def, org, days) });
     } else shared.set(item.metric.time, [...(shared.get(item.metric.time) ?? []), item]);
   }
@@ -314,46 +318,21 @@ async function buildMonths(
 }
 
 /**
- * The rows of a metric's population and its six additive components, as the raw query computes
- * them (componentsSql in query-metrics.ts), over the rows where the metric's own `where` holds.
+ * The rows of a metric's population and its six additive components over the rows where the
+ * metric's own `where` holds, as its kind declares them (the raw query selects the same).
  */
 function componentColumns(item: PreparedMetric): string[] {
-  const f = item.formula;
-  const w = `(${item.where})`;
-  const count = (condition?: string) => `count(*) filter (where ${w}${condition ? ` and (${condition})` : ''})`;
-  const rows = count();
-  switch (f.kind) {
-    case 'count':
-      return [rows, rows, f.counted ? count(f.counted) : 'null', 'null', 'null', 'null', 'null'];
-    case 'proportion':
-      return [rows, rows, count(f.success), 'null', 'null', 'null', 'null'];
-    case 'nps':
-      return [rows, rows, 'null', 'null', 'null', count('e.score >= 9'), count('e.score <= 6')];
-    case 'mean':
-      return [
-        rows,
-        `count(${f.value}) filter (where ${w})`,
-        'null',
-        `(sum(${f.value}) filter (where ${w}))::float8`,
-        `sum((${f.value})::float8 * (${f.value})) filter (where ${w})`,
-        'null',
-        'null',
-      ];
-    case 'sum':
-      return [
-        rows,
-        `count(${f.value}) filter (where ${w})`,
-        'null',
-        `(sum(${f.value}) filter (where ${w}))::float8`,
-        'null',
-        'null',
-        'null',
-      ];
-    default:
-      throw new Error(`no rollup columns for ${f.kind}`);
-  }
+  const rollup = kindOf(item.formula).rollup;
+  if (rollup.form !== 'additive') throw new Error(`no additive rollup for ${item.formula.kind}`);
+  const components = rollup.components(item.formula);
+  const column = (name: ComponentName) => {
+    const a = components[name];
+    return a ? aggregationSql(a, item.where) : 'null';
+  };
+  return [aggregationSql({ count: '*' }, item.where), ...COMPONENTS.map(column)];
 }
 
+const COMPONENTS: ComponentName[] = ['n', 'k', 's', 'ss', 'promoters', 'detractors'];
 /** SQL types of componentColumns' seven columns. */
 const TYPES = ['bigint', 'bigint', 'bigint', 'float8', 'float8', 'bigint', 'bigint'];
 
@@ -505,10 +484,7 @@ function readPlan(item: PreparedMetric, query: RollupQuery, from: string, to: st
   for (const [id, raw] of Object.entries(query.where)) {
     const column = rollupColumn(entity, id)!;
     bits |= BITS[column === 'team_id' ? 'team' : column === 'agent_id' ? 'agent' : column];
-    const values = (Array.isArray(raw) ? raw : raw.split(',')).map((v) => v.trim());
-    // The same refusal as the raw path's (dimensionSql in query-metrics.ts).
-    if (values.some((v) => v.includes('\0')))
-      throw badRequest('invalid-filter', `where.${id}: contains a NUL character`);
+    const values = filterValues(id, raw);
     filters.push(sql`${sql.ref(`r.${column}`)} in (${sql.join(values)})`);
   }
   // The caller's part of the data, as scopeFilters (src/metrics/dimensions.ts) keeps it.
