@@ -1,4 +1,4 @@
-import { getEntity, type EntityName } from '../ingest/index.ts';
+import { getEntity, type EntityName } from '../ingest/entities.ts';
 import { FEEDBACK_ROWS } from './catalog/feedback.ts';
 import type { MetricEntity } from './catalog/types.ts';
 

@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { getMetric } from '../catalog/index.ts';
 import type { MetricEntity } from '../catalog/types.ts';
 import { findDimension, type Join } from '../dimensions.ts';
+import { METRIC_ENTITIES } from '../entities.ts';
 import { formulaError, parseFormula, type Condition, type Expr, type Literal, type Name } from './formula.ts';
 
 /**
@@ -23,7 +24,7 @@ const seconds = (from: string, to: string, divisor = 1) =>
 /** Entities a formula can aggregate, the timestamp that places a row in a period, and fields. */
 export const FORMULA_ENTITIES: Partial<Record<MetricEntity, { time: string; fields: Record<string, Field> }>> = {
   tickets: {
-    time: 'created_at',
+    time: METRIC_ENTITIES.tickets.time,
     fields: {
       first_response_seconds: {
         sql: seconds('created_at', 'first_response_at'),
@@ -71,14 +72,14 @@ export const FORMULA_ENTITIES: Partial<Record<MetricEntity, { time: string; fiel
     },
   },
   survey_responses: {
-    time: 'submitted_at',
+    time: METRIC_ENTITIES.survey_responses.time,
     fields: {
       score: { sql: 'e.score', type: 'number', description: 'the answer on the survey scale' },
       sentiment_score: { sql: 'e.sentiment_score', type: 'number', description: "the comment's sentiment, -1 to 1" },
     },
   },
   reviews: {
-    time: 'published_at',
+    time: METRIC_ENTITIES.reviews.time,
     fields: {
       rating: { sql: 'e.rating', type: 'number', description: 'the rating as given' },
       rating_share: { sql: 'e.rating / e.rating_max', type: 'number', description: 'the rating over its maximum, 0-1' },
@@ -86,13 +87,13 @@ export const FORMULA_ENTITIES: Partial<Record<MetricEntity, { time: string; fiel
     },
   },
   feedback: {
-    time: 'at',
+    time: METRIC_ENTITIES.feedback.time,
     fields: {
       sentiment_score: { sql: 'e.sentiment_score', type: 'number', description: "the text's sentiment, -1 to 1" },
     },
   },
   orders: {
-    time: 'ordered_at',
+    time: METRIC_ENTITIES.orders.time,
     fields: { amount: { sql: 'e.amount_reporting', type: 'number', description: 'amount in the reporting currency' } },
   },
 };

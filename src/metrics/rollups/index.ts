@@ -9,6 +9,7 @@ import { getOrganization, type Organization } from '../../orgs/index.ts';
 import { listMetrics } from '../catalog/index.ts';
 import type { MetricEntity } from '../catalog/types.ts';
 import { filterValues, findDimension } from '../dimensions.ts';
+import { METRIC_ENTITIES } from '../entities.ts';
 import { kindOf } from '../kinds/index.ts';
 import { aggregationSql } from '../kinds/scan.ts';
 import type { ComponentName } from '../kinds/types.ts';
@@ -30,15 +31,20 @@ import { prepareMetric } from '../query-metrics.ts';
  * (metric and options, dimensions, time zone, no business hours, state ready), else null.
  */
 
-/** The rollup columns of an entity besides team and agent: d1..d3 in this order. */
-const ENTITY_DIMENSIONS: Partial<Record<MetricEntity, { table: string; times: string[]; dims: string[] }>> = {
-  tickets: {
-    table: 'ticket',
-    times: ['created_at', 'first_response_at', 'first_resolved_at', 'resolved_at', 'closed_at'],
-    dims: ['channel', 'priority', 'status'],
-  },
-  survey_responses: { table: 'survey_response', times: ['submitted_at'], dims: ['channel', 'survey', 'kind'] },
+/**
+ * The entities with daily rollups and the columns kept besides team and agent (d1..d3 in this
+ * order): the dashboard's dimensions. Tables come from the entity declarations (entities.ts).
+ */
+const KEPT: Partial<Record<MetricEntity, string[]>> = {
+  tickets: ['channel', 'priority', 'status'],
+  survey_responses: ['channel', 'survey', 'kind'],
 };
+const ENTITY_DIMENSIONS: Partial<Record<MetricEntity, { table: string; dims: string[] }>> = Object.fromEntries(
+  Object.entries(KEPT).map(([entity, dims]) => [
+    entity,
+    { table: METRIC_ENTITIES[entity as MetricEntity].table, dims },
+  ]),
+);
 export const ROLLUP_ENTITIES = Object.keys(ENTITY_DIMENSIONS) as MetricEntity[];
 
 /** Dimension -> level bit; the levels kept (grouping sets): none, team, and team with one more. */
@@ -80,6 +86,19 @@ export function rollupVersion(): number {
   return version;
 }
 
+/**
+ * What places an entity's rows in days for its rollup metrics (SQL over \`e\`): their time fields
+ * and the ends of backlog spans. A write marks each of these days, before and after.
+ */
+function placements(entity: MetricEntity): string[] {
+  const items = rollupMetrics().filter((p) => p.metric.entity === entity);
+  return [
+    ...new Set(
+      items.flatMap((p) => [`e.${p.metric.time}`, ...(p.formula.kind === 'open_at_end' ? [p.formula.until] : [])]),
+    ),
+  ];
+}
+
 const localDay = (column: string, tz: RawBuilder<unknown>) => sql`(${sql.raw(column)} at time zone ${tz})::date`;
 
 /**
@@ -90,7 +109,7 @@ const localDay = (column: string, tz: RawBuilder<unknown>) => sql`(${sql.raw(col
 function markSql(entity: MetricEntity, orgId: string, tz: string, keys: string): RawBuilder<unknown> {
   const def = ENTITY_DIMENSIONS[entity]!;
   const zone = sql`${tz}`;
-  const days = def.times.map((t) => sql`(${entity}, ${localDay(`t.${t}`, zone)})`);
+  const days = placements(entity).map((at) => sql`(${entity}, ${localDay(at, zone)})`);
   const touched = sql`select * from ${sql.table(def.table)} t
     where t.org_id = ${orgId}::uuid and t.id = any(array(select json_array_elements_text(${keys}::json)))`;
   const dependents =
@@ -108,7 +127,7 @@ function markSql(entity: MetricEntity, orgId: string, tz: string, keys: string):
   return sql`
     with touched as (${touched}), dependents as (${dependents})
     insert into rollup_dirty (entity, day)
-    select v.entity, v.day from touched t cross join lateral (values ${sql.join(days)}) v(entity, day)
+    select v.entity, v.day from touched e cross join lateral (values ${sql.join(days)}) v(entity, day)
     where v.day is not null
     union select v.entity, v.day from dependents d cross join lateral (values ${dependentDays}) v(entity, day)
     where v.day is not null`;
