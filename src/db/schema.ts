@@ -381,6 +381,7 @@ export interface Database {
     detractors: number | null;
     buckets: number[] | null;
     counts: number[] | null;
+    relative_error: number | null;
   };
   rollup_state: {
     org_id: string;

@@ -122,6 +122,11 @@ export interface MetricResult {
     data_span: Record<string, DataSpan>;
     /** Per metric: whether rollups or raw rows answered (docs/scaling.md). */
     source: Record<string, MetricSource>;
+    /**
+     * Per metric whose percentiles came from bucketed rollups: their largest relative error
+     * (0.01: within 1 % of the exact percentile). Absent where every value is exact.
+     */
+    percentile_error: Record<string, number>;
   };
 }
 
@@ -170,6 +175,7 @@ export async function queryMetrics(
   );
   const dataSpan: Record<string, DataSpan> = {};
   const source: Record<string, MetricSource> = {};
+  const percentileError: Record<string, number> = {};
   // The metrics of a request run side by side (a pool of connections on a server).
   const results = await Promise.all(
     prepared.map(async (item) => {
@@ -197,6 +203,10 @@ export async function queryMetrics(
             }
           : undefined;
       source[item.metric.id] = trace.raw ? (trace.rollup ? 'mixed' : 'raw') : 'rollup';
+      let error = 0;
+      for (const map of [current, before])
+        for (const c of map?.values() ?? []) error = Math.max(error, Number(c.relative_error ?? 0));
+      if (error > 0) percentileError[item.metric.id] = error;
       return assemble(item, query.by, periods, current, partial, previous);
     }),
   );
@@ -214,6 +224,7 @@ export async function queryMetrics(
       generated_at: now.toISOString(),
       data_span: dataSpan,
       source,
+      percentile_error: percentileError,
     },
   };
 }

@@ -6,7 +6,7 @@ import { rollupMetrics } from './index.ts';
 /**
  * `cxkpi rollups check`: every metric with rollups, by month and by day, whole and grouped by
  * team, agent and channel, answered from rollups and from raw rows; each disagreement (n, value
- * or interval beyond a relative 1e-9) is listed. Also tells when
+ * or interval beyond a relative 1e-9, or a percentile beyond the error its meta declares) is listed. Also tells when
  * rollups did not answer at all (not built, stale, another time zone).
  */
 export interface RollupDifference {
@@ -46,6 +46,7 @@ export async function checkRollups(
         differences.push({ ...base, period: null, group: {}, field: 'source', rollup: 'raw', raw: 'raw' });
         continue;
       }
+      const error = rolled.meta.percentile_error[item.metric.id] ?? 0;
       const byKey = new Map(rolled.rows.map((r) => [key(r), r]));
       for (const row of raw.rows) {
         compared++;
@@ -54,7 +55,7 @@ export async function checkRollups(
         for (const field of ['n', 'value', 'ci_low', 'ci_high'] as const) {
           const a = other ? other[field] : null;
           const b = row[field];
-          if (!agrees(a, b)) {
+          if (!agrees(a, b, field === 'value' ? error : 0)) {
             differences.push({ ...base, period: row.period, group: row.group, field, rollup: a, raw: b });
           }
         }
@@ -69,7 +70,7 @@ export async function checkRollups(
 
 const key = (row: MetricRow) => JSON.stringify([row.period, row.group]);
 
-function agrees(a: number | null, b: number | null): boolean {
+function agrees(a: number | null, b: number | null, relative: number): boolean {
   if (a === null || b === null) return a === b;
-  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+  return Math.abs(a - b) <= relative * Math.abs(b) + 1e-9 * Math.max(1, Math.abs(b));
 }

@@ -1,10 +1,25 @@
 /**
  * Durations in rollups: how many rows had each distinct value (seconds), merged by adding the
- * counts of equal values. Nothing is rounded, so percentiles from them equal PostgreSQL's
+ * counts of equal values. Day rows round nothing, so percentiles from them equal PostgreSQL's
  * percentile_cont (type 7) over the raw rows: the two order statistics around rank (n - 1)p,
- * interpolated the same way. Helpdesk durations are whole seconds, so the maps stay far smaller
- * than the rows (docs/scaling.md has the sizes measured).
+ * interpolated the same way. A month row keeps its values exactly too while they number at most
+ * EXACT_VALUES; beyond that (a busy helpdesk's month) it keeps logarithmic buckets, DDSketch
+ * style: every value x > 0 in (g^(i-1), g^i] counts for the bucket's representative
+ * 2 g^i / (g + 1), which is within RELATIVE_ERROR of x. Each order statistic, and so each
+ * interpolated percentile, is then within RELATIVE_ERROR of the exact one, and buckets merge by
+ * adding counts. The answer's meta says so (percentile_error).
  */
+
+/** Most distinct values a month row keeps one by one. */
+export const EXACT_VALUES = 10_000;
+/** The relative error of a percentile read from bucketed rows. */
+export const RELATIVE_ERROR = 0.01;
+const GAMMA = (1 + RELATIVE_ERROR) / (1 - RELATIVE_ERROR);
+
+/** SQL of the bucket representative of a value x (float8) > 0; 0 and below stay themselves. */
+export function sketchKeySql(x: string): string {
+  return `case when ${x} > 0 then 2 * power(${GAMMA}::float8, ceil(ln(${x}) / ln(${GAMMA}::float8))) / ${GAMMA + 1}::float8 else ${x} end`;
+}
 
 /** Counts by value. */
 export type Histogram = Map<number, number>;

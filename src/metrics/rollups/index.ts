@@ -14,7 +14,7 @@ import { kindOf } from '../kinds/index.ts';
 import { aggregationSql } from '../kinds/scan.ts';
 import type { ComponentName } from '../kinds/types.ts';
 import type { Components } from '../statistics.ts';
-import { mergeInto, percentile, type Histogram } from './histogram.ts';
+import { EXACT_VALUES, mergeInto, percentile, RELATIVE_ERROR, sketchKeySql, type Histogram } from './histogram.ts';
 import type { PreparedMetric } from '../kinds/index.ts';
 import { prepareMetric } from '../query-metrics.ts';
 
@@ -277,9 +277,10 @@ async function buildEntity(
   return rows;
 }
 
-const GROUP_COLUMNS = sql.join(COLUMNS.map((c) => sql.ref(c)));
 const INSERT = sql`insert into metric_rollup (org_id, metric, grain, period, level, team_id, agent_id, d1, d2, d3,
   n, k, s, ss, promoters, detractors, buckets, counts)`;
+const INSERT_SKETCH = sql`insert into metric_rollup (org_id, metric, grain, period, level, team_id, agent_id, d1, d2, d3,
+  n, k, s, ss, promoters, detractors, buckets, counts, relative_error)`;
 
 /**
  * The statements that write an entity's day rows: metrics of plain sums that place rows by the
@@ -301,7 +302,7 @@ export function dayStatements(entity: MetricEntity, org: Organization, days: str
   return statements;
 }
 
-/** Month rows summed from their days; histograms merged bucket by bucket. */
+/** Month rows: sums added up from their days; durations counted from the raw rows of the month. */
 async function buildMonths(
   db: Kysely<Database>,
   org: Organization,
@@ -312,28 +313,21 @@ async function buildMonths(
   const filter = (ids: string[]) =>
     sql`d.org_id = ${org.id}::uuid and d.metric = any(${ids}::text[]) and d.grain = 'day'
       ${months ? sql`and ${month} = any(${months}::date[])` : sql``}`;
-  const plain = metrics.filter((p) => p.formula.kind !== 'distribution').map((p) => p.metric.id);
-  const histograms = metrics.filter((p) => p.formula.kind === 'distribution').map((p) => p.metric.id);
+  const histograms = metrics.filter((p) => kindOf(p.formula).rollup.form === 'histogram');
+  const plain = metrics.filter((p) => !histograms.includes(p)).map((p) => p.metric.id);
   const sums = await sql`${INSERT}
     select d.org_id, d.metric, 'month', ${month}, d.level, ${sql.join(COLUMNS.map((c) => sql.ref(`d.${c}`)))},
       sum(d.n), sum(d.k), sum(d.s), sum(d.ss), sum(d.promoters), sum(d.detractors), null, null
     from metric_rollup d where ${filter(plain)}
     group by d.org_id, d.metric, ${month}, d.level, ${sql.join(COLUMNS.map((c) => sql.ref(`d.${c}`)))}`.execute(db);
-  // Each day row's sums ride on its first bucket, so that adding over buckets adds them once.
-  const merged = await sql`${INSERT}
-    select org_id, metric, 'month', month, level, ${GROUP_COLUMNS}, sum(c), null, sum(s), sum(ss), null, null,
-      array_agg(b order by b) filter (where b is not null), array_agg(c order by b) filter (where b is not null)
-    from (
-      select d.org_id, d.metric, ${month} as month, d.level, ${sql.join(COLUMNS.map((c) => sql.ref(`d.${c}`)))},
-        u.b, coalesce(sum(u.c), 0)::int as c, sum(case when u.o = 1 then d.s end) as s,
-        sum(case when u.o = 1 then d.ss end) as ss
-      from metric_rollup d
-      left join lateral unnest(d.buckets, d.counts) with ordinality u(b, c, o) on true
-      where ${filter(histograms)}
-      group by d.org_id, d.metric, ${month}, d.level, ${sql.join(COLUMNS.map((c) => sql.ref(`d.${c}`)))}, u.b
-    ) x
-    group by org_id, metric, month, level, ${GROUP_COLUMNS}`.execute(db);
-  return Number(sums.numAffectedRows ?? 0) + Number(merged.numAffectedRows ?? 0);
+  // Durations: each month's values counted from the raw rows, as its days are.
+  let merged = 0;
+  for (const item of histograms) {
+    const def = ENTITY_DIMENSIONS[item.metric.entity]!;
+    const result = await dayRowsSql(item, def, org, months, 'month').execute(db);
+    merged += Number(result.numAffectedRows ?? 0);
+  }
+  return Number(sums.numAffectedRows ?? 0) + merged;
 }
 
 /**
@@ -406,17 +400,20 @@ function dayRowsSql(
   def: NonNullable<(typeof ENTITY_DIMENSIONS)[MetricEntity]>,
   org: Organization,
   days: string[] | null,
+  grain: 'day' | 'month' = 'day',
 ): RawBuilder<unknown> {
   const { metric, formula } = item;
   const zone = sql`${org.timezone}`;
-  // The raw row with its day and rollup columns in front (r_*), its own columns as e.*.
+  // The raw row with its day (or month) and rollup columns in front (r_*), its own columns as e.*.
   const dims = [sql`e.team_id`, sql`e.agent_id`, ...def.dims.map((d) => sql.ref(`e.${d}`))];
+  const periodOf = (time: string) =>
+    grain === 'day' ? localDay(time, zone) : sql`date_trunc('month', ${localDay(time, zone)})::date`;
   const base = (time: string, rest: RawBuilder<unknown>) => sql`
-    select ${localDay(time, zone)} as r_day,
+    select ${periodOf(time)} as r_day,
       ${sql.join(dims.map((d, i) => sql`${d} as ${sql.ref(`r_${COLUMNS[i]}`)}`))}, ${rest}
     from ${sql.table(def.table)} e
     where e.org_id = ${org.id}::uuid and (${sql.raw(item.where)})
-      ${days ? sql`and ${localDay(time, zone)} = any(${days}::date[])` : sql`and ${sql.raw(time)} is not null`}`;
+      ${days ? sql`and ${periodOf(time)} = any(${days}::date[])` : sql`and ${sql.raw(time)} is not null`}`;
   const columns = COLUMNS.map((c) => sql.ref(`r_${c}`));
   const sets = (extra: RawBuilder<unknown>[]) =>
     sql.join(
@@ -428,7 +425,7 @@ function dayRowsSql(
     columns.map((c, i) => sql`case when grouping(${c}) = 0 then ${sql.lit(1 << i)} else 0 end`),
     sql` + `,
   );
-  const head = sql`${org.id}::uuid, ${metric.id}, 'day', r_day, ${level}, ${sql.join(columns)}`;
+  const head = sql`${org.id}::uuid, ${metric.id}, ${grain}, r_day, ${level}, ${sql.join(columns)}`;
   if (formula.kind === 'open_at_end') {
     // Rows started on the day (n) and ended on it (k); the backlog at an end is the sums before it.
     return sql`${INSERT}
@@ -438,18 +435,33 @@ function dayRowsSql(
       group by grouping sets (${sets([])})`;
   }
   if (formula.kind === 'distribution') {
+    // The count of each distinct value per row; a row with more than EXACT_VALUES of them keeps
+    // logarithmic buckets instead (histogram.ts). Each row's sums ride on one of its buckets.
     const x = `(${formula.value})::float8`;
-    return sql`${INSERT}
-      select ${org.id}::uuid, ${metric.id}, 'day', r_day, level, ${sql.join(columns)}, sum(c), null, sum(s), sum(ss),
-        null, null, array_agg(b order by b) filter (where b is not null and c > 0),
-        array_agg(c order by b) filter (where b is not null and c > 0)
+    const cols = sql.join(columns);
+    return sql`${INSERT_SKETCH}
+      select ${org.id}::uuid, ${metric.id}, ${grain}, r_day, level, ${cols}, sum(c), null, sum(s), sum(ss),
+        null, null, array_agg(key order by key) filter (where key is not null and c > 0),
+        array_agg(c order by key) filter (where key is not null and c > 0), max(relative_error)
       from (
-        select r_day, ${level} as level, ${sql.join(columns)}, b, count(x)::int as c, sum(x) as s, sum(x * x) as ss
-        from (select v.*, v.x as b
-          from (${base(`e.${metric.time}`, sql.raw(`${x} as x`))}) v) e
-        group by grouping sets (${sets([sql.ref('b')])})
-      ) per_bucket
-      group by r_day, level, ${sql.join(columns)}`;
+        select r_day, level, ${cols}, key, sum(c)::int as c, sum(s) as s, sum(ss) as ss, relative_error
+        from (
+          select p.*,
+            case when p.distinct_values > ${EXACT_VALUES} then ${sql.raw(sketchKeySql('p.b'))} else p.b end as key,
+            case when p.distinct_values > ${EXACT_VALUES} then ${RELATIVE_ERROR}::real end as relative_error
+          from (
+            select q.*, count(q.b) over (partition by r_day, level, ${cols}) as distinct_values
+            from (
+              select r_day, ${level} as level, ${cols}, b, count(x)::int as c, sum(x) as s, sum(x * x) as ss
+              from (select v.*, v.x as b
+                from (${base(`e.${metric.time}`, sql.raw(`${x} as x`))}) v) e
+              group by grouping sets (${sets([sql.ref('b')])})
+            ) q
+          ) p
+        ) keyed
+        group by r_day, level, ${cols}, key, relative_error
+      ) per_key
+      group by r_day, level, ${cols}`;
   }
   throw new Error(`${formula.kind} metrics are built by sharedDayRowsSql`);
 }
@@ -594,7 +606,7 @@ export async function rollupComponents(
                   ? sql`ag.name as ${sql.ref(`g${i}_name`)}`
                   : sql`null as ${sql.ref(`g${i}_name`)}`,
             ]),
-            sql`r.n, r.buckets, r.counts`,
+            sql`r.n, r.buckets, r.counts, r.relative_error`,
           ])}
           from metric_rollup r ${sql.join(joins, sql` `)}
           where ${where}`.execute(db.kysely)
@@ -652,17 +664,27 @@ export async function rollupComponents(
     return map;
   }
   if (distribution) {
-    const merged = new Map<string, { n: number; histogram: Histogram; group: Record<string, string | null> }>();
+    const merged = new Map<
+      string,
+      { n: number; histogram: Histogram; error: number; group: Record<string, string | null> }
+    >();
     for (const { row, ids, group } of keyed) {
       const key = JSON.stringify([row.period ?? null, ...ids]);
-      const entry = merged.get(key) ?? { n: 0, histogram: new Map(), group };
+      const entry = merged.get(key) ?? { n: 0, histogram: new Map(), error: 0, group };
       entry.n += Number(row.n);
+      entry.error = Math.max(entry.error, Number(row.relative_error ?? 0));
       mergeInto(entry.histogram, row.buckets as number[] | null, row.counts as number[] | null);
       merged.set(key, entry);
     }
     const p = item.aggregate === 'p90' ? 0.9 : 0.5;
+    // A percentile from bucketed months is within their relative error (histogram.ts).
     for (const [key, entry] of merged)
-      map.set(key, { n: entry.n, pct: percentile(entry.histogram, p), group: entry.group });
+      map.set(key, {
+        n: entry.n,
+        pct: percentile(entry.histogram, p),
+        group: entry.group,
+        ...(entry.error ? { relative_error: entry.error } : {}),
+      });
     return map;
   }
   for (const { row, ids, group } of keyed) {
