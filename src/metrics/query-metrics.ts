@@ -81,48 +81,9 @@ type ParsedQuery = z.infer<typeof ZMetricQuery> & {
   cache?: Map<string, Promise<{ map: Map<string, Components>; trace: { rollup: number; raw: number } }>>;
 };
 
-/** Which path answered a metric: rollups, raw rows, or (a metric combined from others) both. */
-export type MetricSource = 'rollup' | 'raw' | 'mixed';
-
-export interface MetricRow {
-  metric: string;
-  period: string | null;
-  group: Record<string, string | null>;
-  value: number | null;
-  n: number;
-  ci_low: number | null;
-  ci_high: number | null;
-  low_sample: boolean;
-  previous?: number | null;
-  delta?: number | null;
-  significant?: boolean | null;
-  /** With a target for the metric (src/kpi/targets.ts): the target in force for the row, and the verdict. */
-  target?: number | null;
-  attainment?: Attainment;
-  /** Missed with the whole 95 % interval on the wrong side of the target. */
-  miss_significant?: boolean | null;
-  /** The period is not complete: see `isPartial`. */
-  partial: boolean;
-  /** With compare: the period compared with is not complete. */
-  previous_partial?: boolean;
-}
-
-export interface MetricResult {
-  rows: MetricRow[];
-  meta: {
-    tz: string;
-    from: string;
-    to: string;
-    grain: Grain;
-    compare: string | null;
-    business_hours: boolean;
-    generated_at: string;
-    /** Per metric: the first and last local day with data of what it is computed from. */
-    data_span: Record<string, DataSpan>;
-    /** Per metric: whether rollups or raw rows answered (docs/scaling.md). */
-    source: Record<string, MetricSource>;
-  };
-}
+// The answer's shape is the HTTP contract's (src/contract/api.ts), which the dashboard imports too.
+export type { MetricResult, MetricRow, MetricSource } from '../contract/api.ts';
+import type { MetricResult, MetricRow, MetricSource } from '../contract/api.ts';
 
 export type PreparedMetric = Prepared;
 interface Prepared {
