@@ -58,6 +58,19 @@ export function useCatalog(): CatalogValue {
   return value;
 }
 
+/**
+ * Whether the caller may see single agents' numbers: the server lists `agent` among the metrics'
+ * dimensions only then (viewers see teams, never one agent).
+ */
+export function useSeesAgents(): boolean {
+  return useCatalog().metrics.some((m) => m.dimensions.includes('agent'));
+}
+
+/** Whether the caller may see reviews: the server refuses metrics of them to team-scoped callers. */
+export function useSeesReviews(): boolean {
+  return useCatalog().metrics.some((m) => m.entity === 'reviews' && m.queryable);
+}
+
 /** A metric's name in the reader's language. */
 export function useMetricName() {
   const { i18n } = useTranslation();

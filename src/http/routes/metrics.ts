@@ -129,6 +129,8 @@ function presentMetric(metric: MetricDef, scope: DataScope | undefined): Present
         lt: texts?.lt.options?.[option.id] ?? option.description,
       },
     })),
+    // What this caller may group by: viewers see no single agents (query-metrics refuses by agent).
+    dimensions: scope?.aggregatesOnly ? info.dimensions.filter((d) => d !== 'agent') : info.dimensions,
     scale: metric.custom ? null : (METRIC_SCALES[metric.id] ?? null),
     sources: [...metricEntities(metric)],
     queryable: !refusal,
