@@ -128,3 +128,50 @@ export interface Directory {
   /** First and last instant of tickets, survey answers and orders (ISO), null without data. */
   data: { first: string | null; last: string | null };
 }
+
+export interface ScorecardLine {
+  metric: string;
+  name: Texts;
+  unit: Unit;
+  direction: Direction;
+  value: number | null;
+  n: number;
+  ci_low: number | null;
+  ci_high: number | null;
+  low_sample: boolean;
+  target: number | null;
+  /**
+   * Whose target judged the line: the subject's own, or (without one) the target of its team or
+   * of the organization, which an agent's or team's card inherits.
+   */
+  target_scope: 'own' | 'team' | 'organization' | null;
+  attainment: Attainment;
+  miss_significant: boolean | null;
+  previous: number | null;
+  delta: number | null;
+  significant: boolean | null;
+  /** The same KPI one level up: the team for an agent, the organization for a team. */
+  context: { level: 'team' | 'organization'; value: number | null } | null;
+  /** 1 = best among `ranked_among` subjects; null where a fair rank is not possible. */
+  rank: number | null;
+  ranked_among: number | null;
+}
+
+export interface ScorecardSubject {
+  /** The dimension and id this card is for; empty for the organization. */
+  scope: Record<string, string>;
+  name: string | null;
+  lines: ScorecardLine[];
+  /** Share of the subject's tickets by channel, shown beside speed metrics. */
+  channel_mix: Record<string, number> | null;
+  score: { value: number | null; weights: Record<string, number>; counted: number } | null;
+}
+
+/** GET /api/v1/scorecard: a team's or agent's targeted KPIs for one period (src/kpi/scorecard.ts). */
+export interface Scorecard {
+  period: string;
+  grain: 'month' | 'quarter' | 'year';
+  from: string;
+  to: string;
+  subjects: ScorecardSubject[];
+}
