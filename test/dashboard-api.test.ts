@@ -180,6 +180,23 @@ for (const variant of variants) {
       assert.deepEqual([viewer.teams.length, viewer.agents.length], [2, 0], 'no single agents for viewers');
     });
 
+    test('the catalog says per caller what may be grouped by, so the dashboard need not know roles', async () => {
+      const dimensionsOf = async (who: Who) => {
+        const list = (await get(who, '/api/v1/metrics')).body.metrics as Array<{ id: string; dimensions: string[] }>;
+        return list.find((m) => m.id === 'first_response_time')!.dimensions;
+      };
+      for (const who of ['owner', 'lead', 'agent'] as const)
+        assert.ok((await dimensionsOf(who)).includes('agent'), `${who} may group by agent`);
+      const viewer = await dimensionsOf('viewer');
+      assert.ok(viewer.includes('team') && !viewer.includes('agent'), 'a viewer sees teams, never one agent');
+      const query = await app.request('/api/v1/query', {
+        method: 'POST',
+        headers: { cookie: cookies.get('viewer')!, 'content-type': 'application/json' },
+        body: JSON.stringify({ metrics: ['first_response_time'], from: '2026-03-01', to: '2026-03-07', by: ['agent'] }),
+      });
+      assert.equal(query.status, 403, 'and the query refuses what the catalog does not offer');
+    });
+
     test('imports: the history with rejected records, and the entities for a column mapping', async () => {
       const list = await get('owner', '/api/v1/imports?limit=3');
       assert.equal(list.status, 200);

@@ -1,18 +1,15 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DataScope } from '../auth/index.ts';
 import type { Database } from '../db/schema.ts';
+import type { DataSpan, Directory } from '../contract/api.ts';
 
 /**
  * The teams and agents a caller may see, for the dashboard's pickers and pages, and the span of
  * the organization's data, so that screens open on a period that has data. A team lead sees their
  * teams and their agents, an agent their team and themself, a viewer the teams and no single agents.
+ * The shapes are the HTTP contract's (src/contract/api.ts).
  */
-export interface Directory {
-  teams: Array<{ id: string; name: string }>;
-  agents: Array<{ id: string; name: string; team_id: string | null; active: boolean }>;
-  /** First and last instant of tickets, survey answers and orders (ISO), null without data. */
-  data: { first: string | null; last: string | null };
-}
+export type { DataSpan, Directory } from '../contract/api.ts';
 
 export async function getDirectory(db: Kysely<Database>, orgId: string, scope?: DataScope): Promise<Directory> {
   let teams = db.selectFrom('team').select(['id', 'name']).where('org_id', '=', orgId);
@@ -46,9 +43,6 @@ export async function getDirectory(db: Kysely<Database>, orgId: string, scope?: 
 /** Entities whose data has a span (the metric engine's entities; `customers` are their activity). */
 export type SpanEntity =
   'tickets' | 'survey_responses' | 'survey_invitations' | 'customers' | 'orders' | 'costs' | 'reviews' | 'feedback';
-
-/** First and last local day with data (inclusive, `YYYY-MM-DD`), null when there is none. */
-export type DataSpan = { first: string; last: string } | null;
 
 /**
  * The span of each entity's data in local days of `tz`, for deciding which periods the data

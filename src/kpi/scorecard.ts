@@ -5,6 +5,7 @@ import type { Db } from '../db/connect.ts';
 import { badRequest, invalidInput } from '../errors.ts';
 import { customMetricsFor, getMetric, queryMetrics, type MetricDef, type MetricRow } from '../metrics/index.ts';
 import type { Organization } from '../orgs/index.ts';
+import type { Scorecard, ScorecardLine, ScorecardSubject } from '../contract/api.ts';
 import { judge, listTargets, scopeKey, type Attainment, type TargetGrain } from './targets.ts';
 
 /**
@@ -31,51 +32,8 @@ export const ZScorecardQuery = z
   .refine((q) => !(q.agent && q.by), { message: 'an agent has no members to list', path: ['by'] });
 export type ScorecardQuery = z.input<typeof ZScorecardQuery>;
 
-export interface ScorecardLine {
-  metric: string;
-  name: MetricDef['names'];
-  unit: MetricDef['unit'];
-  direction: MetricDef['direction'];
-  value: number | null;
-  n: number;
-  ci_low: number | null;
-  ci_high: number | null;
-  low_sample: boolean;
-  target: number | null;
-  /**
-   * Whose target judged the line: the subject's own, or (without one) the target of its team or
-   * of the organization, which an agent's or team's card inherits.
-   */
-  target_scope: 'own' | 'team' | 'organization' | null;
-  attainment: Attainment;
-  miss_significant: boolean | null;
-  previous: number | null;
-  delta: number | null;
-  significant: boolean | null;
-  /** The same KPI one level up: the team for an agent, the organization for a team. */
-  context: { level: 'team' | 'organization'; value: number | null } | null;
-  /** 1 = best among `ranked_among` subjects; null where a fair rank is not possible. */
-  rank: number | null;
-  ranked_among: number | null;
-}
-
-export interface ScorecardSubject {
-  /** The dimension and id this card is for; empty for the organization. */
-  scope: Record<string, string>;
-  name: string | null;
-  lines: ScorecardLine[];
-  /** Share of the subject's tickets by channel, shown beside speed metrics. */
-  channel_mix: Record<string, number> | null;
-  score: { value: number | null; weights: Record<string, number>; counted: number } | null;
-}
-
-export interface Scorecard {
-  period: string;
-  grain: TargetGrain;
-  from: string;
-  to: string;
-  subjects: ScorecardSubject[];
-}
+// GET /api/v1/scorecard's answer, declared with the HTTP contract that the dashboard shares.
+export type { Scorecard, ScorecardLine, ScorecardSubject } from '../contract/api.ts';
 
 /** 2026-03 -> month, 2026-Q1 -> quarter, 2026 -> year, as a range [from, to). */
 export function parseScorecardPeriod(period: string): { grain: TargetGrain; from: string; to: string } {

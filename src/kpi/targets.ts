@@ -9,6 +9,7 @@ import { METRIC_SCALES } from '../metrics/catalog/translations.ts';
 import { canonicalDimension } from '../metrics/dimensions.ts';
 import type { MetricRow } from '../metrics/query-metrics.ts';
 import type { Organization } from '../orgs/index.ts';
+import type { Attainment } from '../contract/api.ts';
 
 /**
  * KPI targets: a value a metric should reach in a scope (the organization, or one value of each
@@ -55,7 +56,7 @@ export interface Target {
   created_at: Date;
 }
 
-export type Attainment = 'met' | 'missed' | 'not_enough_data' | 'no_target';
+export type { Attainment } from '../contract/api.ts';
 
 /** One text per scope, independent of the order its dimensions were named in. */
 export function scopeKey(scope: Record<string, string>): string {

@@ -1,26 +1,10 @@
 import type { MetricDef } from './catalog/index.ts';
 import { metricDimensionIds } from './dimensions.ts';
+import type { MetricInfo } from '../contract/api.ts';
 import { kindOf } from './kinds/index.ts';
 
-/** A metric as the catalog endpoints and docs show it (no SQL). */
-export interface MetricInfo {
-  id: string;
-  names: MetricDef['names'];
-  description: string;
-  unit: MetricDef['unit'];
-  direction: MetricDef['direction'];
-  entity: MetricDef['entity'];
-  time: string;
-  population: string;
-  formula: string;
-  min_sample: number;
-  uncertainty: MetricDef['uncertainty'];
-  options: Array<{ id: string; description: string; values?: readonly string[]; default: string | number | boolean }>;
-  business_hours: boolean;
-  dimensions: string[];
-  /** An organization's own KPI (formula language), not part of the catalog. */
-  custom: boolean;
-}
+/** A metric as the catalog endpoints and docs show it (no SQL): the HTTP contract's shape. */
+export type { MetricInfo };
 
 export function describeMetric(metric: MetricDef): MetricInfo {
   return {

@@ -38,7 +38,7 @@ import { kindOf, ownEntities, type KindContext, type PreparedMetric } from './ki
 import { compareComponents, estimate, type Components } from './statistics.ts';
 import type { CompiledFormula } from './custom/compile.ts';
 import { loadCustomMetrics, toMetricDef } from './custom/definition.ts';
-import { judgeRows, type Attainment } from '../kpi/targets.ts';
+import { judgeRows } from '../kpi/targets.ts';
 import { periodEnds, rollupComponents } from './rollups/index.ts';
 import { modelClvRows } from '../analytics/clv-metric-rows.ts';
 
@@ -82,53 +82,9 @@ type ParsedQuery = z.infer<typeof ZMetricQuery> & {
   cache?: Map<string, Promise<{ map: Map<string, Components>; trace: { rollup: number; raw: number } }>>;
 };
 
-/** Which path answered a metric: rollups, raw rows, or (a metric combined from others) both. */
-export type MetricSource = 'rollup' | 'raw' | 'mixed';
-
-export interface MetricRow {
-  metric: string;
-  period: string | null;
-  group: Record<string, string | null>;
-  value: number | null;
-  n: number;
-  ci_low: number | null;
-  ci_high: number | null;
-  low_sample: boolean;
-  previous?: number | null;
-  delta?: number | null;
-  significant?: boolean | null;
-  /** With a target for the metric (src/kpi/targets.ts): the target in force for the row, and the verdict. */
-  target?: number | null;
-  attainment?: Attainment;
-  /** Missed with the whole 95 % interval on the wrong side of the target. */
-  miss_significant?: boolean | null;
-  /** The period is not complete: see `isPartial`. */
-  partial: boolean;
-  /** With compare: the period compared with is not complete. */
-  previous_partial?: boolean;
-}
-
-export interface MetricResult {
-  rows: MetricRow[];
-  meta: {
-    tz: string;
-    from: string;
-    to: string;
-    grain: Grain;
-    compare: string | null;
-    business_hours: boolean;
-    generated_at: string;
-    /** Per metric: the first and last local day with data of what it is computed from. */
-    data_span: Record<string, DataSpan>;
-    /** Per metric: whether rollups or raw rows answered (docs/scaling.md). */
-    source: Record<string, MetricSource>;
-    /**
-     * Per metric whose percentiles came from bucketed rollups: their largest relative error
-     * (0.01: within 1 % of the exact percentile). Absent where every value is exact.
-     */
-    percentile_error: Record<string, number>;
-  };
-}
+// The answer's shape is the HTTP contract's (src/contract/api.ts), which the dashboard imports too.
+export type { MetricResult, MetricRow, MetricSource } from '../contract/api.ts';
+import type { MetricResult, MetricRow, MetricSource } from '../contract/api.ts';
 
 export type { PreparedMetric };
 type Prepared = PreparedMetric;
@@ -669,12 +625,8 @@ export const ZMetricRowsQuery = z
   .refine((q) => q.from < q.to, { message: 'from must be before to (the range is [from, to))', path: ['to'] });
 export type MetricRowsQuery = z.input<typeof ZMetricRowsQuery>;
 
-export interface MetricRowsResult {
-  metric: string;
-  columns: string[];
-  rows: Array<Record<string, unknown>>;
-  truncated: boolean;
-}
+export type { MetricRowsResult } from '../contract/api.ts';
+import type { MetricRowsResult } from '../contract/api.ts';
 
 export async function listMetricRows(
   db: Db,

@@ -2,76 +2,23 @@ import { createContext, useContext, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorState, Loading } from './components/states.tsx';
 import { useApi } from './data.ts';
-import type { Unit } from './format.ts';
 
-type Texts = { en: string; ru: string; lt: string };
-
-/** A metric as GET /api/v1/metrics gives it (src/http/routes/metrics.ts, PresentedMetric). */
-export interface MetricInfo {
-  id: string;
-  names: Texts;
-  description: string;
-  descriptions: Texts;
-  unit: Unit;
-  direction: 'higher_is_better' | 'lower_is_better' | 'neutral';
-  entity: 'tickets' | 'survey_responses' | 'survey_invitations' | 'customers' | 'orders' | 'costs';
-  min_sample: number;
-  uncertainty: string;
-  options: Array<{
-    id: string;
-    description: string;
-    descriptions: Texts;
-    values?: string[];
-    default: string | number | boolean;
-  }>;
-  business_hours: boolean;
-  dimensions: string[];
-  custom: boolean;
-  /** The range of a bounded value (CES 1-7, NPS -100..100); null for shares and open-ended units. */
-  scale: { min: number; max: number } | null;
-  /** The entities it is computed from (what to import for it). */
-  sources: string[];
-  /** Whether the signed-in caller may query it; the server decides (src/auth/access.ts scopes). */
-  queryable: boolean;
-  reason: { code: string; message: string } | null;
-}
-
-export interface Directory {
-  teams: Array<{ id: string; name: string }>;
-  agents: Array<{ id: string; name: string; team_id: string | null; active: boolean }>;
-  data: { first: string | null; last: string | null };
-}
-
-export interface MetricRow {
-  metric: string;
-  period: string | null;
-  group: Record<string, string | null>;
-  value: number | null;
-  n: number;
-  ci_low: number | null;
-  ci_high: number | null;
-  low_sample: boolean;
-  previous?: number | null;
-  delta?: number | null;
-  significant?: boolean | null;
-  /** The period is not over yet (or the data ends inside it). */
-  partial?: boolean;
-  /** With a comparison: the previous period is itself partial. */
-  previous_partial?: boolean;
-  /** Rows of a metric that has any target (src/kpi/targets.ts judgeRows): the target in force. */
-  target?: number | null;
-  attainment?: Attainment;
-  /** A miss with the whole 95 % interval on the wrong side of the target; null without interval. */
-  miss_significant?: boolean | null;
-}
-
-/** src/kpi/targets.ts Attainment. */
-export type Attainment = 'met' | 'missed' | 'not_enough_data' | 'no_target';
-
-export interface QueryResult {
-  rows: MetricRow[];
-  meta: { tz: string; from: string; to: string; grain: string; compare: string | null; business_hours: boolean };
-}
+// The server's answers, declared once (src/contract/api.ts): what a metric is, whether this
+// caller may query it and by what it can be grouped all come from GET /api/v1/metrics.
+import type {
+  Attainment,
+  Directory,
+  MetricList,
+  MetricResult,
+  MetricRow,
+  PresentedMetric,
+  Texts,
+} from '../../src/contract/api.ts';
+export type { Attainment, Directory, MetricRow };
+/** A metric as GET /api/v1/metrics gives it. */
+export type MetricInfo = PresentedMetric;
+/** POST /api/v1/query. */
+export type QueryResult = MetricResult;
 
 interface CatalogValue {
   metrics: MetricInfo[];
@@ -83,7 +30,7 @@ const CatalogContext = createContext<CatalogValue | null>(null);
 
 /** The metric catalog and the caller's teams and agents, loaded once after login. */
 export function CatalogProvider({ children }: { children: ReactNode }) {
-  const metrics = useApi<{ metrics: MetricInfo[] }>('/metrics');
+  const metrics = useApi<MetricList>('/metrics');
   const directory = useApi<Directory>('/directory');
   const failed = metrics.error ?? directory.error;
   if (failed)
@@ -109,6 +56,19 @@ export function useCatalog(): CatalogValue {
   const value = useContext(CatalogContext);
   if (!value) throw new Error('useCatalog outside CatalogProvider');
   return value;
+}
+
+/**
+ * Whether the caller may see single agents' numbers: the server lists `agent` among the metrics'
+ * dimensions only then (viewers see teams, never one agent).
+ */
+export function useSeesAgents(): boolean {
+  return useCatalog().metrics.some((m) => m.dimensions.includes('agent'));
+}
+
+/** Whether the caller may see reviews: the server refuses metrics of them to team-scoped callers. */
+export function useSeesReviews(): boolean {
+  return useCatalog().metrics.some((m) => m.entity === 'reviews' && m.queryable);
 }
 
 /** A metric's name in the reader's language. */

@@ -1,7 +1,8 @@
+import type { Unit } from '../../src/contract/api.ts';
 import type { Grain } from './periods.ts';
 
 /** Numbers, money, durations and dates in the reader's language (Intl), with the metric's unit. */
-export type Unit = 'ratio' | 'nps' | 'score' | 'seconds' | 'count' | 'money' | 'number';
+export type { Unit };
 export type Language = 'en' | 'ru' | 'lt';
 
 const locales: Record<Language, string> = { en: 'en-GB', ru: 'ru-RU', lt: 'lt-LT' };

@@ -1,5 +1,20 @@
-/** Calendar periods as the metric engine has them: local dates 'YYYY-MM-DD', ISO weeks from Monday. */
-export type Grain = 'day' | 'week' | 'month' | 'quarter' | 'year';
+/**
+ * Calendar periods as the metric engine has them: local dates 'YYYY-MM-DD', ISO weeks from
+ * Monday. The arithmetic is the server's own (src/calendar/periods.ts, which imports nothing), so
+ * the dashboard and the engine agree at month ends; this file adds what only screens need.
+ */
+import {
+  addDays,
+  addPeriods,
+  daysBetween,
+  isDate as isServerDate,
+  listPeriods,
+  periodStart,
+  type Grain as EngineGrain,
+} from '../../src/calendar/periods.ts';
+
+export { addDays, addPeriods, listPeriods, periodStart };
+export type Grain = Exclude<EngineGrain, 'all'>;
 export const PERIOD_GRAINS = ['week', 'month', 'quarter', 'year'] as const;
 export type PeriodGrain = (typeof PERIOD_GRAINS)[number];
 
@@ -9,33 +24,8 @@ export interface Period {
   start: string;
 }
 
-const toDate = (date: string) => new Date(`${date}T00:00:00Z`);
-const toText = (date: Date) => date.toISOString().slice(0, 10);
-
 export function isDate(text: string | null | undefined): text is string {
-  return Boolean(text && /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(toDate(text).getTime()));
-}
-
-export function periodStart(date: string, grain: Grain): string {
-  const d = toDate(date);
-  if (grain === 'day') return date;
-  if (grain === 'week') {
-    d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
-    return toText(d);
-  }
-  const month = grain === 'month' ? d.getUTCMonth() : grain === 'quarter' ? d.getUTCMonth() - (d.getUTCMonth() % 3) : 0;
-  return toText(new Date(Date.UTC(d.getUTCFullYear(), month, 1)));
-}
-
-export function addPeriods(date: string, grain: Grain, count: number): string {
-  const d = toDate(date);
-  if (grain === 'day' || grain === 'week') d.setUTCDate(d.getUTCDate() + count * (grain === 'week' ? 7 : 1));
-  else d.setUTCMonth(d.getUTCMonth() + count * (grain === 'month' ? 1 : grain === 'quarter' ? 3 : 12));
-  return toText(d);
-}
-
-export function addDays(date: string, days: number): string {
-  return addPeriods(date, 'day', days);
+  return Boolean(text && isServerDate(text));
 }
 
 export function periodEnd(period: Period): string {
@@ -62,7 +52,7 @@ export function defaultPeriod(
 ): Period {
   const last = lastData ? localDate(lastData, timeZone) : new Date().toISOString().slice(0, 10);
   const start = periodStart(last, grain);
-  const elapsed = (toDate(last).getTime() - toDate(start).getTime()) / 86_400_000;
+  const elapsed = daysBetween(start, last);
   if (grain !== 'week' && elapsed < 6) return { grain, start: addPeriods(start, grain, -1) };
   return { grain, start };
 }

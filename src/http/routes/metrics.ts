@@ -11,12 +11,12 @@ import {
   metricRefusal,
   queryMetrics,
   type MetricDef,
-  type MetricInfo,
 } from '../../metrics/index.ts';
 import { METRIC_SCALES, METRIC_TRANSLATIONS } from '../../metrics/catalog/translations.ts';
 import { dataScope, recordAudit, type DataScope } from '../../auth/index.ts';
 import { loadCustomMetrics, toMetricDef } from '../../metrics/custom/definition.ts';
 import { deleteCustomMetric, saveCustomMetric } from '../../metrics/custom/store.ts';
+import type { MetricList, MetricRowsResult, MetricResult, PresentedMetric } from '../../contract/api.ts';
 import { parseBody } from './auth.ts';
 import { requireAccess, type AppDeps, type AppEnv } from '../app.ts';
 
@@ -32,7 +32,7 @@ export function metricsRoutes(deps: AppDeps) {
         const scope = dataScope(c.get('access'));
         return c.json({
           metrics: [...listMetrics(), ...customs.map(toMetricDef)].map((metric) => presentMetric(metric, scope)),
-        });
+        } satisfies MetricList);
       })
       // Custom KPIs: body {id, name, names?: {ru, lt}, formula, unit, direction, description, min_sample}.
       .post('/api/v1/metrics', requireAccess(deps, 'define_metrics'), async (c) => {
@@ -71,7 +71,8 @@ export function metricsRoutes(deps: AppDeps) {
             'The body must be a JSON object: {"metrics": [...], "from": ..., "to": ...}.',
           );
         }
-        return c.json(await queryMetrics(deps.db, c.get('org'), body as never, { scope: dataScope(c.get('access')) }));
+        const result = await queryMetrics(deps.db, c.get('org'), body as never, { scope: dataScope(c.get('access')) });
+        return c.json(result satisfies MetricResult);
       })
       // The rows behind a value: body {metric, from, to, where, tz, options, business_hours, limit};
       // ?format=csv for CSV, xlsx for a workbook.
@@ -101,25 +102,13 @@ export function metricsRoutes(deps: AppDeps) {
             'content-disposition': `attachment; filename="${result.metric}-rows.xlsx"`,
           });
         }
-        return c.json(result);
+        return c.json(result satisfies MetricRowsResult);
       })
   );
 }
 
-type Texts = { en: string; ru: string; lt: string };
-
-/** A metric for GET /api/v1/metrics: what it is, in every language. */
-export interface PresentedMetric extends Omit<MetricInfo, 'options'> {
-  descriptions: Texts;
-  options: Array<MetricInfo['options'][number] & { descriptions: Texts }>;
-  /** The range of a bounded value (CES 1-7, NPS -100..100); shares are 0-1 by their unit. */
-  scale: { min: number; max: number } | null;
-  /** The entities it is computed from, through the metrics it combines (what to import for it). */
-  sources: string[];
-  /** Whether this caller may query it, and if not why (team leads and agents: team data only). */
-  queryable: boolean;
-  reason: { code: string; message: string } | null;
-}
+/** A metric for GET /api/v1/metrics (the HTTP contract, which the dashboard imports). */
+export type { PresentedMetric };
 
 function presentMetric(metric: MetricDef, scope: DataScope | undefined): PresentedMetric {
   const info = describeMetric(metric);
@@ -140,6 +129,8 @@ function presentMetric(metric: MetricDef, scope: DataScope | undefined): Present
         lt: texts?.lt.options?.[option.id] ?? option.description,
       },
     })),
+    // What this caller may group by: viewers see no single agents (query-metrics refuses by agent).
+    dimensions: scope?.aggregatesOnly ? info.dimensions.filter((d) => d !== 'agent') : info.dimensions,
     scale: metric.custom ? null : (METRIC_SCALES[metric.id] ?? null),
     sources: [...metricEntities(metric)],
     queryable: !refusal,

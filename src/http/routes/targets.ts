@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../../auth/index.ts';
+import type { Scorecard } from '../../contract/api.ts';
 import { badRequest } from '../../errors.ts';
 import { csvRow } from '../../export/csv.ts';
 import { writeXlsx } from '../../export/xlsx.ts';
@@ -48,7 +49,7 @@ export function targetRoutes(deps: AppDeps) {
           metrics: q.metrics ? q.metrics.split(',') : undefined,
           weights,
         });
-        if (format === 'json') return c.json(card);
+        if (format === 'json') return c.json(card satisfies Scorecard);
         const table = scorecardTable(card);
         const name = `scorecard-${card.period}`;
         if (format === 'csv')

@@ -1,3 +1,4 @@
+import type { Direction, MetricEntity, Unit } from '../../contract/api.ts';
 import type { CompiledFormula } from '../custom/compile.ts';
 
 /**
@@ -7,18 +8,8 @@ import type { CompiledFormula } from '../custom/compile.ts';
  * ratios. SQL fragments here are static text written by us, never user input; `e` is the row of
  * the metric's entity.
  */
-export type MetricEntity =
-  | 'tickets'
-  | 'survey_responses'
-  | 'survey_invitations'
-  | 'customers'
-  | 'orders'
-  | 'costs'
-  | 'reviews'
-  /** Survey comments and review texts together (src/metrics/catalog/feedback.ts). */
-  | 'feedback';
-export type Unit = 'ratio' | 'nps' | 'score' | 'seconds' | 'count' | 'money' | 'number';
-export type Direction = 'higher_is_better' | 'lower_is_better' | 'neutral';
+// Declared with the HTTP contract, which the dashboard shares.
+export type { Direction, MetricEntity, Unit } from '../../contract/api.ts';
 
 /**
  * In the SQL of a metric with a `duration`: the seconds between its two timestamps, calendar

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { MetricRowsResult } from '../../../src/contract/api.ts';
 import { download } from '../api.ts';
 import { useMetricName, type MetricInfo } from '../catalog.tsx';
 import { useApi } from '../data.ts';
@@ -19,12 +20,8 @@ export interface Drill {
   label: string;
 }
 
-interface RowsResult {
-  metric: string;
-  columns: string[];
-  rows: Array<Record<string, unknown>>;
-  truncated: boolean;
-}
+/** POST /api/v1/query/rows. */
+type RowsResult = MetricRowsResult;
 
 const SHOWN = 200;
 // Customer metrics are computed from states; their rows are the customers of the group.

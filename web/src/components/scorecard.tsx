@@ -1,35 +1,12 @@
 import { useTranslation } from 'react-i18next';
+import type { Scorecard } from '../../../src/contract/api.ts';
 import { withQuery } from '../api.ts';
-import { useCatalog, useMetricName, type Attainment, type MetricInfo } from '../catalog.tsx';
+import { useCatalog, useMetricName } from '../catalog.tsx';
 import { useApi } from '../data.ts';
 import type { Period } from '../periods.ts';
 import { useFormat } from '../use-format.ts';
 import { AttainmentBadge } from './attainment.tsx';
 import { Empty, ErrorState, Loading } from './states.tsx';
-
-/** src/kpi/scorecard.ts Scorecard, the fields shown here. */
-interface ScorecardLine {
-  metric: string;
-  unit: MetricInfo['unit'];
-  direction: MetricInfo['direction'];
-  value: number | null;
-  n: number;
-  low_sample: boolean;
-  target: number | null;
-  /** Whose target judged the line: the subject's own, or inherited from its team or the organization. */
-  target_scope: 'own' | 'team' | 'organization' | null;
-  attainment: Attainment;
-  miss_significant: boolean | null;
-  delta: number | null;
-  significant: boolean | null;
-  context: { level: 'team' | 'organization'; value: number | null } | null;
-  rank: number | null;
-  ranked_among: number | null;
-}
-interface Scorecard {
-  period: string;
-  subjects: Array<{ scope: Record<string, string>; name: string | null; lines: ScorecardLine[] }>;
-}
 
 /** A dashboard period as a scorecard period (2026-03, 2026-Q1, 2026); weeks have none. */
 export function scorecardPeriod(period: Period): string | null {

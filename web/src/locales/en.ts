@@ -189,6 +189,8 @@ const en = {
       customers: 'Customers',
       orders: 'Orders',
       costs: 'Costs',
+      reviews: 'Reviews',
+      feedback: 'Feedback',
       custom: 'Custom KPIs',
     },
     noValues: 'No values in this range.',

@@ -193,6 +193,8 @@ const lt: Messages = {
       customers: 'Klientai',
       orders: 'Užsakymai',
       costs: 'Sąnaudos',
+      reviews: 'Atsiliepimai',
+      feedback: 'Grįžtamasis ryšys',
       custom: 'Savi rodikliai',
     },
     noValues: 'Šiame intervale reikšmių nėra.',

@@ -193,6 +193,8 @@ const ru: Messages = {
       customers: 'Клиенты',
       orders: 'Заказы',
       costs: 'Затраты',
+      reviews: 'Отзывы',
+      feedback: 'Обратная связь',
       custom: 'Собственные показатели',
     },
     noValues: 'В этом диапазоне значений нет.',

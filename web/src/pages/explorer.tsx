@@ -27,7 +27,8 @@ import { useFormat } from '../use-format.ts';
 
 type View = 'line' | 'bar' | 'table';
 const GRAINS: Array<Grain | 'all'> = ['day', 'week', 'month', 'quarter', 'year', 'all'];
-const ENTITY_ORDER = ['survey_responses', 'tickets', 'customers', 'orders', 'costs'] as const;
+// The order of the metric groups; an entity not named here (a new one) still gets its group.
+const ENTITY_ORDER = ['survey_responses', 'tickets', 'reviews', 'feedback', 'customers', 'orders', 'costs'];
 const PALETTE = ['#1f6fb2', '#d9822b', '#2e9e6a', '#b53f5d', '#7a5cc4', '#8c8c2e', '#3aa3b8', '#a05a2c'];
 
 interface ExplorerState {
@@ -119,9 +120,12 @@ export default function Explorer() {
 
   // The server says what this caller may query (team leads and agents: team data only).
   const choosable = metrics.filter((m) => m.queryable || m.id === state.metric);
-  const dimensions = (metric?.dimensions ?? []).filter(
-    (d) => !d.includes('<') && !(me?.role === 'viewer' && d === 'agent'),
-  );
+  // And what it may group by (viewers: not by agent); templates such as attributes.<key> are not choices.
+  const dimensions = (metric?.dimensions ?? []).filter((d) => !d.includes('<'));
+  // Survey invitations (the response rate) sit with the survey answers.
+  const groupOf = (m: MetricInfo) =>
+    m.custom ? 'custom' : m.entity === 'survey_invitations' ? 'survey_responses' : m.entity;
+  const groups = [...new Set([...ENTITY_ORDER, ...choosable.map(groupOf), 'custom'])];
   const by = dimensions.includes(state.by) ? state.by : '';
   const body = metric && {
     metrics: [metric.id],
@@ -202,17 +206,13 @@ export default function Explorer() {
             data-testid="metric-select"
           >
             {!metric && <option value={state.metric}>{state.metric}</option>}
-            {[...ENTITY_ORDER, 'custom' as const].map((group) => {
-              // Survey invitations (the response rate) sit with the survey answers.
-              const items = choosable.filter((m) =>
-                group === 'custom'
-                  ? m.custom
-                  : !m.custom &&
-                    (m.entity === group || (group === 'survey_responses' && m.entity === 'survey_invitations')),
-              );
+            {groups.map((group) => {
+              const items = choosable.filter((m) => groupOf(m) === group);
               if (!items.length) return null;
+              const key = `explorer.entities.${group}`;
+              const label = t(key as 'explorer.entities.custom');
               return (
-                <optgroup key={group} label={t(`explorer.entities.${group}`)}>
+                <optgroup key={group} label={label === key ? group : label}>
                   {items.map((m) => (
                     <option key={m.id} value={m.id}>
                       {metricName(m.id)}

@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DateInput } from '../components/date-input.tsx';
-import { useCatalog } from '../catalog.tsx';
+import { useCatalog, useSeesReviews } from '../catalog.tsx';
 import { FeedbackInsights } from '../components/feedback-insights.tsx';
 import { FeedbackList } from '../components/feedback-list.tsx';
 import { addDays } from '../periods.ts';
 import { navigate, useLocation } from '../router.tsx';
-import { isScoped, useSession } from '../session.tsx';
 
 const KINDS = ['nps', 'csat', 'ces', 'enps', 'rating'] as const;
 const TEXT_CLASSES = ['very_negative', 'negative', 'neutral', 'positive', 'very_positive'] as const;
@@ -29,8 +28,8 @@ const FIELDS = [
 /** Survey comments and reviews with their score, customer, ticket, agent and language. */
 export default function Feedback() {
   const { t } = useTranslation();
-  const { me } = useSession();
   const { directory } = useCatalog();
+  const seesReviews = useSeesReviews();
   const { search } = useLocation();
   const query: Record<string, string | undefined> = {};
   for (const field of FIELDS) query[field] = search.get(field) ?? undefined;
@@ -85,7 +84,7 @@ export default function Feedback() {
             data-testid="feedback-search"
           />
         </label>
-        {!isScoped(me) &&
+        {seesReviews &&
           select('source', t('feedback.source'), [
             ['surveys', t('feedback.sourceSurveys')],
             ['reviews', t('feedback.sourceReviews')],
@@ -152,7 +151,7 @@ export default function Feedback() {
           {t('feedback.disagree')}
         </label>
       </form>
-      {isScoped(me) && <p className="note">{t('feedback.reviewsHidden')}</p>}
+      {!seesReviews && <p className="note">{t('feedback.reviewsHidden')}</p>}
       <FeedbackInsights from={query.from} to={query.to} onTheme={(theme) => set('theme', theme)} />
       {query.theme && (
         <p className="note">

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { useCatalog } from '../catalog.tsx';
+import { useCatalog, useSeesAgents } from '../catalog.tsx';
 import { KpiGrid, useVisibleMetrics } from '../components/kpi-grid.tsx';
 import { PeriodPicker } from '../components/period-picker.tsx';
 import { ScorecardCards, scorecardPeriod } from '../components/scorecard.tsx';
@@ -15,6 +15,7 @@ export default function TeamPage({ id }: { id: string }) {
   const { directory } = useCatalog();
   const [period, setPeriod] = usePeriodParam(directory.data.last);
   const { visible } = useVisibleMetrics(TEAM_METRICS);
+  const seesAgents = useSeesAgents();
   const team = directory.teams.find((x) => x.id === id);
   // The directory lists the teams the caller may see: another team is not theirs to open.
   if (!team) return me?.teams ? <NotAllowed /> : <NotFound />;
@@ -30,7 +31,7 @@ export default function TeamPage({ id }: { id: string }) {
       {scorecardPeriod(period) && (
         <ScorecardCards query={{ period: scorecardPeriod(period)!, team: id }} quiet titled />
       )}
-      {me?.role !== 'viewer' && (
+      {seesAgents && (
         <section className="card">
           <h2>{t('teams.agentsOfTeam')}</h2>
           <ComparisonTable

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { useCatalog } from '../catalog.tsx';
+import { useCatalog, useSeesAgents } from '../catalog.tsx';
 import { PeriodPicker } from '../components/period-picker.tsx';
 import { Empty } from '../components/states.tsx';
 import { ComparisonTable } from '../components/team-views.tsx';
@@ -12,7 +12,7 @@ export default function Teams() {
   const { me } = useSession();
   const { directory } = useCatalog();
   const [period, setPeriod] = usePeriodParam(directory.data.last);
-  const viewer = me?.role === 'viewer';
+  const viewer = !useSeesAgents();
   return (
     <section className="page" data-testid="teams">
       <header className="page-header">
