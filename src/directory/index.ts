@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DataScope } from '../auth/index.ts';
 import type { Database } from '../db/schema.ts';
+import { SURVEY_KINDS } from '../ingest/entities.ts';
 import type { DataSpan, Directory } from '../contract/api.ts';
 
 /**
@@ -56,30 +57,40 @@ export async function getDataSpans(
   tz: string,
   entities: readonly SpanEntity[],
 ): Promise<Map<SpanEntity, DataSpan>> {
-  const local = (column: string) => sql`(${sql.ref(column)} at time zone ${tz})::date`;
+  // The local date of the first and last instant, not the first and last local date: the same
+  // day (local time only moves back across a midnight in no zone we know), and an index answers
+  // min and max of the column without reading every row.
+  const min = (column: string) => sql`(min(${sql.ref(column)}) at time zone ${tz})::date`;
+  const max = (column: string) => sql`(max(${sql.ref(column)}) at time zone ${tz})::date`;
   const SOURCES: Record<SpanEntity, RawBuilder<unknown>> = {
-    tickets: sql`select min(${local('created_at')}) as first, max(${local('created_at')}) as last
+    tickets: sql`select ${min('created_at')} as first, ${max('created_at')} as last
       from ticket where org_id = ${orgId}::uuid`,
-    survey_responses: sql`select min(${local('submitted_at')}), max(${local('submitted_at')})
-      from survey_response where org_id = ${orgId}::uuid`,
-    survey_invitations: sql`select min(${local('sent_at')}), max(${local('sent_at')})
+    // Per kind, so that the (org_id, kind, submitted_at) index answers each min and max.
+    survey_responses: sql`select (min(f) at time zone ${tz})::date, (max(l) at time zone ${tz})::date from (${sql.join(
+      SURVEY_KINDS.map(
+        (kind) => sql`select min(submitted_at) as f, max(submitted_at) as l
+          from survey_response where org_id = ${orgId}::uuid and kind = ${kind}`,
+      ),
+      sql` union all `,
+    )}) k`,
+    survey_invitations: sql`select ${min('sent_at')}, ${max('sent_at')}
       from survey_invitation where org_id = ${orgId}::uuid`,
-    orders: sql`select min(${local('ordered_at')}), max(${local('ordered_at')})
+    orders: sql`select ${min('ordered_at')}, ${max('ordered_at')}
       from customer_order where org_id = ${orgId}::uuid`,
     costs: sql`select min(period_start), max(period_end) from cost where org_id = ${orgId}::uuid`,
-    reviews: sql`select min(${local('published_at')}), max(${local('published_at')})
+    reviews: sql`select ${min('published_at')}, ${max('published_at')}
       from review where org_id = ${orgId}::uuid`,
     // Comments and review texts: the span of either.
-    feedback: sql`select min(${local('submitted_at')}), max(${local('submitted_at')})
+    feedback: sql`select ${min('submitted_at')}, ${max('submitted_at')}
         from survey_response where org_id = ${orgId}::uuid and comment is not null
-      union all select min(${local('published_at')}), max(${local('published_at')})
+      union all select ${min('published_at')}, ${max('published_at')}
         from review where org_id = ${orgId}::uuid and (title is not null or text is not null)`,
     customers: sql`select min(first), max(last) from (
-        select min(${local('started_at')}) as first,
-          greatest(max(${local('started_at')}), max(${local('ended_at')})) as last
+        select ${min('started_at')} as first,
+          greatest(${max('started_at')}, ${max('ended_at')}) as last
         from subscription where org_id = ${orgId}::uuid
         union all
-        select min(${local('ordered_at')}), max(${local('ordered_at')})
+        select ${min('ordered_at')}, ${max('ordered_at')}
         from customer_order where org_id = ${orgId}::uuid and status = 'completed') s`,
   };
   const spans = new Map<SpanEntity, DataSpan>();
