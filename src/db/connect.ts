@@ -17,6 +17,7 @@ import * as m0008 from './migrations/0008-rollups.ts';
 import * as m0009 from './migrations/0009-reports.ts';
 import * as m0010 from './migrations/0010-feedback-sentiment.ts';
 import * as m0011 from './migrations/0011-experiments.ts';
+import * as m0012 from './migrations/0012-customer-rollups.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -72,6 +73,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009-reports': m0009,
   '0010-feedback-sentiment': m0010,
   '0011-experiments': m0011,
+  '0012-customer-rollups': m0012,
 };
 
 // Same JavaScript values from both backends: counts and numerics as numbers, dates as
