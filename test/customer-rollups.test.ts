@@ -54,7 +54,7 @@ const COVERED: Array<Omit<MetricQuery, 'metrics'>> = [
 const UNCOVERED: Array<Omit<MetricQuery, 'metrics'>> = [
   { from: '2026-01-01', to: '2026-03-01', grain: 'week' },
   { from: '2026-01-15', to: '2026-06-01', grain: 'month' },
-  { from: '2026-01-01', to: '2026-07-01', grain: 'month', options: { activity: 'either' } },
+  { from: '2026-01-01', to: '2026-07-01', grain: 'month', options: { customer_churn_rate: { activity: 'either' } } },
   { from: '2026-01-01', to: '2026-07-01', grain: 'month', by: ['nps_group'] },
   { from: '2026-01-01', to: '2026-07-01', grain: 'month', tz: 'UTC' },
 ];
@@ -165,7 +165,9 @@ for (const variant of variants) {
       await importAll(db, org, ['fx_rates', 'customers', 'orders']);
       await compareAll(db, org);
       // The basis turns to subscriptions: the rows are built again, in the same transaction.
-      await importRecords(db, org, 'subscriptions', { objects: (demo.subscriptions as object[]).slice(0, 300) });
+      await importRecords(db, org, 'subscriptions', {
+        objects: (demo.subscriptions as Array<Record<string, unknown>>).slice(0, 300),
+      });
       await compareAll(db, org);
     });
   });
