@@ -17,7 +17,6 @@ import * as m0008 from './migrations/0008-rollups.ts';
 import * as m0009 from './migrations/0009-reports.ts';
 import * as m0010 from './migrations/0010-feedback-sentiment.ts';
 import * as m0011 from './migrations/0011-experiments.ts';
-import * as m0012 from './migrations/0012-customer-rollups.ts';
 import * as m0013 from './migrations/0013-rollup-sketches.ts';
 import type { Database } from './schema.ts';
 
@@ -74,7 +73,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009-reports': m0009,
   '0010-feedback-sentiment': m0010,
   '0011-experiments': m0011,
-  '0012-customer-rollups': m0012,
   '0013-rollup-sketches': m0013,
 };
 

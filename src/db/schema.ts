@@ -383,15 +383,6 @@ export interface Database {
     counts: number[] | null;
     relative_error: number | null;
   };
-  customer_month_state: {
-    org_id: string;
-    customer_id: string;
-    month: ColumnType<string, string, string>;
-    active: boolean;
-    mrr: number;
-  };
-  customer_rollup_first: { org_id: string; customer_id: string; first_start: Date };
-  customer_rollup_extent: { org_id: string; basis: string; horizon: ColumnType<string, string, string> };
   rollup_state: {
     org_id: string;
     entity: string;

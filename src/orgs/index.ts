@@ -143,8 +143,6 @@ export async function deleteOrganizationData(db: Kysely<Database>, orgId: string
     for (const table of DATA_TABLES) await trx.deleteFrom(table).where('org_id', '=', orgId).execute();
     // The rollups of no data are empty and current (src/metrics/rollups).
     await trx.deleteFrom('metric_rollup').where('org_id', '=', orgId).execute();
-    for (const table of ['customer_month_state', 'customer_rollup_first', 'customer_rollup_extent'] as const)
-      await trx.deleteFrom(table).where('org_id', '=', orgId).execute();
     await trx.deleteFrom('import_run').where('org_id', '=', orgId).execute();
   });
 }

@@ -1,8 +1,6 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/connect.ts';
 import type { Organization } from '../../orgs/index.ts';
 import { queryMetrics, type MetricQuery, type MetricRow } from '../query-metrics.ts';
-import { listMetrics } from '../catalog/index.ts';
 import { rollupMetrics } from './index.ts';
 
 /**
@@ -35,24 +33,8 @@ export async function checkRollups(
   ];
   const differences: RollupDifference[] = [];
   let compared = 0;
-  const pairs = shapes.flatMap((shape) => rollupMetrics().map((item) => ({ shape, id: item.metric.id })));
-  // Customer state (rollups/customers.ts): by month on month starts, whole and by segment, once built.
-  const built = await sql`select 1 from rollup_state where org_id = ${org.id}::uuid and entity = 'customers'`.execute(
-    db.kysely,
-  );
-  if (built.rows.length && range.from.endsWith('-01') && range.to.endsWith('-01')) {
-    const ids = listMetrics()
-      .filter((m) => m.formula.kind === 'customer_state')
-      .map((m) => m.id);
-    for (const shape of [
-      { grain: 'month', by: [] },
-      { grain: 'month', by: ['segment'] },
-    ] as const)
-      pairs.push(...ids.map((id) => ({ shape: { grain: shape.grain, by: [...shape.by] }, id })));
-  }
-  for (const { shape, id } of pairs) {
-    {
-      const item = { metric: { id } };
+  for (const shape of shapes) {
+    for (const item of rollupMetrics()) {
       const query: MetricQuery = { ...shape, metrics: [item.metric.id], from: range.from, to: range.to };
       const label = `${shape.grain}${shape.by?.length ? ` by ${shape.by.join(',')}` : ''}`;
       const [rolled, raw] = await Promise.all([

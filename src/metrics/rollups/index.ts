@@ -17,14 +17,6 @@ import type { Components } from '../statistics.ts';
 import { EXACT_VALUES, mergeInto, percentile, RELATIVE_ERROR, sketchKeySql, type Histogram } from './histogram.ts';
 import type { PreparedMetric } from '../kinds/index.ts';
 import { prepareMetric } from '../query-metrics.ts';
-import {
-  customerRollupComponents,
-  customerRollupRefusal,
-  markCustomerRows,
-  outdatedCustomerOrgsSql,
-  rebuildCustomerRollups,
-  refreshCustomerRollups,
-} from './customers.ts';
 
 /**
  * Rollups (docs/scaling.md): for each catalog metric on tickets and survey answers whose
@@ -158,7 +150,6 @@ export async function markRollupRows(
   entity: MetricEntity | string,
   ids: unknown[],
 ): Promise<void> {
-  await markCustomerRows(db, org, entity, ids);
   if (!ENTITY_DIMENSIONS[entity as MetricEntity] || !ids.length) return;
   await ensureDirtyTable(db);
   await markSql(entity as MetricEntity, org.id, org.timezone, JSON.stringify(ids.map(String))).execute(db);
@@ -217,7 +208,6 @@ export async function refreshImportRollups(db: Kysely<Database>, org: Organizati
   const dirty = await sql<{ entity: string }>`select distinct entity from rollup_dirty`.execute(db);
   const entities = new Set([imported, ...dirty.rows.map((r) => r.entity)]);
   for (const entity of ROLLUP_ENTITIES) if (entities.has(entity)) await refreshRollups(db, org, entity);
-  await refreshCustomerRollups(db, org, imported);
 }
 
 /** Rebuilds every rollup of an organization from its raw rows (cxkpi rollups rebuild, jobs). */
@@ -229,7 +219,6 @@ export async function rebuildRollups(db: Db, org: Organization): Promise<{ rows:
       await sql`select pg_advisory_xact_lock(hashtext(${`cxkpi-rollup:${org.id}:${entity}`}))`.execute(trx);
       rows += await buildEntity(trx, org, entity, null);
     }
-    rows += await rebuildCustomerRollups(trx, org);
   });
   return { rows, ms: Date.now() - started };
 }
@@ -251,7 +240,6 @@ export async function outdatedRollupOrgs(db: Db): Promise<string[]> {
         then exists (select 1 from ${sql.table(ENTITY_DIMENSIONS[entity]!.table)} x where x.org_id = o.id)
         else s.status <> 'ready' or s.version <> ${rollupVersion()} or s.timezone <> o.timezone end`,
   );
-  checks.push(outdatedCustomerOrgsSql());
   const result = await sql<{ id: string }>`${sql.join(checks, sql` union `)}`.execute(db.kysely);
   return result.rows.map((r) => r.id);
 }
@@ -502,7 +490,6 @@ function rollupColumn(entity: MetricEntity, id: string): (typeof COLUMNS)[number
 
 /** Why rollups cannot answer (for `cxkpi rollups check` and tests), or null when they can. */
 export function rollupRefusal(item: PreparedMetric, query: RollupQuery, tz: string, org: Organization): string | null {
-  if (item.formula.kind === 'customer_state') return customerRollupRefusal(item, query, tz, org);
   if (query.exact) return 'exact was asked';
   const own = rollupMetrics().find((p) => p.metric.id === item.metric.id);
   if (!own) return 'the metric has no rollup';
@@ -575,7 +562,6 @@ export async function rollupComponents(
   tz: string,
   range: { from: string; to: string; bounds: Array<{ period: string | null; end: string }> },
 ): Promise<Map<string, Components> | null> {
-  if (item.formula.kind === 'customer_state') return customerRollupComponents(db, org, item, query, tz, range);
   if (rollupRefusal(item, query, tz, org)) return null;
   const plan = readPlan(item, query, range.from, range.to);
   if (!plan || !(await isReady(db, org, item.metric.entity))) return null;
