@@ -4,7 +4,8 @@
  * figures; never fails on time.
  *
  *   node --import tsx bench/metrics.ts [--tickets 10000000] [--responses 2000000] [--customers 1000000]
- *     [--database-url postgres://...] [--runs 20] [--budget 120] [--keep] [--reuse DATABASE] [--explain FILE]
+ *     [--database-url postgres://...] [--runs 20] [--budget 120] [--keep] [--reuse DATABASE [--skip-rebuild]]
+ *     [--explain FILE]
  *
  * A scratch database (cxkpi_bench_<timestamp>) is created next to the one in the URL (default
  * postgres://postgres@127.0.0.1:5432/postgres), migrated, and filled on the server with generated
@@ -13,7 +14,8 @@
  * engine's values are checked against the plain SQL's. Each case gets 2 warm-up rounds (one when
  * a round takes over 10 s), then up to --runs timed runs, engine and plain SQL alternating; a case
  * stops early (after at least 3 runs) once one side's timed runs exceed --budget seconds. --reuse
- * times a database kept by an earlier --keep without loading it again. --explain writes EXPLAIN
+ * times a database kept by an earlier --keep without loading it again (with --skip-rebuild, and
+ * without rebuilding its rollups, which must then be current). --explain writes EXPLAIN
  * (ANALYZE, BUFFERS) of every statement the engine sends for (a) and (b), and of the plain SQL.
  */
 import fs from 'node:fs';
@@ -38,6 +40,7 @@ const { values } = parseArgs({
     budget: { type: 'string', default: '120' },
     keep: { type: 'boolean' },
     reuse: { type: 'string' },
+    'skip-rebuild': { type: 'boolean' },
     explain: { type: 'string' },
   },
 });
@@ -115,11 +118,13 @@ async function main() {
       await load(client, org.id);
     }
     // The data is loaded with INSERT ... SELECT, not through imports: the rollups are built once here.
-    const rebuild = performance.now();
-    const built = await rebuildRollups(db, org);
-    console.log(
-      `Rollups rebuilt from raw rows: ${built.rows.toLocaleString('en')} rows in ${seconds(performance.now() - rebuild)}\n`,
-    );
+    if (!(values.reuse && values['skip-rebuild'])) {
+      const rebuild = performance.now();
+      const built = await rebuildRollups(db, org);
+      console.log(
+        `Rollups rebuilt from raw rows: ${built.rows.toLocaleString('en')} rows in ${seconds(performance.now() - rebuild)}\n`,
+      );
+    }
     await printSizes(client);
     const bounds = await client.query<{ date: string; at: string }>(
       `select d as date, (d::timestamp at time zone '${TZ}')::text as at from unnest($1::text[]) d`,
