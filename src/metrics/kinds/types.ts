@@ -94,7 +94,7 @@ export type ComponentName = 'n' | 'k' | 's' | 'ss' | 'promoters' | 'detractors';
  * - `additive`: counts and sums (sums of squares for intervals) per day, summed over days;
  * - `histogram`: the exact count of each distinct value per day, merged by addition;
  * - `backlog`: rows started and ended per day; the open count at an end is the sums before it;
- * - `customer-state`: the state of each customer at month starts (rollups/customers.ts);
+ * - `customer-state`: customers' states at period starts and ends; not kept yet (raw rows answer);
  * - `combined`: from the metrics it is computed from, each by its own path;
  * - `raw`: always from raw rows.
  * Additive metrics whose SQL reads other rows (FCR and repeat contact read the customer's later
