@@ -34,6 +34,8 @@ const DATA_TABLES = [
   'review',
   'fx_rate',
   'metric_rollup',
+  'customer_state',
+  'customer_rollup',
   'rollup_state',
   'kpi_target',
 ];

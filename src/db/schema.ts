@@ -383,6 +383,46 @@ export interface Database {
     counts: number[] | null;
     relative_error: number | null;
   };
+  customer_state: {
+    org_id: string;
+    customer_id: string;
+    grain: 'month' | 'quarter' | 'year';
+    period: ColumnType<string, string, string>;
+    active_start: boolean;
+    active_end: boolean;
+    is_new: boolean;
+    joined: boolean;
+    mrr_start: number;
+    mrr_end: number;
+    d1: string | null;
+    d2: string | null;
+    d3: string | null;
+    d4: string | null;
+    d5: string | null;
+  };
+  customer_rollup: {
+    org_id: string;
+    grain: 'month' | 'quarter' | 'year';
+    period: ColumnType<string, string, string>;
+    level: number;
+    d1: string | null;
+    d2: string | null;
+    d3: string | null;
+    d4: string | null;
+    d5: string | null;
+    customers: number;
+    n_start: number;
+    n_end: number;
+    churned: number;
+    new: number;
+    joined: number;
+    joined_churned: number;
+    n_mrr_start: number;
+    mrr_start: number;
+    mrr_end: number;
+    mrr_kept: number;
+    mrr_kept_capped: number;
+  };
   rollup_state: {
     org_id: string;
     entity: string;
@@ -390,6 +430,8 @@ export interface Database {
     version: number;
     status: 'ready' | 'stale';
     built_at: GeneratedTimestamp;
+    basis: string | null;
+    covered_to: ColumnType<string, string, string> | null;
   };
   fx_rate: {
     org_id: string;

@@ -57,7 +57,7 @@ const FIRST_RESPONSE_BUCKET =
   `when tk.first_response_at - tk.created_at < interval '24 hours' then '4-24 h' else '> 24 h' end`;
 
 /** Fields of the customer record that every entity with a customer can be grouped by. */
-const CUSTOMER_FIELDS = ['segment', 'plan', 'country', 'language', 'acquisition_channel'] as const;
+export const CUSTOMER_FIELDS = ['segment', 'plan', 'country', 'language', 'acquisition_channel'] as const;
 
 const common: Dimension[] = [
   ref('team', 'team_id', 'team', 'tm', 'team (id; shown with its name)'),

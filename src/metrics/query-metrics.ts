@@ -306,8 +306,7 @@ async function computeComponents(
 ): Promise<Map<string, Components>> {
   const { metric } = item;
   const kind = kindOf(item.formula);
-  const form = kind.rollup.form;
-  if (!item.businessHours && form !== 'combined' && form !== 'raw') {
+  if (!item.businessHours && kind.rollup.form !== 'combined' && kind.rollup.form !== 'raw') {
     const rolled = await rollupComponents(db, org, item, query, tz, {
       from,
       to,

@@ -143,6 +143,8 @@ export async function deleteOrganizationData(db: Kysely<Database>, orgId: string
     for (const table of DATA_TABLES) await trx.deleteFrom(table).where('org_id', '=', orgId).execute();
     // The rollups of no data are empty and current (src/metrics/rollups).
     await trx.deleteFrom('metric_rollup').where('org_id', '=', orgId).execute();
+    await trx.deleteFrom('customer_state').where('org_id', '=', orgId).execute();
+    await trx.deleteFrom('customer_rollup').where('org_id', '=', orgId).execute();
     await trx.deleteFrom('import_run').where('org_id', '=', orgId).execute();
   });
 }

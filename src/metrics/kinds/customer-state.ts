@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { Db } from '../../db/connect.ts';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../../db/schema.ts';
 import { badRequest } from '../../errors.ts';
 import type { Organization } from '../../orgs/index.ts';
 import type { Formula } from '../catalog/types.ts';
@@ -9,7 +9,11 @@ import type { FormulaKind } from './types.ts';
 type F = Extract<Formula, { kind: 'customer_state' }>;
 
 /** Which rows make customers active under the `activity` options (see ACTIVITY_OPTIONS). */
-export async function activityBasis(db: Db, org: Organization, options: Record<string, string | number | boolean>) {
+export async function activityBasis(
+  db: Kysely<Database>,
+  org: Organization,
+  options: Record<string, string | number | boolean>,
+) {
   let activity = String(options.activity ?? 'auto');
   if (!['auto', 'subscriptions', 'orders', 'either'].includes(activity)) {
     throw badRequest('invalid-option', 'activity is auto, subscriptions, orders or either.');
@@ -19,7 +23,7 @@ export async function activityBasis(db: Db, org: Organization, options: Record<s
     throw badRequest('invalid-option', 'activity_window_days is a whole number of days from 1 to 3660.');
   }
   if (activity === 'auto') {
-    const any = await db.kysely
+    const any = await db
       .selectFrom('subscription')
       .select('id')
       .where('org_id', '=', org.id)
@@ -32,6 +36,28 @@ export async function activityBasis(db: Db, org: Organization, options: Record<s
     orders: activity === 'orders' || activity === 'either',
     windowDays,
   };
+}
+
+/**
+ * The activity spans [start_at, end_at) of an organization's customers (customer_id, start_at,
+ * end_at, mrr): subscriptions, and for order activity each completed order for the window.
+ * `customers` (SQL of customer ids) keeps those customers only. MRR stays numeric, so sums of it
+ * are exact and equal however they are added up (the customer rollups add and subtract them).
+ */
+export function activitySpansSql(
+  orgId: string,
+  basis: { subscriptions: boolean; orders: boolean; windowDays: number },
+  customers?: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  const only = (column: string) => (customers ? sql`and ${sql.raw(column)} in (${customers})` : sql``);
+  return sql`
+        select s.customer_id, s.started_at as start_at, coalesce(s.ended_at, 'infinity') as end_at,
+          s.mrr_reporting as mrr
+        from subscription s where s.org_id = ${orgId}::uuid and ${basis.subscriptions} ${only('s.customer_id')}
+        union all
+        select o.customer_id, o.ordered_at, o.ordered_at + make_interval(days => ${basis.windowDays}), 0::numeric
+        from customer_order o where o.org_id = ${orgId}::uuid and o.status = 'completed' and ${basis.orders}
+          ${only('o.customer_id')}`;
 }
 
 /**
@@ -95,16 +121,10 @@ export const customerState: FormulaKind<F> = {
       start_at: ctx.instant(p.start),
       end_at: ctx.instant(p.end),
     }));
-    const { subscriptions, orders, windowDays } = await activityBasis(db, org, item.options);
+    const basis = await activityBasis(db.kysely, org, item.options);
     const on = (at: string) => `sp.start_at <= ${at} and sp.end_at > ${at}`;
     const result = await sql<Record<string, unknown>>`
-      with spans as (
-        select s.customer_id, s.started_at as start_at, coalesce(s.ended_at, 'infinity') as end_at,
-          s.mrr_reporting::float8 as mrr
-        from subscription s where s.org_id = ${org.id}::uuid and ${subscriptions}
-        union all
-        select o.customer_id, o.ordered_at, o.ordered_at + make_interval(days => ${windowDays}), 0
-        from customer_order o where o.org_id = ${org.id}::uuid and o.status = 'completed' and ${orders}
+      with spans as (${activitySpansSql(org.id, basis)}
       ), firsts as (
         select ${org.id}::uuid as org_id, customer_id, min(start_at) as first_start from spans group by customer_id
       ), state as (

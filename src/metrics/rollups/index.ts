@@ -17,6 +17,17 @@ import type { Components } from '../statistics.ts';
 import { EXACT_VALUES, mergeInto, percentile, RELATIVE_ERROR, sketchKeySql, type Histogram } from './histogram.ts';
 import type { PreparedMetric } from '../kinds/index.ts';
 import { prepareMetric } from '../query-metrics.ts';
+import {
+  buildCustomerRollups,
+  CUSTOMER_ENTITY,
+  customerRollupComponents,
+  customerRollupRefusal,
+  hasDirtyCustomers,
+  isCustomerWriter,
+  markCustomerRows,
+  outdatedCustomerOrgsSql,
+  refreshCustomerRollups,
+} from './customers.ts';
 
 /**
  * Rollups (docs/scaling.md): for each catalog metric on tickets and survey answers whose
@@ -54,7 +65,7 @@ const COLUMNS = ['team_id', 'agent_id', 'd1', 'd2', 'd3'] as const;
 /** FCR and repeat contact look this many days ahead (their default window_days, with a day to spare). */
 const DEPENDENCY_DAYS = 8;
 
-/** The rollup forms kept per day here (customer states have their own table). */
+/** The rollup forms kept per day here (customer states have their own tables, customers.ts). */
 const DAILY_FORMS = new Set(['additive', 'histogram', 'backlog']);
 
 /** The catalog metrics that have rollups, with their prepared default definition. */
@@ -150,6 +161,7 @@ export async function markRollupRows(
   entity: MetricEntity | string,
   ids: unknown[],
 ): Promise<void> {
+  if (isCustomerWriter(entity)) await markCustomerRows(db, org, entity, ids);
   if (!ENTITY_DIMENSIONS[entity as MetricEntity] || !ids.length) return;
   await ensureDirtyTable(db);
   await markSql(entity as MetricEntity, org.id, org.timezone, JSON.stringify(ids.map(String))).execute(db);
@@ -208,6 +220,18 @@ export async function refreshImportRollups(db: Kysely<Database>, org: Organizati
   const dirty = await sql<{ entity: string }>`select distinct entity from rollup_dirty`.execute(db);
   const entities = new Set([imported, ...dirty.rows.map((r) => r.entity)]);
   for (const entity of ROLLUP_ENTITIES) if (entities.has(entity)) await refreshRollups(db, org, entity);
+  if (isCustomerWriter(imported) || (await hasDirtyCustomers(db))) await refreshCustomerRollups(db, org);
+}
+
+/**
+ * Rebuilds what is out of date of an organization's rollups (missing, stale, of another version
+ * or time zone; customer states that end before the current month): the rebuild job.
+ */
+export async function refreshOutdatedRollups(db: Db, org: Organization): Promise<void> {
+  await db.kysely.transaction().execute(async (trx) => {
+    for (const entity of ROLLUP_ENTITIES) await refreshRollups(trx, org, entity);
+    await refreshCustomerRollups(trx, org);
+  });
 }
 
 /** Rebuilds every rollup of an organization from its raw rows (cxkpi rollups rebuild, jobs). */
@@ -219,6 +243,8 @@ export async function rebuildRollups(db: Db, org: Organization): Promise<{ rows:
       await sql`select pg_advisory_xact_lock(hashtext(${`cxkpi-rollup:${org.id}:${entity}`}))`.execute(trx);
       rows += await buildEntity(trx, org, entity, null);
     }
+    await sql`select pg_advisory_xact_lock(hashtext(${`cxkpi-rollup:${org.id}:${CUSTOMER_ENTITY}`}))`.execute(trx);
+    rows += await buildCustomerRollups(trx, org);
   });
   return { rows, ms: Date.now() - started };
 }
@@ -240,7 +266,9 @@ export async function outdatedRollupOrgs(db: Db): Promise<string[]> {
         then exists (select 1 from ${sql.table(ENTITY_DIMENSIONS[entity]!.table)} x where x.org_id = o.id)
         else s.status <> 'ready' or s.version <> ${rollupVersion()} or s.timezone <> o.timezone end`,
   );
-  const result = await sql<{ id: string }>`${sql.join(checks, sql` union `)}`.execute(db.kysely);
+  const result = await sql<{ id: string }>`${sql.join([...checks, outdatedCustomerOrgsSql()], sql` union `)}`.execute(
+    db.kysely,
+  );
   return result.rows.map((r) => r.id);
 }
 
@@ -489,7 +517,16 @@ function rollupColumn(entity: MetricEntity, id: string): (typeof COLUMNS)[number
 }
 
 /** Why rollups cannot answer (for `cxkpi rollups check` and tests), or null when they can. */
-export function rollupRefusal(item: PreparedMetric, query: RollupQuery, tz: string, org: Organization): string | null {
+export function rollupRefusal(
+  item: PreparedMetric,
+  query: RollupQuery,
+  tz: string,
+  org: Organization,
+  range: { from: string; to: string },
+): string | null {
+  const form = kindOf(item.formula).rollup.form;
+  if (form === 'customer-state') return customerRollupRefusal(item, query, tz, org, range);
+  if (!DAILY_FORMS.has(form)) return 'the metric has no rollup';
   if (query.exact) return 'exact was asked';
   const own = rollupMetrics().find((p) => p.metric.id === item.metric.id);
   if (!own) return 'the metric has no rollup';
@@ -562,7 +599,9 @@ export async function rollupComponents(
   tz: string,
   range: { from: string; to: string; bounds: Array<{ period: string | null; end: string }> },
 ): Promise<Map<string, Components> | null> {
-  if (rollupRefusal(item, query, tz, org)) return null;
+  if (kindOf(item.formula).rollup.form === 'customer-state')
+    return customerRollupComponents(db.kysely, org, item, query, tz, range);
+  if (rollupRefusal(item, query, tz, org, range)) return null;
   const plan = readPlan(item, query, range.from, range.to);
   if (!plan || !(await isReady(db, org, item.metric.entity))) return null;
   const backlog = item.formula.kind === 'open_at_end';
@@ -720,8 +759,9 @@ export const rollupJobKinds: JobKinds = {
     every: { ms: 60_000, orgs: (db) => outdatedRollupOrgs(db) },
     run: async (ctx, job) => {
       const org = await getOrganization(ctx.db.kysely, job.org_id);
-      const { rows } = await rebuildRollups(ctx.db, org);
-      return { rollup_rows: rows };
+      const started = Date.now();
+      await refreshOutdatedRollups(ctx.db, org);
+      return { ms: Date.now() - started };
     },
   },
 };
