@@ -177,18 +177,20 @@ export async function importRecords(
                 })
               : objectItems(source),
           );
+          // The rollups of what was written, in the same transaction: a committed row is counted.
+          if (!state.mustRollBack() && !options.dryRun) {
+            // Fresh statistics first: the rollups' lookups of a customer's other tickets must use
+            // their index, not walk a table the planner still thinks is small.
+            await analyzeIfGrown(session, entity, before, state.inserted);
+            // The staging's plan settings (createStage) are for the row writes, not for the rollups.
+            await sql`set local enable_hashjoin = on; set local enable_mergejoin = on`.execute(session.kysely);
+            await refreshImportRollups(session.kysely, org, entity.name);
+          }
         } catch (error) {
+          // Whatever failed, the transaction ends here, so the run's record and its lock can be
+          // written and the session goes back clean.
           await sql`rollback`.execute(session.kysely).catch(() => {});
           throw error;
-        }
-        // The rollups of what was written, in the same transaction: a committed row is counted.
-        if (!state.mustRollBack() && !options.dryRun) {
-          // Fresh statistics first: the rollups' lookups of a customer's other tickets must use
-          // their index, not walk a table the planner still thinks is small.
-          await analyzeIfGrown(session, entity, before, state.inserted);
-          // The staging's plan settings (createStage) are for the row writes, not for the rollups.
-          await sql`set local enable_hashjoin = on; set local enable_mergejoin = on`.execute(session.kysely);
-          await refreshImportRollups(session.kysely, org, entity.name);
         }
         await sql.raw(state.mustRollBack() ? 'rollback' : 'commit').execute(session.kysely);
       } catch (error) {
