@@ -382,6 +382,8 @@ export interface Database {
     buckets: number[] | null;
     counts: number[] | null;
     relative_error: number | null;
+    p50: number | null;
+    p90: number | null;
   };
   customer_state: {
     org_id: string;

@@ -3,7 +3,9 @@ import { sql, type Kysely } from 'kysely';
 // Frozen once released. Customer rollups (src/metrics/rollups/customers.ts): per customer and
 // calendar period (month, quarter, year in the organization's time zone) its state at the
 // period's start and end, and per period the sums of those states overall and by one customer
-// field; rollup_state says which activity basis they were built on and up to which period.
+// field; rollup_state says which activity basis they were built on and up to which period. A
+// duration's rollup row also keeps its median and 90th percentile, read when each period and
+// group of a query is that one row.
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
@@ -57,6 +59,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     alter table rollup_state
       add column basis text,
       add column covered_to date;
+    alter table metric_rollup
+      add column p50 double precision,
+      add column p90 double precision;
   `.execute(db);
 }
 
@@ -64,5 +69,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`
     drop table customer_state, customer_rollup;
     alter table rollup_state drop column basis, drop column covered_to;
+    alter table metric_rollup drop column p50, drop column p90;
   `.execute(db);
 }

@@ -90,6 +90,8 @@ export function rollupVersion(): number {
         rollupMetrics().map((p) => [p.metric.id, p.where, p.formula, p.options, p.metric.time]),
         ENTITY_DIMENSIONS,
         LEVELS,
+        // What a row holds beyond the components: durations' stored percentiles.
+        ['p50', 'p90'],
       ]),
     )
     .digest()
@@ -311,7 +313,7 @@ async function buildEntity(
 const INSERT = sql`insert into metric_rollup (org_id, metric, grain, period, level, team_id, agent_id, d1, d2, d3,
   n, k, s, ss, promoters, detractors, buckets, counts)`;
 const INSERT_SKETCH = sql`insert into metric_rollup (org_id, metric, grain, period, level, team_id, agent_id, d1, d2, d3,
-  n, k, s, ss, promoters, detractors, buckets, counts, relative_error)`;
+  n, k, s, ss, promoters, detractors, buckets, counts, relative_error, p50, p90)`;
 
 /**
  * The statements that write an entity's day rows: metrics of plain sums that place rows by the
@@ -467,31 +469,43 @@ function dayRowsSql(
   }
   if (formula.kind === 'distribution') {
     // The count of each distinct value per row; a row with more than EXACT_VALUES of them keeps
-    // logarithmic buckets instead (histogram.ts). Each row's sums ride on one of its buckets.
+    // logarithmic buckets instead (histogram.ts). Each row's sums ride on one of its buckets. The
+    // row's median and 90th percentile are the type-7 ones of its values (histogram.ts's
+    // percentile, in the same floating-point steps).
     const x = `(${formula.value})::float8`;
     const cols = sql.join(columns);
+    const counted = 'key is not null and c > 0';
+    const pct = (h: 'h50' | 'h90') => {
+      const at = (rank: string) => `min(key) filter (where ${counted} and cum > ${rank}(${h}))`;
+      return sql.raw(`${at('floor')} + (max(${h}) - floor(max(${h}))) * (${at('ceil')} - ${at('floor')})`);
+    };
     return sql`${INSERT_SKETCH}
       select ${org.id}::uuid, ${metric.id}, ${grain}, r_day, level, ${cols}, sum(c), null, sum(s), sum(ss),
-        null, null, array_agg(key order by key) filter (where key is not null and c > 0),
-        array_agg(c order by key) filter (where key is not null and c > 0), max(relative_error)
-      from (
-        select r_day, level, ${cols}, key, sum(c)::int as c, sum(s) as s, sum(ss) as ss, relative_error
+        null, null, array_agg(key order by key) filter (where ${sql.raw(counted)}),
+        array_agg(c order by key) filter (where ${sql.raw(counted)}), max(relative_error), ${pct('h50')}, ${pct('h90')}
+      from (select ranked.*, (total - 1) * 0.5::float8 as h50, (total - 1) * 0.9::float8 as h90 from (
+        select per_key.*,
+          sum(case when ${sql.raw(counted)} then c else 0 end) over (partition by r_day, level, ${cols} order by key) as cum,
+          sum(case when ${sql.raw(counted)} then c else 0 end) over (partition by r_day, level, ${cols}) as total
         from (
-          select p.*,
-            case when p.distinct_values > ${EXACT_VALUES} then ${sql.raw(sketchKeySql('p.b'))} else p.b end as key,
-            case when p.distinct_values > ${EXACT_VALUES} then ${RELATIVE_ERROR}::real end as relative_error
+          select r_day, level, ${cols}, key, sum(c)::int as c, sum(s) as s, sum(ss) as ss, relative_error
           from (
-            select q.*, count(q.b) over (partition by r_day, level, ${cols}) as distinct_values
+            select p.*,
+              case when p.distinct_values > ${EXACT_VALUES} then ${sql.raw(sketchKeySql('p.b'))} else p.b end as key,
+              case when p.distinct_values > ${EXACT_VALUES} then ${RELATIVE_ERROR}::real end as relative_error
             from (
-              select r_day, ${level} as level, ${cols}, b, count(x)::int as c, sum(x) as s, sum(x * x) as ss
-              from (select v.*, v.x as b
-                from (${base(`e.${metric.time}`, sql.raw(`${x} as x`))}) v) e
-              group by grouping sets (${sets([sql.ref('b')])})
-            ) q
-          ) p
-        ) keyed
-        group by r_day, level, ${cols}, key, relative_error
-      ) per_key
+              select q.*, count(q.b) over (partition by r_day, level, ${cols}) as distinct_values
+              from (
+                select r_day, ${level} as level, ${cols}, b, count(x)::int as c, sum(x) as s, sum(x * x) as ss
+                from (select v.*, v.x as b
+                  from (${base(`e.${metric.time}`, sql.raw(`${x} as x`))}) v) e
+                group by grouping sets (${sets([sql.ref('b')])})
+              ) q
+            ) p
+          ) keyed
+          group by r_day, level, ${cols}, key, relative_error
+        ) per_key
+      ) ranked) ranked
       group by r_day, level, ${cols}`;
   }
   throw new Error(`${formula.kind} metrics are built by sharedDayRowsSql`);
@@ -542,6 +556,8 @@ export function rollupRefusal(
 interface ReadPlan {
   level: number;
   grain: 'day' | 'month';
+  /** Each period and group of the answer is one stored row (nothing to merge). */
+  single: boolean;
   filters: RawBuilder<unknown>[];
   groups: Array<{ id: string; column: (typeof COLUMNS)[number] }>;
 }
@@ -551,6 +567,7 @@ function readPlan(item: PreparedMetric, query: RollupQuery, from: string, to: st
   let bits = 0;
   const groups = query.by.map((id) => ({ id, column: rollupColumn(entity, id)! }));
   groups.forEach((g) => (bits |= BITS[g.column === 'team_id' ? 'team' : g.column === 'agent_id' ? 'agent' : g.column]));
+  const groupBits = bits;
   const filters: RawBuilder<unknown>[] = [];
   for (const [id, raw] of Object.entries(query.where)) {
     const column = rollupColumn(entity, id)!;
@@ -573,7 +590,9 @@ function readPlan(item: PreparedMetric, query: RollupQuery, from: string, to: st
   const level = LEVELS.find((l) => (l & bits) === bits);
   if (level === undefined) return null;
   const monthly = query.grain !== 'day' && query.grain !== 'week' && from.endsWith('-01') && to.endsWith('-01');
-  return { level, grain: monthly ? 'month' : 'day', filters, groups };
+  const grain = monthly ? 'month' : 'day';
+  const onePeriod = query.grain === grain || (query.grain === 'all' && to === addPeriods(from, grain, 1));
+  return { level, grain, single: level === groupBits && onePeriod, filters, groups };
 }
 
 /** Whether the organization's rollups of an entity may answer: built, current, in its time zone. */
@@ -635,7 +654,8 @@ export async function rollupComponents(
     ${backlog ? sql`` : sql`and r.period >= ${range.from}::date`}
     ${plan.filters.length ? sql`and ${sql.join(plan.filters, sql` and `)}` : sql``}`;
   const groupBy = sql.join([sql`1`, ...plan.groups.map((_, i) => sql.ref(`g${i}`))]);
-  // Histograms are merged here: the rows themselves, a few per period and group.
+  // A percentile of one stored row is stored with it; else the rows' histograms are merged here.
+  const stored = distribution && plan.single;
   const rows = distribution
     ? (
         await sql<Record<string, unknown>>`
@@ -648,7 +668,9 @@ export async function rollupComponents(
                   ? sql`ag.name as ${sql.ref(`g${i}_name`)}`
                   : sql`null as ${sql.ref(`g${i}_name`)}`,
             ]),
-            sql`r.n, r.buckets, r.counts, r.relative_error`,
+            stored
+              ? sql`r.n, ${sql.ref(item.aggregate === 'p90' ? 'r.p90' : 'r.p50')} as pct, r.relative_error`
+              : sql`r.n, r.buckets, r.counts, r.relative_error`,
           ])}
           from metric_rollup r ${sql.join(joins, sql` `)}
           where ${where}`.execute(db.kysely)
@@ -702,6 +724,17 @@ export async function rollupComponents(
           });
         }
       }
+    }
+    return map;
+  }
+  if (stored) {
+    for (const { row, ids, group } of keyed) {
+      map.set(JSON.stringify([row.period ?? null, ...ids]), {
+        n: Number(row.n),
+        pct: row.pct === null ? null : Number(row.pct),
+        group,
+        ...(row.relative_error ? { relative_error: Number(row.relative_error) } : {}),
+      });
     }
     return map;
   }
