@@ -331,17 +331,24 @@ async function computeComponents(
     extra.forEach((j) => dims.joins.add(j));
     return dims;
   };
-  const own = dimensions(metric.entity, false, []);
   const time = sql.raw(`e.${metric.time}`);
-  if (metric.series) {
-    // The series dimension comes first and is always grouped.
-    own.groupSelects.unshift(
-      sql`${sql.raw(metric.series.sql)} as ${sql.ref('gs')}`,
-      sql`null as ${sql.ref('gs_name')}`,
-    );
-  }
   const groupRefs = [...(metric.series ? ['gs'] : []), ...query.by.map((_, i) => `g${i}`)];
-  const joinText = [...own.joins].map((j) => JOINS[j]).join(' ') + (metric.series ? ` ${metric.series.join}` : '');
+  // The dimensions over the metric's own rows, built when its kind reads them: a metric combined
+  // from others has no rows of its own, and its parts may have dimensions its entity lacks.
+  let own: { joinText: string; dims: ReturnType<typeof dimensions> } | undefined;
+  const ownSql = () => {
+    if (own) return own;
+    const dims = dimensions(metric.entity, false, []);
+    if (metric.series) {
+      // The series dimension comes first and is always grouped.
+      dims.groupSelects.unshift(
+        sql`${sql.raw(metric.series.sql)} as ${sql.ref('gs')}`,
+        sql`null as ${sql.ref('gs_name')}`,
+      );
+    }
+    const joinText = [...dims.joins].map((j) => JOINS[j]).join(' ') + (metric.series ? ` ${metric.series.join}` : '');
+    return (own = { joinText, dims });
+  };
   const calendar =
     item.businessHours && schedule
       ? await businessCalendarSql(db, org, item, schedule, instant(from, tz), instant(to, tz))
@@ -364,8 +371,16 @@ async function computeComponents(
     table: METRIC_ENTITIES[metric.entity].table,
     time,
     period: periodOf(time),
-    joins: sql`${sql.raw(joinText)} ${calendar}`,
-    ...sqlOf(own, groupRefs),
+    get joins() {
+      return sql`${sql.raw(ownSql().joinText)} ${calendar}`;
+    },
+    get groups() {
+      return sqlOf(ownSql().dims, groupRefs).groups;
+    },
+    get filters() {
+      return sqlOf(ownSql().dims, groupRefs).filters;
+    },
+    groupBy: [sql`1`, ...groupRefs.map((ref) => sql.ref(ref))],
     instant: (date) => instant(date, tz),
     bounds: periodBounds(query.grain, from, to),
     keyed: (rows) => componentMap(rows, query.by, metric.series),
