@@ -19,6 +19,7 @@ import { createTestOrg, variants } from './helpers/databases.ts';
  * is its orders until it imports its first subscription. The maintained sums equal a rebuild.
  */
 const demo = generateDemo({ seed: 11, end: '2026-07-01', months: 12, customers: 300, ticketsPerMonth: 20 });
+/** The customer-state metrics, subscription revenue among them. */
 const CUSTOMER_METRICS = listMetrics()
   .filter((m) => kindOf(m.formula).rollup.form === 'customer-state')
   .map((m) => m.id);

@@ -396,6 +396,8 @@ export interface Database {
     joined: boolean;
     mrr_start: number;
     mrr_end: number;
+    revenue: number;
+    paying: boolean;
     d1: string | null;
     d2: string | null;
     d3: string | null;
@@ -424,6 +426,8 @@ export interface Database {
     mrr_end: number;
     mrr_kept: number;
     mrr_kept_capped: number;
+    paying: number;
+    revenue: number;
   };
   rollup_state: {
     org_id: string;

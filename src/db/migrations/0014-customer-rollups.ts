@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 
 // Frozen once released. Customer rollups (src/metrics/rollups/customers.ts): per customer and
 // calendar period (month, quarter, year in the organization's time zone) its state at the
-// period's start and end, and per period the sums of those states overall and by one customer
+// period's start and end and its subscription revenue, and per period the sums of those states overall and by one customer
 // field; rollup_state says which activity basis they were built on and up to which period. A
 // duration's rollup row also keeps its median and 90th percentile, read when each period and
 // group of a query is that one row.
@@ -22,6 +22,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       joined boolean not null,
       mrr_start numeric not null,
       mrr_end numeric not null,
+      -- Subscription revenue earned in the period (MRR x the share of each month active), and
+      -- whether a subscription of the customer was active in it at all.
+      revenue numeric not null,
+      paying boolean not null,
       -- The customer's segment, plan, country, language and acquisition channel when it was computed:
       -- a later change takes the state out of the sums it was added to.
       d1 text collate "C",
@@ -54,6 +58,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       mrr_end numeric not null,
       mrr_kept numeric not null,
       mrr_kept_capped numeric not null,
+      paying bigint not null,
+      revenue numeric not null,
       constraint customer_rollup_key unique nulls not distinct (org_id, grain, level, period, d1, d2, d3, d4, d5)
     );
     alter table rollup_state

@@ -40,7 +40,7 @@ export async function activityBasis(
 
 /**
  * The activity spans [start_at, end_at) of an organization's customers (customer_id, start_at,
- * end_at, mrr): subscriptions, and for order activity each completed order for the window.
+ * end_at, mrr, subscription): subscriptions, and for order activity each completed order for the window.
  * `customers` (SQL of customer ids) keeps those customers only. MRR stays numeric, so sums of it
  * are exact and equal however they are added up (the customer rollups add and subtract them).
  */
@@ -52,10 +52,10 @@ export function activitySpansSql(
   const only = (column: string) => (customers ? sql`and ${sql.raw(column)} in (${customers})` : sql``);
   return sql`
         select s.customer_id, s.started_at as start_at, coalesce(s.ended_at, 'infinity') as end_at,
-          s.mrr_reporting as mrr
+          s.mrr_reporting as mrr, true as subscription
         from subscription s where s.org_id = ${orgId}::uuid and ${basis.subscriptions} ${only('s.customer_id')}
         union all
-        select o.customer_id, o.ordered_at, o.ordered_at + make_interval(days => ${basis.windowDays}), 0::numeric
+        select o.customer_id, o.ordered_at, o.ordered_at + make_interval(days => ${basis.windowDays}), 0::numeric, false
         from customer_order o where o.org_id = ${orgId}::uuid and o.status = 'completed' and ${basis.orders}
           ${only('o.customer_id')}`;
 }

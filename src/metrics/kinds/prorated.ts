@@ -41,7 +41,8 @@ export const proratedMrr: FormulaKind<Extract<Formula, { kind: 'prorated_mrr' }>
   },
   estimate: (_f, _a, c) => totalEstimate(c),
   test: () => null,
-  rollup: { form: 'raw' },
+  // Kept with each customer's period state (rollups/customers.ts).
+  rollup: { form: 'customer-state' },
 };
 
 /** `amount` of rows covering a date range (`e.period_start`..`e.period_end`), spread evenly over its days. */

@@ -94,7 +94,8 @@ export type ComponentName = 'n' | 'k' | 's' | 'ss' | 'promoters' | 'detractors';
  * - `additive`: counts and sums (sums of squares for intervals) per day, summed over days;
  * - `histogram`: the exact count of each distinct value per day, merged by addition;
  * - `backlog`: rows started and ended per day; the open count at an end is the sums before it;
- * - `customer-state`: customers' states at period starts and ends; not kept yet (raw rows answer);
+ * - `customer-state`: each customer's state per calendar month, quarter and year (active at the
+ *   start and end, MRR, subscription revenue), summed per period and customer field;
  * - `combined`: from the metrics it is computed from, each by its own path;
  * - `raw`: always from raw rows.
  * Additive metrics whose SQL reads other rows (FCR and repeat contact read the customer's later

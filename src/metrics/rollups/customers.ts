@@ -9,8 +9,9 @@ import type { Components } from '../statistics.ts';
 import type { RollupQuery } from './index.ts';
 
 /**
- * Customer rollups (docs/scaling.md): churn, retention, active and new customers, MRR and
- * revenue retention per calendar month, quarter and year, overall and by one customer field.
+ * Customer rollups (docs/scaling.md): churn, retention, active and new customers, MRR, revenue
+ * retention and subscription revenue per calendar month, quarter and year, overall and by one
+ * customer field.
  *
  * `customer_state` holds, per customer and period its activity spans touch, what the raw query
  * (kinds/customer-state.ts) derives for it: active at the start and at the end, MRR at both,
@@ -142,24 +143,48 @@ function stateRowsSql(
         (m.local_start + g.step) at time zone ${tz} as end_at) p
       where sp.start_at <= p.end_at and sp.end_at > p.start_at
       group by sp.customer_id, g.grain, p.period, p.start_at, p.end_at
+    ),
+    -- Subscription revenue as kinds/prorated.ts earns it: per calendar month a subscription is
+    -- active in, its MRR x the share of the month; a quarter's and a year's are their months'.
+    month_revenue as (
+      select sp.customer_id, m.local_start::date as month, sum(sp.mrr
+        * extract(epoch from least(sp.end_at, m.end_at) - greatest(sp.start_at, m.start_at))
+        / extract(epoch from m.end_at - m.start_at)) as revenue
+      from spans sp
+      cross join lateral (select local_start, local_start at time zone ${tz} as start_at,
+          (local_start + interval '1 month') at time zone ${tz} as end_at
+        from generate_series(date_trunc('month', sp.start_at at time zone ${tz}),
+          least(sp.end_at at time zone ${tz}, ${to}::timestamp - interval '1 day'), interval '1 month') as local_start) m
+      where sp.subscription and sp.start_at < m.end_at and sp.end_at > m.start_at
+      group by sp.customer_id, m.local_start
+    ),
+    revenue as (
+      select r.customer_id, g.grain, date_trunc(g.grain, r.month)::date as period, sum(r.revenue) as revenue
+      from month_revenue r cross join (values ('month'), ('quarter'), ('year')) as g(grain)
+      group by r.customer_id, g.grain, date_trunc(g.grain, r.month)
     )
     select ${org.id}::uuid as org_id, s.customer_id, s.grain, s.period, s.active_start, s.active_end,
       f.first_start >= s.start_at and f.first_start < s.end_at as is_new,
       f.first_start > s.start_at and f.first_start < s.end_at as joined,
-      s.mrr_start, s.mrr_end, ${sql.join(FIELDS.map((f, i) => sql`e.${sql.ref(f)} as ${sql.ref(D[i]!)}`))}
+      s.mrr_start, s.mrr_end, coalesce(r.revenue, 0) as revenue, r.customer_id is not null as paying,
+      ${sql.join(FIELDS.map((f, i) => sql`e.${sql.ref(f)} as ${sql.ref(D[i]!)}`))}
     from state s
     join firsts f on f.customer_id = s.customer_id
+    left join revenue r on r.customer_id = s.customer_id and r.grain = s.grain and r.period = s.period
     left join customer e on e.org_id = ${org.id}::uuid and e.id = s.customer_id`;
 }
 
 const STATE_COLUMNS = sql.raw(
-  `org_id, customer_id, grain, period, active_start, active_end, is_new, joined, mrr_start, mrr_end, ${D.join(', ')}`,
+  'org_id, customer_id, grain, period, active_start, active_end, is_new, joined, mrr_start, mrr_end, revenue, paying, ' +
+    D.join(', '),
 );
 const SUMS = ['customers', 'n_start', 'n_end', 'churned', 'new', 'joined', 'joined_churned', 'n_mrr_start'].concat([
   'mrr_start',
   'mrr_end',
   'mrr_kept',
   'mrr_kept_capped',
+  'paying',
+  'revenue',
 ]);
 
 /**
@@ -181,7 +206,7 @@ async function addToSums(db: Kysely<Database>, org: Organization, signed: RawBui
       sum(x.sign), ${s('x.active_start')}, ${s('x.active_end')}, ${s('x.active_start and not x.active_end')},
       ${s('x.is_new')}, ${s('x.joined')}, ${s('x.joined and not x.active_end')}, ${s('x.mrr_start > 0')},
       ${s('true', 'x.mrr_start')}, ${s('true', 'x.mrr_end')}, ${s('x.mrr_start > 0', 'x.mrr_end')},
-      ${s('x.mrr_start > 0', 'least(x.mrr_end, x.mrr_start)')}
+      ${s('x.mrr_start > 0', 'least(x.mrr_end, x.mrr_start)')}, ${s('x.paying')}, ${s('true', 'x.revenue')}
     from (${signed}) x
     group by grouping sets (${sets})
     on conflict on constraint customer_rollup_key do update set
@@ -359,11 +384,15 @@ export async function customerRollupComponents(
     where r.org_id = ${org.id}::uuid and r.grain = ${grain} and r.level = ${level}
       and r.period >= ${range.from}::date and r.period < ${range.to}::date ${sql.join(filters, sql` `)}`.execute(db);
   const map = new Map<string, Components>();
+  const revenue = item.formula.kind === 'prorated_mrr';
   for (const row of result.rows) {
+    // Subscription revenue has rows where a subscription was active, as its raw query.
+    if (revenue && Number(row.paying) === 0) continue;
     const group: Record<string, string | null> = {};
     const ids = groups.map((g, i) => (group[g.id] = row[`g${i}`] as string | null));
-    const components: Components = { group };
-    for (const name of SUMS) if (name !== 'customers') components[name] = Number(row[name]);
+    const components: Components = revenue
+      ? { group, n: Number(row.paying), s: Number(row.revenue) }
+      : { group, ...Object.fromEntries(SUMS.map((name) => [name, Number(row[name])])) };
     map.set(JSON.stringify([query.grain === 'all' ? null : row.period, ...ids]), components);
   }
   return map;

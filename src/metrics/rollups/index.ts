@@ -335,6 +335,21 @@ export function dayStatements(entity: MetricEntity, org: Organization, days: str
   return statements;
 }
 
+/** The month rows of an entity's rollup metrics (bench/rollups.ts times them on their own). */
+export function buildMonthRows(
+  db: Kysely<Database>,
+  org: Organization,
+  entity: MetricEntity,
+  months: string[] | null,
+): Promise<number> {
+  return buildMonths(
+    db,
+    org,
+    rollupMetrics().filter((p) => p.metric.entity === entity),
+    months,
+  );
+}
+
 /** Month rows: sums added up from their days; durations counted from the raw rows of the month. */
 async function buildMonths(
   db: Kysely<Database>,
