@@ -312,8 +312,8 @@ async function buildEntity(
 
 const INSERT = sql`insert into metric_rollup (org_id, metric, grain, period, level, team_id, agent_id, d1, d2, d3,
   n, k, s, ss, promoters, detractors, buckets, counts)`;
-const INSERT_SKETCH = sql`insert into metric_rollup (org_id, metric, grain, period, level, team_id, agent_id, d1, d2, d3,
-  n, k, s, ss, promoters, detractors, buckets, counts, relative_error, p50, p90)`;
+const INSERT_DURATION = sql`insert into metric_rollup (org_id, metric, grain, period, level, team_id, agent_id, d1, d2, d3,
+  n, k, s, ss, promoters, detractors, buckets, counts, p50, p90)`;
 
 /**
  * The statements that write an entity's day rows: metrics of plain sums that place rows by the
@@ -327,6 +327,11 @@ export function dayStatements(entity: MetricEntity, org: Organization, days: str
   for (const item of rollupMetrics().filter((p) => p.metric.entity === entity)) {
     if (kindOf(item.formula).rollup.form !== 'additive') {
       statements.push({ metrics: [item.metric.id], statement: dayRowsSql(item, def, org, days) });
+      if (item.formula.kind === 'distribution')
+        statements.push({
+          metrics: [`${item.metric.id} (buckets)`],
+          statement: bucketSql(org, item.metric.id, 'day', days),
+        });
     } else shared.set(item.metric.time, [...(shared.get(item.metric.time) ?? []), item]);
   }
   for (const items of shared.values()) {
@@ -373,6 +378,7 @@ async function buildMonths(
   for (const item of histograms) {
     const def = ENTITY_DIMENSIONS[item.metric.entity]!;
     const result = await dayRowsSql(item, def, org, months, 'month').execute(db);
+    await bucketSql(org, item.metric.id, 'month', months).execute(db);
     merged += Number(result.numAffectedRows ?? 0);
   }
   return Number(sums.numAffectedRows ?? 0) + merged;
@@ -442,6 +448,49 @@ function sharedDayRowsSql(
     where v.rows > 0`;
 }
 
+/**
+ * SQL of the type-7 percentile whose rank is `h` ((n - 1)p, a column) over rows of `value` with
+ * their running count `cum`, aggregated per histogram: the two order statistics around h,
+ * interpolated as histogram.ts's percentile does.
+ */
+function percentileSql(value: string, cum: string, h: string): RawBuilder<unknown> {
+  const at = (round: string) => `min(${value}) filter (where ${value} is not null and ${cum} > ${round}(${h}))`;
+  return sql.raw(`${at('floor')} + (max(${h}) - floor(max(${h}))) * (${at('ceil')} - ${at('floor')})`);
+}
+
+/**
+ * UPDATE that turns the rows of a duration with more than EXACT_VALUES distinct values into
+ * logarithmic buckets (histogram.ts), their percentiles read from the buckets: the same keys,
+ * counts and percentiles as bucketing the raw values directly. Few rows qualify (a busy month of
+ * the whole organization or a big team), so the build counts every row exactly first.
+ */
+function bucketSql(org: Organization, metric: string, grain: 'day' | 'month', periods: string[] | null) {
+  return sql`
+    update metric_rollup r set buckets = b.keys, counts = b.counts, relative_error = ${RELATIVE_ERROR}::real,
+      p50 = b.p50, p90 = b.p90
+    from (
+      select big.ctid as row_id, t.keys, t.counts, t.p50, t.p90
+      from metric_rollup big
+      cross join lateral (
+        select array_agg(key order by key) as keys, array_agg(c order by key) as counts,
+          ${percentileSql('key', 'cum', 'h50')} as p50, ${percentileSql('key', 'cum', 'h90')} as p90
+        from (
+          select k.*, (k.total - 1) * 0.5::float8 as h50, (k.total - 1) * 0.9::float8 as h90
+          from (
+            select key, sum(c)::int as c, sum(sum(c)) over (order by key) as cum, sum(sum(c)) over () as total
+            from unnest(big.buckets, big.counts) as u(value, c)
+            cross join lateral (select ${sql.raw(sketchKeySql('u.value'))} as key) s
+            group by key
+          ) k
+        ) keyed
+      ) t
+      where big.org_id = ${org.id}::uuid and big.metric = ${metric} and big.grain = ${grain}
+        and cardinality(big.buckets) > ${EXACT_VALUES}
+        ${periods ? sql`and big.period = any(${periods}::date[])` : sql``}
+    ) b
+    where r.org_id = ${org.id}::uuid and r.ctid = b.row_id`;
+}
+
 /** INSERT ... SELECT of one metric's day rows, every level at once (grouping sets). */
 function dayRowsSql(
   item: PreparedMetric,
@@ -483,44 +532,28 @@ function dayRowsSql(
       group by grouping sets (${sets([])})`;
   }
   if (formula.kind === 'distribution') {
-    // The count of each distinct value per row; a row with more than EXACT_VALUES of them keeps
-    // logarithmic buckets instead (histogram.ts). Each row's sums ride on one of its buckets. The
-    // row's median and 90th percentile are the type-7 ones of its values (histogram.ts's
-    // percentile, in the same floating-point steps).
+    // The count of each distinct value per row, its sums riding on the values, and its type-7
+    // median and 90th percentile (histogram.ts's percentile, in the same floating-point steps).
+    // Rows with more than EXACT_VALUES values are bucketed afterwards (bucketSql).
     const x = `(${formula.value})::float8`;
     const cols = sql.join(columns);
-    const counted = 'key is not null and c > 0';
-    const pct = (h: 'h50' | 'h90') => {
-      const at = (rank: string) => `min(key) filter (where ${counted} and cum > ${rank}(${h}))`;
-      return sql.raw(`${at('floor')} + (max(${h}) - floor(max(${h}))) * (${at('ceil')} - ${at('floor')})`);
-    };
-    return sql`${INSERT_SKETCH}
+    return sql`${INSERT_DURATION}
       select ${org.id}::uuid, ${metric.id}, ${grain}, r_day, level, ${cols}, sum(c), null, sum(s), sum(ss),
-        null, null, array_agg(key order by key) filter (where ${sql.raw(counted)}),
-        array_agg(c order by key) filter (where ${sql.raw(counted)}), max(relative_error), ${pct('h50')}, ${pct('h90')}
-      from (select ranked.*, (total - 1) * 0.5::float8 as h50, (total - 1) * 0.9::float8 as h90 from (
-        select per_key.*,
-          sum(case when ${sql.raw(counted)} then c else 0 end) over (partition by r_day, level, ${cols} order by key) as cum,
-          sum(case when ${sql.raw(counted)} then c else 0 end) over (partition by r_day, level, ${cols}) as total
+        null, null, array_agg(b order by b) filter (where b is not null), array_agg(c order by b) filter (where b is not null),
+        ${percentileSql('b', 'cum', 'h50')}, ${percentileSql('b', 'cum', 'h90')}
+      from (
+        select ranked.*, (total - 1) * 0.5::float8 as h50, (total - 1) * 0.9::float8 as h90
         from (
-          select r_day, level, ${cols}, key, sum(c)::int as c, sum(s) as s, sum(ss) as ss, relative_error
+          select q.*,
+            sum(case when b is not null then c else 0 end) over (partition by r_day, level, ${cols} order by b) as cum,
+            sum(case when b is not null then c else 0 end) over (partition by r_day, level, ${cols}) as total
           from (
-            select p.*,
-              case when p.distinct_values > ${EXACT_VALUES} then ${sql.raw(sketchKeySql('p.b'))} else p.b end as key,
-              case when p.distinct_values > ${EXACT_VALUES} then ${RELATIVE_ERROR}::real end as relative_error
-            from (
-              select q.*, count(q.b) over (partition by r_day, level, ${cols}) as distinct_values
-              from (
-                select r_day, ${level} as level, ${cols}, b, count(x)::int as c, sum(x) as s, sum(x * x) as ss
-                from (select v.*, v.x as b
-                  from (${base(`e.${metric.time}`, sql.raw(`${x} as x`))}) v) e
-                group by grouping sets (${sets([sql.ref('b')])})
-              ) q
-            ) p
-          ) keyed
-          group by r_day, level, ${cols}, key, relative_error
-        ) per_key
-      ) ranked) ranked
+            select r_day, ${level} as level, ${cols}, x as b, count(x)::int as c, sum(x) as s, sum(x * x) as ss
+            from (${base(`e.${metric.time}`, sql.raw(`${x} as x`))}) e
+            group by grouping sets (${sets([sql.ref('x')])})
+          ) q
+        ) ranked
+      ) ranked
       group by r_day, level, ${cols}`;
   }
   throw new Error(`${formula.kind} metrics are built by sharedDayRowsSql`);
