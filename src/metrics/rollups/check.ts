@@ -63,6 +63,8 @@ export async function checkRollups(
     ]);
     const base = { metric: id, query: label };
     if (rolled.meta.source[id] !== 'rollup') {
+      // No rows at all (no survey answers yet, say): nothing the rollups should have answered.
+      if (!raw.rows.some((row) => row.n > 0)) continue;
       differences.push({ ...base, period: null, group: {}, field: 'source', rollup: 'raw', raw: 'raw' });
       continue;
     }
