@@ -7,8 +7,8 @@ import { importRecords } from '../src/ingest/index.ts';
 import { listMetrics, queryMetrics, type MetricQuery, type MetricRow } from '../src/metrics/index.ts';
 import { kindOf } from '../src/metrics/kinds/index.ts';
 import { checkRollups } from '../src/metrics/rollups/check.ts';
-import { rebuildRollups } from '../src/metrics/rollups/index.ts';
-import type { Organization } from '../src/orgs/index.ts';
+import { rebuildRollups, refreshOutdatedRollups } from '../src/metrics/rollups/index.ts';
+import { updateOrganization, type Organization } from '../src/orgs/index.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
 
 /**
@@ -176,6 +176,24 @@ for (const variant of variants) {
       assert.ok(broken.differences.every((d) => d.period === '2026-03-01' && d.query === 'month'));
       // A range that cuts months leaves customer metrics out rather than calling them different.
       assert.deepEqual((await checkRollups(db, org, { from: '2026-01-15', to: '2026-03-10' })).differences, []);
+    });
+
+    test('a new time zone: raw rows answer until the rebuild job has run, then rollups in the new zone', async () => {
+      const created = { ...(await createTestOrg(db)), timezone: 'Europe/Vilnius' };
+      await importCustomers(db, created, ['customers', 'subscriptions']);
+      const org = await updateOrganization(db.kysely, created, { timezone: 'Pacific/Auckland' });
+      const query: MetricQuery = {
+        metrics: ['customer_churn_rate'],
+        from: '2026-01-01',
+        to: '2026-07-01',
+        grain: 'month',
+      };
+      const before = await queryMetrics(db, org, query);
+      assert.equal(before.meta.source.customer_churn_rate, 'raw');
+      await refreshOutdatedRollups(db, org);
+      const after = await queryMetrics(db, org, query);
+      assert.equal(after.meta.source.customer_churn_rate, 'rollup');
+      assert.deepEqual(after.rows, before.rows);
     });
 
     test('what customer rollups do not cover reads raw rows, and says so', async () => {
