@@ -16,13 +16,20 @@ function random(seed: number) {
 }
 
 // March 2026: more distinct first-response times than EXACT_VALUES (a long tail up to ~3 days,
-// milliseconds apart); April: a few hundred, kept exactly.
+// milliseconds apart); April: a few hundred, kept exactly. June: one day with more than
+// EXACT_VALUES of them (a bucketed day row) and a quiet day, so that the month merged from its
+// days has fewer distinct keys than the limit yet is only as exact as its bucketed day.
 const next = random(11);
 const tickets = [
   ...Array.from({ length: EXACT_VALUES + 1500 }, (_, i) => ({ month: '03', i, seconds: 5 + next() ** 3 * 250_000 })),
   ...Array.from({ length: 300 }, (_, i) => ({ month: '04', i, seconds: 60 + Math.floor(next() * 7200) })),
+  // Within the day they were created (first responses place the rows), each a distinct value.
+  ...Array.from({ length: EXACT_VALUES + 500 }, (_, i) => ({ month: '06', i, seconds: 5 + next() * 20_000 })),
 ].map(({ month, i, seconds }) => {
-  const created = Date.parse(`2026-${month}-01T00:00:00Z`) + (i % 26) * 86_400_000 + (i % 997) * 37_000;
+  // June: all but 40 tickets on the 2nd, the rest on the 20th.
+  const day = month === '06' ? (i < 40 ? 19 : 1) : i % 26;
+  const spread = month === '06' ? 3_000 : 37_000;
+  const created = Date.parse(`2026-${month}-01T00:00:00Z`) + day * 86_400_000 + (i % 997) * spread;
   return {
     id: `t-${month}-${i}`,
     created_at: new Date(created).toISOString(),
@@ -68,6 +75,19 @@ for (const variant of variants) {
         // April has few values: exact.
         assert.ok(Math.abs(april!.value! - raw.rows[1]!.value!) <= 1e-9 * raw.rows[1]!.value!);
       }
+    });
+
+    test('a month with a bucketed day is bucketed too, and says so', async () => {
+      const day = await both({ from: '2026-06-02', to: '2026-06-03', grain: 'day' });
+      assert.equal(day.rolled.meta.percentile_error.first_response_time, RELATIVE_ERROR);
+      const { rolled, raw } = await both({ from: '2026-06-01', to: '2026-07-01', grain: 'month' });
+      assert.equal(rolled.meta.percentile_error.first_response_time, RELATIVE_ERROR);
+      const exact = raw.rows[0]!.value!;
+      assert.ok(
+        Math.abs(rolled.rows[0]!.value! - exact) <= RELATIVE_ERROR * exact,
+        `${rolled.rows[0]!.value} vs ${exact}`,
+      );
+      assert.equal(rolled.rows[0]!.n, raw.rows[0]!.n);
     });
 
     test('a quarter of a bucketed and an exact month, and days, by team', async () => {

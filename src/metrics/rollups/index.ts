@@ -314,6 +314,8 @@ const INSERT = sql`insert into metric_rollup (org_id, metric, grain, period, lev
   n, k, s, ss, promoters, detractors, buckets, counts)`;
 const INSERT_DURATION = sql`insert into metric_rollup (org_id, metric, grain, period, level, team_id, agent_id, d1, d2, d3,
   n, k, s, ss, promoters, detractors, buckets, counts, p50, p90)`;
+const INSERT_DURATION_ERROR = sql`insert into metric_rollup (org_id, metric, grain, period, level, team_id, agent_id,
+  d1, d2, d3, n, k, s, ss, promoters, detractors, buckets, counts, relative_error, p50, p90)`;
 
 /**
  * The statements that write an entity's day rows: metrics of plain sums that place rows by the
@@ -373,11 +375,36 @@ async function buildMonths(
       sum(d.n), sum(d.k), sum(d.s), sum(d.ss), sum(d.promoters), sum(d.detractors), null, null
     from metric_rollup d where ${filter(plain)}
     group by d.org_id, d.metric, ${month}, d.level, ${sql.join(COLUMNS.map((c) => sql.ref(`d.${c}`)))}`.execute(db);
-  // Durations: each month's values counted from the raw rows, as its days are.
+  // Durations: each month's histogram is its days' added up, value by value (a bucketed day's
+  // keys among them: the month is then within that day's error, and says so), and a month with
+  // more than EXACT_VALUES values is bucketed.
   let merged = 0;
   for (const item of histograms) {
-    const def = ENTITY_DIMENSIONS[item.metric.entity]!;
-    const result = await dayRowsSql(item, def, org, months, 'month').execute(db);
+    const cols = sql.join(COLUMNS.map((c) => sql.ref(c)));
+    const result = await sql`${INSERT_DURATION_ERROR}
+      select ${org.id}::uuid, ${item.metric.id}, 'month', m, level, ${cols}, sum(c), null, sum(s), sum(ss),
+        null, null, array_agg(b order by b) filter (where b is not null),
+        array_agg(c order by b) filter (where b is not null), max(relative_error),
+        ${percentileSql('b', 'cum', 'h50')}, ${percentileSql('b', 'cum', 'h90')}
+      from (
+        select ranked.*, (total - 1) * 0.5::float8 as h50, (total - 1) * 0.9::float8 as h90
+        from (
+          select q.*,
+            sum(case when b is not null then c else 0 end) over (partition by m, level, ${cols} order by b) as cum,
+            sum(case when b is not null then c else 0 end) over (partition by m, level, ${cols}) as total
+          from (
+            -- Each day's sums ride on its first value (or alone, on a day without values).
+            select ${month} as m, d.level, ${sql.join(COLUMNS.map((c) => sql`d.${sql.ref(c)}`))}, u.b,
+              sum(u.c)::int as c, sum(case when u.i is null or u.i = 1 then d.s end) as s,
+              sum(case when u.i is null or u.i = 1 then d.ss end) as ss, max(d.relative_error) as relative_error
+            from metric_rollup d
+            left join lateral unnest(d.buckets, d.counts) with ordinality as u(b, c, i) on true
+            where ${filter([item.metric.id])}
+            group by ${month}, d.level, ${sql.join(COLUMNS.map((c) => sql`d.${sql.ref(c)}`))}, u.b
+          ) q
+        ) ranked
+      ) ranked
+      group by m, level, ${cols}`.execute(db);
     await bucketSql(org, item.metric.id, 'month', months).execute(db);
     merged += Number(result.numAffectedRows ?? 0);
   }
@@ -497,14 +524,12 @@ function dayRowsSql(
   def: NonNullable<(typeof ENTITY_DIMENSIONS)[MetricEntity]>,
   org: Organization,
   days: string[] | null,
-  grain: 'day' | 'month' = 'day',
 ): RawBuilder<unknown> {
   const { metric, formula } = item;
   const zone = sql`${org.timezone}`;
-  // The raw row with its day (or month) and rollup columns in front (r_*), its own columns as e.*.
+  // The raw row with its day and rollup columns in front (r_*), its own columns as e.*.
   const dims = [sql`e.team_id`, sql`e.agent_id`, ...def.dims.map((d) => sql.ref(`e.${d}`))];
-  const periodOf = (time: string) =>
-    grain === 'day' ? localDay(time, zone) : sql`date_trunc('month', ${localDay(time, zone)})::date`;
+  const periodOf = (time: string) => localDay(time, zone);
   const base = (time: string, rest: RawBuilder<unknown>) => sql`
     select ${periodOf(time)} as r_day,
       ${sql.join(dims.map((d, i) => sql`${d} as ${sql.ref(`r_${COLUMNS[i]}`)}`))}, ${rest}
@@ -522,7 +547,7 @@ function dayRowsSql(
     columns.map((c, i) => sql`case when grouping(${c}) = 0 then ${sql.lit(1 << i)} else 0 end`),
     sql` + `,
   );
-  const head = sql`${org.id}::uuid, ${metric.id}, ${grain}, r_day, ${level}, ${sql.join(columns)}`;
+  const head = sql`${org.id}::uuid, ${metric.id}, 'day', r_day, ${level}, ${sql.join(columns)}`;
   if (formula.kind === 'open_at_end') {
     // Rows started on the day (n) and ended on it (k); the backlog at an end is the sums before it.
     return sql`${INSERT}
@@ -538,7 +563,7 @@ function dayRowsSql(
     const x = `(${formula.value})::float8`;
     const cols = sql.join(columns);
     return sql`${INSERT_DURATION}
-      select ${org.id}::uuid, ${metric.id}, ${grain}, r_day, level, ${cols}, sum(c), null, sum(s), sum(ss),
+      select ${org.id}::uuid, ${metric.id}, 'day', r_day, level, ${cols}, sum(c), null, sum(s), sum(ss),
         null, null, array_agg(b order by b) filter (where b is not null), array_agg(c order by b) filter (where b is not null),
         ${percentileSql('b', 'cum', 'h50')}, ${percentileSql('b', 'cum', 'h90')}
       from (
