@@ -312,10 +312,40 @@ async function buildEntity(
 
 const INSERT = sql`insert into metric_rollup (org_id, metric, grain, period, level, team_id, agent_id, d1, d2, d3,
   n, k, s, ss, promoters, detractors, buckets, counts)`;
-const INSERT_DURATION = sql`insert into metric_rollup (org_id, metric, grain, period, level, team_id, agent_id, d1, d2, d3,
-  n, k, s, ss, promoters, detractors, buckets, counts, p50, p90)`;
-const INSERT_DURATION_ERROR = sql`insert into metric_rollup (org_id, metric, grain, period, level, team_id, agent_id,
+const INSERT_HISTOGRAM = sql`insert into metric_rollup (org_id, metric, grain, period, level, team_id, agent_id,
   d1, d2, d3, n, k, s, ss, promoters, detractors, buckets, counts, relative_error, p50, p90)`;
+
+/**
+ * INSERT ... SELECT of duration rows from `values`, a SELECT of (period, level, team_id ..
+ * d3, b, c, s, ss, relative_error) with one row per distinct value `b` of each rollup row and
+ * its count `c` (b null for a row without values); the row's sums ride on these rows. Each row
+ * gets its histogram, its count and sums, and its type-7 median and 90th percentile
+ * (histogram.ts's percentile, in the same floating-point steps). Shared by day rows (values
+ * counted from raw rows) and month rows (their days' values added up).
+ */
+function histogramRowsSql(
+  org: Organization,
+  metric: string,
+  grain: 'day' | 'month',
+  values: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  const cols = sql.join(COLUMNS.map((c) => sql.ref(c)));
+  const counted = sql`case when b is not null then c else 0 end`;
+  return sql`${INSERT_HISTOGRAM}
+    select ${org.id}::uuid, ${metric}, ${grain}, period, level, ${cols}, sum(c), null, sum(s), sum(ss),
+      null, null, array_agg(b order by b) filter (where b is not null),
+      array_agg(c order by b) filter (where b is not null), max(relative_error),
+      ${percentileSql('b', 'cum', 'h50')}, ${percentileSql('b', 'cum', 'h90')}
+    from (
+      select ranked.*, (total - 1) * 0.5::float8 as h50, (total - 1) * 0.9::float8 as h90
+      from (
+        select q.*, sum(${counted}) over (partition by period, level, ${cols} order by b) as cum,
+          sum(${counted}) over (partition by period, level, ${cols}) as total
+        from (${values}) q
+      ) ranked
+    ) ranked
+    group by period, level, ${cols}`;
+}
 
 /**
  * The statements that write an entity's day rows: metrics of plain sums that place rows by the
@@ -380,31 +410,20 @@ async function buildMonths(
   // more than EXACT_VALUES values is bucketed.
   let merged = 0;
   for (const item of histograms) {
-    const cols = sql.join(COLUMNS.map((c) => sql.ref(c)));
-    const result = await sql`${INSERT_DURATION_ERROR}
-      select ${org.id}::uuid, ${item.metric.id}, 'month', m, level, ${cols}, sum(c), null, sum(s), sum(ss),
-        null, null, array_agg(b order by b) filter (where b is not null),
-        array_agg(c order by b) filter (where b is not null), max(relative_error),
-        ${percentileSql('b', 'cum', 'h50')}, ${percentileSql('b', 'cum', 'h90')}
-      from (
-        select ranked.*, (total - 1) * 0.5::float8 as h50, (total - 1) * 0.9::float8 as h90
-        from (
-          select q.*,
-            sum(case when b is not null then c else 0 end) over (partition by m, level, ${cols} order by b) as cum,
-            sum(case when b is not null then c else 0 end) over (partition by m, level, ${cols}) as total
-          from (
-            -- Each day's sums ride on its first value (or alone, on a day without values).
-            select ${month} as m, d.level, ${sql.join(COLUMNS.map((c) => sql`d.${sql.ref(c)}`))}, u.b,
-              sum(u.c)::int as c, sum(case when u.i is null or u.i = 1 then d.s end) as s,
-              sum(case when u.i is null or u.i = 1 then d.ss end) as ss, max(d.relative_error) as relative_error
-            from metric_rollup d
-            left join lateral unnest(d.buckets, d.counts) with ordinality as u(b, c, i) on true
-            where ${filter([item.metric.id])}
-            group by ${month}, d.level, ${sql.join(COLUMNS.map((c) => sql`d.${sql.ref(c)}`))}, u.b
-          ) q
-        ) ranked
-      ) ranked
-      group by m, level, ${cols}`.execute(db);
+    const cols = sql.join(COLUMNS.map((c) => sql`d.${sql.ref(c)}`));
+    // Each day's sums ride on its first value (or alone, on a day without values).
+    const result = await histogramRowsSql(
+      org,
+      item.metric.id,
+      'month',
+      sql`select ${month} as period, d.level, ${cols}, u.b, sum(u.c)::int as c,
+          sum(case when u.i is null or u.i = 1 then d.s end) as s,
+          sum(case when u.i is null or u.i = 1 then d.ss end) as ss, max(d.relative_error) as relative_error
+        from metric_rollup d
+        left join lateral unnest(d.buckets, d.counts) with ordinality as u(b, c, i) on true
+        where ${filter([item.metric.id])}
+        group by ${month}, d.level, ${cols}, u.b`,
+    ).execute(db);
     await bucketSql(org, item.metric.id, 'month', months).execute(db);
     merged += Number(result.numAffectedRows ?? 0);
   }
@@ -557,29 +576,19 @@ function dayRowsSql(
       group by grouping sets (${sets([])})`;
   }
   if (formula.kind === 'distribution') {
-    // The count of each distinct value per row, its sums riding on the values, and its type-7
-    // median and 90th percentile (histogram.ts's percentile, in the same floating-point steps).
-    // Rows with more than EXACT_VALUES values are bucketed afterwards (bucketSql).
+    // The count of each distinct value per row; rows with more than EXACT_VALUES values are
+    // bucketed afterwards (bucketSql).
     const x = `(${formula.value})::float8`;
-    const cols = sql.join(columns);
-    return sql`${INSERT_DURATION}
-      select ${org.id}::uuid, ${metric.id}, 'day', r_day, level, ${cols}, sum(c), null, sum(s), sum(ss),
-        null, null, array_agg(b order by b) filter (where b is not null), array_agg(c order by b) filter (where b is not null),
-        ${percentileSql('b', 'cum', 'h50')}, ${percentileSql('b', 'cum', 'h90')}
-      from (
-        select ranked.*, (total - 1) * 0.5::float8 as h50, (total - 1) * 0.9::float8 as h90
-        from (
-          select q.*,
-            sum(case when b is not null then c else 0 end) over (partition by r_day, level, ${cols} order by b) as cum,
-            sum(case when b is not null then c else 0 end) over (partition by r_day, level, ${cols}) as total
-          from (
-            select r_day, ${level} as level, ${cols}, x as b, count(x)::int as c, sum(x) as s, sum(x * x) as ss
-            from (${base(`e.${metric.time}`, sql.raw(`${x} as x`))}) e
-            group by grouping sets (${sets([sql.ref('x')])})
-          ) q
-        ) ranked
-      ) ranked
-      group by r_day, level, ${cols}`;
+    return histogramRowsSql(
+      org,
+      metric.id,
+      'day',
+      sql`select r_day as period, ${level} as level,
+          ${sql.join(columns.map((c, i) => sql`${c} as ${sql.ref(COLUMNS[i]!)}`))},
+          x as b, count(x)::int as c, sum(x) as s, sum(x * x) as ss, null::real as relative_error
+        from (${base(`e.${metric.time}`, sql.raw(`${x} as x`))}) e
+        group by grouping sets (${sets([sql.ref('x')])})`,
+    );
   }
   throw new Error(`${formula.kind} metrics are built by sharedDayRowsSql`);
 }
