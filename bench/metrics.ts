@@ -5,7 +5,7 @@
  *
  *   node --import tsx bench/metrics.ts [--tickets 10000000] [--responses 2000000] [--customers 1000000]
  *     [--database-url postgres://...] [--runs 20] [--budget 120] [--keep] [--reuse DATABASE [--skip-rebuild]]
- *     [--explain FILE]
+ *     [--explain FILE] [--load-only]
  *
  * A scratch database (cxkpi_bench_<timestamp>) is created next to the one in the URL (default
  * postgres://postgres@127.0.0.1:5432/postgres), migrated, and filled on the server with generated
@@ -17,6 +17,8 @@
  * times a database kept by an earlier --keep without loading it again (with --skip-rebuild, and
  * without rebuilding its rollups, which must then be current). --explain writes EXPLAIN
  * (ANALYZE, BUFFERS) of every statement the engine sends for (a) and (b), and of the plain SQL.
+ * --load-only loads and keeps a database and stops there (no rollups, no timings), for
+ * bench/rollups.ts or a later --reuse.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,6 +44,7 @@ const { values } = parseArgs({
     reuse: { type: 'string' },
     'skip-rebuild': { type: 'boolean' },
     explain: { type: 'string' },
+    'load-only': { type: 'boolean' },
   },
 });
 
@@ -131,6 +134,10 @@ async function main() {
       org = await createOrganization(db.kysely, { slug: 'bench', name: 'Benchmark', timezone: TZ, currency: 'EUR' });
       await load(client, org.id);
     }
+    if (values['load-only']) {
+      await printSizes(client);
+      return;
+    }
     // The data is loaded with INSERT ... SELECT, not through imports: the rollups are built once here.
     if (!(values.reuse && values['skip-rebuild'])) {
       const rebuild = performance.now();
@@ -150,7 +157,7 @@ async function main() {
   } finally {
     await client.end().catch(() => {});
     await db?.close();
-    if (!values.keep && !values.reuse) await admin(`drop database if exists ${name}`);
+    if (!values.keep && !values.reuse && !values['load-only']) await admin(`drop database if exists ${name}`);
     else console.log(`\nThe database ${name} is kept.`);
   }
 }
