@@ -19,6 +19,17 @@ import { openDatabase } from '../src/db/connect.ts';
 import { queryMetrics, type MetricQuery } from '../src/metrics/index.ts';
 import { rebuildRollups } from '../src/metrics/rollups/index.ts';
 import { findOrganizationBySlug } from '../src/orgs/index.ts';
+import { OPERATOR } from '../src/auth/access.ts';
+import { computeScorecard } from '../src/kpi/scorecard.ts';
+import {
+  AGENT_SCORECARD,
+  FROM,
+  HEADLINE,
+  OVERVIEW_METRICS,
+  SCORECARD_AGENT,
+  SCORECARD_PERIOD,
+  TO,
+} from './headline.ts';
 
 const { values } = parseArgs({
   options: {
@@ -101,55 +112,60 @@ try {
       `Rollups built on PGlite: ${built.rows.toLocaleString('en')} rows in ${((performance.now() - t) / 1000).toFixed(1)} s (load ${load()})`,
     );
   }
-  const month = (metrics: string[], extra: Partial<MetricQuery> = {}): MetricQuery => ({
-    metrics,
-    from: '2025-01-01',
-    to: '2026-01-01',
+  const month = (metrics: readonly string[], extra: Partial<MetricQuery> = {}): MetricQuery => ({
+    metrics: [...metrics],
+    from: FROM,
+    to: TO,
     grain: 'month',
     ...extra,
   });
-  const overview = [
-    'nps',
-    'csat',
-    'ces',
-    'first_response_time',
-    'resolution_time',
-    'fcr_rate',
-    'backlog',
-    'tickets_created',
-    'customer_churn_rate',
-  ];
-  const dashboard = [...overview.filter((m) => m !== 'tickets_created'), 'arpu', 'clv', 'support_cost_to_revenue'];
-  const cases: Array<[string, MetricQuery]> = [
-    [`overview, ${overview.length} KPIs`, month(overview)],
+  const cases: Array<[string, () => Promise<unknown>]> = [
+    [`overview, ${HEADLINE.length} KPIs`, () => queryMetrics(db, org, month(HEADLINE))],
     [
-      `by team, ${overview.length - 1} KPIs`,
-      month(
-        overview.filter((m) => m !== 'customer_churn_rate'),
-        { by: ['team'] },
-      ),
+      `by team, ${HEADLINE.length - 1} KPIs`,
+      () =>
+        queryMetrics(
+          db,
+          org,
+          month(
+            HEADLINE.filter((m) => m !== 'customer_churn_rate'),
+            { by: ['team'] },
+          ),
+        ),
     ],
-    [`the dashboard's ${dashboard.length} KPIs, compared`, month(dashboard, { compare: 'previous' })],
     [
-      "one agent's month, compared",
-      month(overview.slice(0, 8), { from: '2025-12-01', where: { agent: 'a0001' }, compare: 'previous' }),
+      `the dashboard's ${OVERVIEW_METRICS.length} KPIs, compared`,
+      () => queryMetrics(db, org, month(OVERVIEW_METRICS, { compare: 'previous' })),
+    ],
+    [
+      `one agent's scorecard, ${AGENT_SCORECARD.length} KPIs`,
+      () =>
+        computeScorecard(
+          db,
+          org,
+          { ...OPERATOR, orgId: org.id },
+          { period: SCORECARD_PERIOD, agent: SCORECARD_AGENT, metrics: [...AGENT_SCORECARD] },
+        ),
     ],
   ];
   console.log(`Timing ${values.runs} runs each after one warm-up (load ${load()})`);
-  for (const [label, query] of cases) {
-    const answer = await queryMetrics(db, org, query);
+  for (const [label, run] of cases) {
+    await run();
     const times: number[] = [];
     for (let i = 0; i < Number(values.runs); i++) {
       const t = performance.now();
-      await queryMetrics(db, org, query);
+      await run();
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
-    const raw = Object.entries(answer.meta.source).filter(([, s]) => s !== 'rollup');
     console.log(
-      `  ${label.padEnd(40)} p50 ${times[Math.floor(times.length / 2)]!.toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms` +
-        (raw.length ? `  (not from rollups: ${raw.map(([m, s]) => `${m} ${s}`).join(', ')})` : ''),
+      `  ${label.padEnd(40)} p50 ${times[Math.floor(times.length / 2)]!.toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms`,
     );
+  }
+  // Which metrics the overview's queries could not answer from rollups.
+  for (const query of [month(HEADLINE), month(OVERVIEW_METRICS)]) {
+    const raw = Object.entries((await queryMetrics(db, org, query)).meta.source).filter(([, s]) => s !== 'rollup');
+    if (raw.length) console.log(`  not from rollups: ${raw.map(([m, s]) => `${m} ${s}`).join(', ')}`);
   }
   console.log(
     `Peak RSS ${(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20).toFixed(0)} MB (load ${load()})`,

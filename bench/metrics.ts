@@ -28,6 +28,17 @@ import { openDatabase, type Db } from '../src/db/connect.ts';
 import { getMetric, queryMetrics, type MetricQuery, type MetricRow } from '../src/metrics/index.ts';
 import { rebuildRollups } from '../src/metrics/rollups/index.ts';
 import { createOrganization, findOrganizationBySlug, type Organization } from '../src/orgs/index.ts';
+import { OPERATOR } from '../src/auth/access.ts';
+import { computeScorecard } from '../src/kpi/scorecard.ts';
+import {
+  AGENT_SCORECARD,
+  FROM,
+  HEADLINE,
+  OVERVIEW_METRICS as DASHBOARD,
+  SCORECARD_AGENT,
+  SCORECARD_PERIOD,
+  TO,
+} from './headline.ts';
 
 const { values } = parseArgs({
   options: {
@@ -52,41 +63,16 @@ const TZ = 'Europe/Vilnius';
 // The data covers two years of local time; the benchmark asks for the last twelve months.
 const DATA_FROM = '2024-01-01';
 const DATA_TO = '2026-01-01';
-const FROM = '2025-01-01';
-const TO = '2026-01-01';
 const TEAMS = 20;
 const AGENTS = 300;
 const WARMUPS = 2;
-const METRICS = [
-  'nps',
-  'csat',
-  'ces',
-  'first_response_time',
-  'resolution_time',
-  'fcr_rate',
-  'backlog',
-  'tickets_created',
-  'customer_churn_rate',
-] as const;
+const METRICS = HEADLINE;
 type MetricId = (typeof METRICS)[number];
-/** The overview of the dashboard (OVERVIEW_METRICS in web/src/pages/overview.tsx). */
-const DASHBOARD = [
-  'nps',
-  'csat',
-  'ces',
-  'first_response_time',
-  'resolution_time',
-  'fcr_rate',
-  'backlog',
-  'customer_churn_rate',
-  'arpu',
-  'clv',
-  'support_cost_to_revenue',
-] as const;
 // Customer metrics have no team dimension (a customer is not in a team), so (b) leaves churn out.
 const BY_TEAM = METRICS.filter((m) => getMetric(m)?.entity !== 'customers');
 
-for (const id of METRICS) if (!getMetric(id)) throw new Error(`The catalog has no metric ${id}`);
+for (const id of [...METRICS, ...DASHBOARD, ...AGENT_SCORECARD])
+  if (!getMetric(id)) throw new Error(`The catalog has no metric ${id}`);
 
 const sizes = {
   tickets: Number(values.tickets),
@@ -603,24 +589,20 @@ async function measure(db: Db, c: pg.Client, org: Organization) {
     engine: () => queryMetrics(db, org, { ...engineQuery(METRICS, false), exact: true }),
     plain: plainAll(METRICS, false),
   });
-  // One agent's month against the month before, as a scorecard asks it.
-  const scorecard = BY_TEAM.filter(
-    (m) => getMetric(m)!.entity === 'tickets' || getMetric(m)!.entity === 'survey_responses',
-  );
+  // One agent's scorecard for a month (src/kpi/scorecard.ts, as GET /api/v1/scorecard): each KPI
+  // against the month before, and the organization's value beside it.
   cases.push({
-    label: `(c) one agent's month, ${scorecard.length} metrics, compared`,
+    label: `(c) one agent's scorecard, ${AGENT_SCORECARD.length} KPIs, compared`,
     engine: () =>
-      queryMetrics(db, org, {
-        metrics: [...scorecard],
-        from: '2025-12-01',
-        to: TO,
-        grain: 'month',
-        where: { agent: 'a0001' },
-        compare: 'previous',
-      }),
+      computeScorecard(
+        db,
+        org,
+        { ...OPERATOR, orgId: org.id },
+        { period: SCORECARD_PERIOD, agent: SCORECARD_AGENT, metrics: [...AGENT_SCORECARD] },
+      ),
     plain: null,
   });
-  // The dashboard's overview (web/src/pages/overview.tsx): its 11 cards and trends in one request,
+  // The dashboard's overview (src/contract/overview.ts): its 11 cards and trends in one request,
   // compared with the period before. This data has no orders or costs, so order revenue and
   // support cost are empty scans; no plain SQL is written for ARPU, CLV and cost to revenue.
   cases.push({

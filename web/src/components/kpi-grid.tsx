@@ -21,7 +21,7 @@ interface Slot<T> {
 }
 
 /** Metrics the caller may query, as the server says (team leads and agents: team data only). */
-export function useVisibleMetrics(ids: string[]): { visible: MetricInfo[]; hidden: MetricInfo[] } {
+export function useVisibleMetrics(ids: readonly string[]): { visible: MetricInfo[]; hidden: MetricInfo[] } {
   const { byId } = useCatalog();
   const known = ids.map((id) => byId.get(id)).filter((m): m is MetricInfo => Boolean(m));
   return { visible: known.filter((m) => m.queryable), hidden: known.filter((m) => !m.queryable) };

@@ -6,21 +6,7 @@ import { PeriodPicker } from '../components/period-picker.tsx';
 import { usePeriodParam } from '../use-period.ts';
 import { addPeriods } from '../periods.ts';
 import { useFormat } from '../use-format.ts';
-
-/** The headline KPIs a CX manager reads every morning. */
-export const OVERVIEW_METRICS = [
-  'nps',
-  'csat',
-  'ces',
-  'first_response_time',
-  'resolution_time',
-  'fcr_rate',
-  'backlog',
-  'customer_churn_rate',
-  'arpu',
-  'clv',
-  'support_cost_to_revenue',
-];
+import { OVERVIEW_METRICS } from '../../../src/contract/overview.ts';
 
 export function Overview() {
   const { t } = useTranslation();
