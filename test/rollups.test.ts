@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { generateDemo } from '../src/demo/generate-demo.ts';
 import { importRecords } from '../src/ingest/index.ts';
 import { queryMetrics, type MetricQuery, type MetricRow } from '../src/metrics/index.ts';
@@ -130,6 +131,40 @@ for (const variant of variants) {
         by: ['team'],
       });
       assert.deepEqual(after.rows, before.rows);
+    });
+
+    test('an unchanged re-import recomputes no day, a changed record only its own days', async () => {
+      const org = { ...(await createTestOrg(db)), timezone: 'UTC' };
+      const ticket = (id: string, customer: string, day: string) => ({
+        id,
+        customer_id: customer,
+        channel: 'email',
+        created_at: `2026-03-${day}T09:00:00Z`,
+        first_response_at: `2026-03-${day}T09:30:00Z`,
+        resolved_at: `2026-03-${day}T11:00:00Z`,
+      });
+      const tickets = [ticket('t1', 'c1', '02'), ticket('t2', 'c2', '10'), ticket('t3', 'c3', '20')];
+      await importRecords(db, org, 'tickets', { objects: tickets });
+      // Each rollup row with the transaction that last wrote it.
+      const versions = async () =>
+        new Map(
+          (
+            await sql<{ key: string; xmin: string }>`
+              select concat_ws('/', metric, grain, period, level, team_id, agent_id, d1, d2, d3) as key,
+                xmin::text as xmin
+              from metric_rollup where org_id = ${org.id}::uuid`.execute(db.kysely)
+          ).rows.map((r) => [r.key, r.xmin]),
+        );
+      const first = await versions();
+      assert.ok(first.size > 0);
+      const again = await importRecords(db, org, 'tickets', { objects: tickets });
+      assert.equal(again.unchanged, 3);
+      assert.equal(typeof again.rollups_ms, 'number');
+      assert.deepEqual(await versions(), first);
+      await importRecords(db, org, 'tickets', { objects: [{ ...tickets[1]!, priority: 'high' }] });
+      const rewritten = [...(await versions())].filter(([key, xmin]) => first.get(key) !== xmin).map(([key]) => key);
+      const periods = new Set(rewritten.map((key) => key.split('/').slice(1, 3).join(' ')));
+      assert.deepEqual([...periods].sort(), ['day 2026-03-10', 'month 2026-03-01']);
     });
 
     test('a later record changes the flags of earlier ones on other days', async () => {

@@ -51,6 +51,12 @@ export function buildOpenApi(): Record<string, unknown> {
         },
         errors_truncated: { type: 'boolean' },
         message: { type: 'string' },
+        format: { type: 'string', description: 'The format read (csv, jsonl, json, xlsx).' },
+        encoding: { type: 'string', description: 'How text was decoded, such as "windows-1251 (guessed)".' },
+        rollups_ms: {
+          type: 'integer',
+          description: 'Milliseconds spent keeping the rollups current, inside the import transaction.',
+        },
       },
     },
   };

@@ -99,6 +99,11 @@ export interface ImportSummary {
   /** The format read, and for text how it was decoded ("windows-1251 (guessed)"). */
   format?: ImportFormat;
   encoding?: string;
+  /**
+   * Milliseconds of the import spent keeping the rollups current (marking the days of changed
+   * rows and computing them again), all inside the import's transaction.
+   */
+  rollups_ms: number;
 }
 
 export const MAX_REPORTED_ERRORS = 1000;
@@ -184,7 +189,7 @@ export async function importRecords(
             await analyzeIfGrown(session, entity, before, state.inserted);
             // The staging's plan settings (createStage) are for the row writes, not for the rollups.
             await sql`set local enable_hashjoin = on; set local enable_mergejoin = on`.execute(session.kysely);
-            await refreshImportRollups(session.kysely, org, entity.name);
+            await state.timed(() => refreshImportRollups(session.kysely, org, entity.name));
           }
         } catch (error) {
           // Whatever failed, the transaction ends here, so the run's record and its lock can be
@@ -281,6 +286,7 @@ class ImportState {
   private readonly skipInvalid: boolean;
   private agentTeams: Map<string, string | null> | undefined;
   private readonly batchSize: number;
+  private rollupsMs = 0;
 
   constructor(
     private readonly entity: EntityDef,
@@ -295,6 +301,16 @@ class ImportState {
   /** Once a record is rejected in an all-or-nothing import, nothing more is written. */
   private get writing(): boolean {
     return this.skipInvalid || this.rejected === 0;
+  }
+
+  /** Runs rollup maintenance, adding its time to the summary's rollups_ms. */
+  async timed(work: () => Promise<void>): Promise<void> {
+    const started = performance.now();
+    try {
+      await work();
+    } finally {
+      this.rollupsMs += performance.now() - started;
+    }
   }
 
   mustRollBack(): boolean {
@@ -375,17 +391,16 @@ class ImportState {
       ? await loadAgentTeams(session, this.org.id)
       : new Map();
     await this.options.beforeWrite?.(session, this.org, priced);
-    // Rollups (src/metrics/rollups) learn the days of the rows before and after the write.
-    const ids = priced.map((p) => p.row.id);
-    await markRollupRows(session.kysely, this.org, this.entity.name, ids);
+    // Rollups (src/metrics/rollups) learn the days of the rows that change, before and after the
+    // write; a re-imported unchanged row touches none.
     const counts = await upsertRows(
       session,
       this.entity,
       this.org.id,
       priced.map((p) => p.row),
       this.agentTeams,
+      (ids) => this.timed(() => markRollupRows(session.kysely, this.org, this.entity.name, ids)),
     );
-    await markRollupRows(session.kysely, this.org, this.entity.name, ids);
     this.inserted += counts.inserted;
     this.updated += counts.updated;
     this.unchanged += priced.length - counts.inserted - counts.updated;
@@ -467,6 +482,7 @@ class ImportState {
       message: '',
       ...(this.detected ? { format: this.detected.format } : {}),
       ...(this.detected?.encoding ? { encoding: describeEncoding(this.detected) } : {}),
+      rollups_ms: Math.round(this.rollupsMs),
     };
     summary.message = describeSummary(summary);
     return summary;

@@ -45,6 +45,8 @@ export interface UpsertPlan {
   toStageLine(row: Record<string, unknown>, target: string, agentTeams: ReadonlyMap<string, string | null>): string;
   /** Updates the stored rows that differ from their staged twins. */
   update: string;
+  /** The keys (first key field) of the staged rows that differ from their stored twins. */
+  changed: string;
 }
 
 const plans = new Map<string, UpsertPlan>();
@@ -85,6 +87,9 @@ export function upsertPlan(entity: EntityDef): UpsertPlan {
       : `select concat_ws(chr(1), ${entity.key.map((k) => `t.${k}::text`).join(', ')}) as key, t.ctid::text as target ` +
         `from ${entity.table} t where t.org_id = $1 and (${entity.key.map((k) => `t.${k}`).join(', ')}) in ` +
         `(select ${entity.key.map((k, i) => `(x->>${i})::${keyTypes[i]}`).join(', ')} from json_array_elements($2::json) x)`;
+  const differs =
+    `(${updatable.map((column) => `t.${column}`).join(', ')}) is distinct from ` +
+    `(${updatable.map((column) => `s.${column}`).join(', ')})`;
   plan = {
     probe,
     columns: ['org_id', ...columns],
@@ -99,8 +104,8 @@ export function upsertPlan(entity: EntityDef): UpsertPlan {
     // walk all of the organization's rows for every staged row instead.
     update:
       `update ${entity.table} t set ${updatable.map((column) => `${column} = s.${column}`).join(', ')}, updated_at = now() ` +
-      `from ${STAGE} s where t.ctid = s._target and ` +
-      `(${updatable.map((column) => `t.${column}`).join(', ')}) is distinct from (${updatable.map((column) => `s.${column}`).join(', ')})`,
+      `from ${STAGE} s where t.ctid = s._target and ${differs}`,
+    changed: `select s.${entity.key[0]} as key from ${STAGE} s join ${entity.table} t on t.ctid = s._target where ${differs}`,
   };
   plans.set(entity.name, plan);
   return plan;
@@ -177,8 +182,15 @@ export async function loadAgentTeams(session: Session, orgId: string): Promise<M
 }
 
 /**
+ * Called with the keys (first key field) of rows a batch changes: before the change (rows about
+ * to be updated) and after it (rows inserted or updated). Unchanged rows are never passed.
+ */
+export type ChangeHook = (keys: unknown[]) => Promise<void>;
+
+/**
  * Writes one batch (whose keys are unique). New rows are copied into the table; known rows are
  * staged and updated where they differ, and the UPDATE is skipped when the probe found none.
+ * `onChange` learns which rows change, before and after (rollups mark their days).
  */
 export async function upsertRows(
   session: Session,
@@ -186,6 +198,7 @@ export async function upsertRows(
   orgId: string,
   rows: Array<Record<string, unknown>>,
   agentTeams: ReadonlyMap<string, string | null> = new Map(),
+  onChange?: ChangeHook,
 ): Promise<UpsertCounts> {
   if (!rows.length) return { inserted: 0, updated: 0 };
   const plan = upsertPlan(entity);
@@ -197,20 +210,33 @@ export async function upsertRows(
   let inserted = 0;
   let fresh = '';
   let known = '';
+  const freshKeys: unknown[] = [];
   for (const row of rows) {
     const target = stored.size ? stored.get(keyOf(entity, row)) : undefined;
     if (target === undefined) {
       fresh += plan.toLine(row, orgId, agentTeams);
+      freshKeys.push(row[entity.key[0]!]);
       inserted++;
     } else known += plan.toStageLine(row, target, agentTeams);
   }
   // A record another import inserted since the probe makes this fail with a unique violation
   // (mapped to a 409 "conflict"); the whole import rolls back and can simply be run again.
-  if (inserted) await session.copyIn(entity.table, plan.columns, fresh);
+  if (inserted) {
+    await session.copyIn(entity.table, plan.columns, fresh);
+    await onChange?.(freshKeys);
+  }
   if (!known) return { inserted, updated: 0 };
   await session.kysely.executeQuery(CompiledQuery.raw(`truncate ${STAGE}`));
   await session.copyIn(STAGE, plan.stageColumns, known);
+  let changed: unknown[] | undefined;
+  if (onChange) {
+    const result = await session.kysely.executeQuery<{ key: unknown }>(CompiledQuery.raw(plan.changed));
+    changed = result.rows.map((row) => row.key);
+    if (!changed.length) return { inserted, updated: 0 };
+    await onChange(changed);
+  }
   const updated = await session.kysely.executeQuery(CompiledQuery.raw(plan.update));
+  if (changed) await onChange!(changed);
   return { inserted, updated: Number(updated.numAffectedRows ?? 0) };
 }
 
