@@ -10,6 +10,7 @@ import { checkRollups } from '../src/metrics/rollups/check.ts';
 import { rebuildRollups, refreshOutdatedRollups } from '../src/metrics/rollups/index.ts';
 import { updateOrganization, type Organization } from '../src/orgs/index.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
+import { assertSameRow, random } from './helpers/rollup-compare.ts';
 
 /**
  * Customer rollups (src/metrics/rollups/customers.ts) answer exactly what raw rows answer: every
@@ -39,11 +40,6 @@ const WITH_NEW = listMetrics()
   .filter((m) => m.options?.some((o) => o.id === 'churn_denominator'))
   .map((m) => m.id);
 
-function random(seed: number) {
-  let s = seed;
-  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
-}
-
 async function importCustomers(db: Db, org: Organization, entities: string[], chunks = 1, seed = 1) {
   const next = random(seed);
   await importRecords(db, org, 'fx_rates', { objects: demo.fx_rates as Array<Record<string, unknown>> });
@@ -59,19 +55,6 @@ async function importCustomers(db: Db, org: Organization, entities: string[], ch
   }
 }
 
-function close(where: string, rolled: MetricRow, raw: MetricRow) {
-  assert.deepEqual(rolled.group, raw.group, `group of ${where}`);
-  assert.equal(rolled.period, raw.period, `period of ${where}`);
-  assert.equal(rolled.n, raw.n, `n of ${where}`);
-  for (const field of ['value', 'ci_low', 'ci_high', 'previous', 'delta'] as const) {
-    const a = rolled[field] ?? null;
-    const b = raw[field] ?? null;
-    if (a === null || b === null) assert.equal(a, b, `${field} of ${where}`);
-    else assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${field} of ${where}: rollup ${a}, raw ${b}`);
-  }
-  assert.equal(rolled.significant ?? null, raw.significant ?? null, `significant of ${where}`);
-}
-
 async function compareAll(db: Db, org: Organization) {
   let compared = 0;
   for (const query of QUERIES) {
@@ -82,7 +65,9 @@ async function compareAll(db: Db, org: Organization) {
       assert.equal(rolled.meta.source[metric], 'rollup', `${label} from rollups`);
       assert.equal(raw.meta.source[metric], 'raw');
       assert.equal(rolled.rows.length, raw.rows.length, `rows of ${label}`);
-      rolled.rows.forEach((row, i) => close(`${label} ${row.period} ${JSON.stringify(row.group)}`, row, raw.rows[i]!));
+      rolled.rows.forEach((row, i) =>
+        assertSameRow(`${label} ${row.period} ${JSON.stringify(row.group)}`, row, raw.rows[i]!),
+      );
       compared += raw.rows.length;
     }
   }
@@ -97,7 +82,7 @@ async function compareAll(db: Db, org: Organization) {
     const [rolled, raw] = await Promise.all([queryMetrics(db, org, q), queryMetrics(db, org, { ...q, exact: true })]);
     assert.equal(rolled.meta.source[metric], 'rollup');
     assert.equal(rolled.rows.length, raw.rows.length);
-    rolled.rows.forEach((row, i) => close(`${metric} start_plus_new ${row.period}`, row, raw.rows[i]!));
+    rolled.rows.forEach((row, i) => assertSameRow(`${metric} start_plus_new ${row.period}`, row, raw.rows[i]!));
   }
   return compared;
 }

@@ -4,17 +4,13 @@ import { importRecords } from '../src/ingest/index.ts';
 import { queryMetrics, type MetricQuery } from '../src/metrics/index.ts';
 import { EXACT_VALUES, RELATIVE_ERROR } from '../src/metrics/rollups/histogram.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
+import { random } from './helpers/rollup-compare.ts';
 
 /**
  * A month with more distinct durations than a month row keeps one by one is kept in logarithmic
  * buckets: its percentiles are within the declared relative error of the exact ones, the answer
  * says so (meta.percentile_error), days stay exact, and `exact: true` reads raw rows.
  */
-function random(seed: number) {
-  let s = seed;
-  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
-}
-
 // March 2026: more distinct first-response times than EXACT_VALUES (a long tail up to ~3 days,
 // milliseconds apart); April: a few hundred, kept exactly. June: one day with more than
 // EXACT_VALUES of them (a bucketed day row) and a quiet day, so that the month merged from its

@@ -8,6 +8,7 @@ import { rebuildRollups, rollupMetrics } from '../src/metrics/rollups/index.ts';
 import type { Organization } from '../src/orgs/index.ts';
 import type { Db } from '../src/db/connect.ts';
 import { createTestOrg, variants } from './helpers/databases.ts';
+import { assertSameRow, random } from './helpers/rollup-compare.ts';
 
 /**
  * Rollups answer exactly what raw rows answer, percentiles too: for every
@@ -17,11 +18,6 @@ import { createTestOrg, variants } from './helpers/databases.ts';
  */
 const ENTITIES = ['teams', 'agents', 'customers', 'tickets', 'survey_responses'] as const;
 const demo = generateDemo({ seed: 7, end: '2026-07-01', months: 6, customers: 400, ticketsPerMonth: 500 });
-
-function random(seed: number) {
-  let s = seed;
-  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
-}
 
 async function importAll(db: Db, org: Organization, chunks = 1, seed = 1) {
   const next = random(seed);
@@ -51,22 +47,6 @@ const QUERIES: Array<Omit<MetricQuery, 'metrics'>> = [
   { from: '2026-01-15', to: '2026-06-10', grain: 'month', by: ['team', 'agent'] },
 ];
 
-function close(metric: string, query: object, rolled: MetricRow, raw: MetricRow) {
-  const where = `${metric} ${JSON.stringify(query)} ${raw.period} ${JSON.stringify(raw.group)}`;
-  assert.equal(rolled.n, raw.n, `n of ${where}`);
-  for (const field of ['value', 'ci_low', 'ci_high', 'previous', 'delta'] as const) {
-    const a = rolled[field];
-    const b = raw[field];
-    if (a === null || b === null || a === undefined || b === undefined) {
-      assert.equal(a ?? null, b ?? null, `${field} of ${where}`);
-      continue;
-    }
-    const tolerance = 1e-9 * Math.max(1, Math.abs(b));
-    assert.ok(Math.abs(a - b) <= tolerance, `${field} of ${where}: rollup ${a}, raw ${b}`);
-  }
-  assert.equal(rolled.significant ?? null, raw.significant ?? null, `significant of ${where}`);
-}
-
 async function compareAll(db: Db, org: Organization) {
   const metrics = rollupMetrics();
   let compared = 0;
@@ -82,7 +62,13 @@ async function compareAll(db: Db, org: Organization) {
       assert.equal(rolled.meta.source[item.metric.id], 'rollup', `${item.metric.id} ${JSON.stringify(q)} from rollups`);
       assert.equal(raw.meta.source[item.metric.id], 'raw');
       assert.equal(rolled.rows.length, raw.rows.length, `rows of ${item.metric.id} ${JSON.stringify(q)}`);
-      rolled.rows.forEach((row, i) => close(item.metric.id, q, row, raw.rows[i]!));
+      rolled.rows.forEach((row, i) =>
+        assertSameRow(
+          `${item.metric.id} ${JSON.stringify(q)} ${row.period} ${JSON.stringify(row.group)}`,
+          row,
+          raw.rows[i]!,
+        ),
+      );
       compared += raw.rows.length;
     }
   }
