@@ -83,6 +83,43 @@ for (const variant of variants) {
       const org = { ...(await createTestOrg(db)), timezone: 'Europe/Vilnius' };
       await importAll(db, org);
       assert.ok((await compareAll(db, org)) > 1000);
+      // A team lead and an agent see their part of the data, from rollups as from raw rows.
+      const team = demo.teams[1]!.id as string;
+      const agent = (demo.agents as Array<Record<string, unknown>>).find((a) => a.team_id === team)!.id as string;
+      const scopes = [{ teams: [team, demo.teams[2]!.id as string] }, { teams: [team], agentId: agent }];
+      const metrics = ['csat', 'first_response_time', 'fcr_rate', 'backlog', 'tickets_created'];
+      for (const scope of scopes) {
+        for (const query of [QUERIES[0]!, QUERIES[1]!, QUERIES[2]!]) {
+          const q = { ...query, metrics };
+          const [rolled, raw] = await Promise.all([
+            queryMetrics(db, org, q, { scope }),
+            queryMetrics(db, org, { ...q, exact: true }, { scope }),
+          ]);
+          const label = `${JSON.stringify(scope)} ${JSON.stringify(query)}`;
+          for (const m of metrics) assert.equal(rolled.meta.source[m], 'rollup', `${m} ${label} from rollups`);
+          assert.ok(
+            raw.rows.some((r) => r.value !== null),
+            `${label} has values`,
+          );
+          assert.equal(rolled.rows.length, raw.rows.length, `rows of ${label}`);
+          rolled.rows.forEach((row, i) =>
+            assertSameRow(`${row.metric} ${label} ${row.period} ${JSON.stringify(row.group)}`, row, raw.rows[i]!),
+          );
+        }
+      }
+      // A second organization's records never reach the first one's rollups.
+      const other = { ...(await createTestOrg(db)), timezone: 'America/New_York' };
+      const before = await queryMetrics(db, org, { ...QUERIES[1]!, metrics });
+      await importRecords(db, other, 'tickets', { objects: demo.tickets as Array<Record<string, unknown>> });
+      assert.deepEqual((await queryMetrics(db, org, { ...QUERIES[1]!, metrics })).rows, before.rows);
+      const mine = await queryMetrics(db, other, { ...QUERIES[0]!, metrics: ['tickets_created', 'backlog'] });
+      const theirs = await queryMetrics(db, other, {
+        ...QUERIES[0]!,
+        metrics: ['tickets_created', 'backlog'],
+        exact: true,
+      });
+      assert.equal(mine.meta.source.tickets_created, 'rollup');
+      assert.deepEqual(mine.rows, theirs.rows);
     });
 
     test('after random chunks, re-imports and updates that move records', async () => {
