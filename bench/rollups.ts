@@ -4,7 +4,9 @@
  * rows, and the customer states, timed one after another inside one transaction that is rolled
  * back, so the database keeps its rollups. Prints figures; never fails on time.
  *
- *   node --import tsx bench/rollups.ts --reuse DATABASE [--database-url postgres://...]
+ *   node --import tsx bench/rollups.ts --reuse DATABASE [--database-url postgres://...] [--only TEXT]
+ *
+ * --only times just the statements whose label contains TEXT (such as "fcr_rate" or "month").
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -17,6 +19,7 @@ import { findOrganizationBySlug } from '../src/orgs/index.ts';
 const { values } = parseArgs({
   options: {
     reuse: { type: 'string' },
+    only: { type: 'string' },
     'database-url': {
       type: 'string',
       default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -38,6 +41,7 @@ console.log(
 
 const rows: Array<{ what: string; ms: number; rows: number }> = [];
 const time = async (what: string, run: () => Promise<number>) => {
+  if (values.only && !what.includes(values.only)) return;
   const started = performance.now();
   const written = await run();
   rows.push({ what, ms: performance.now() - started, rows: written });

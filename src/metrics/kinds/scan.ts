@@ -19,13 +19,22 @@ export async function scanComponents(ctx: KindContext, select: string, lateral =
   return ctx.keyed(result.rows);
 }
 
-/** An additive component as SQL: the aggregate, filtered by `where` (rollups) and its own condition. */
-export function aggregationSql(a: Aggregation, where?: string): string {
-  const conditions = [where, 'when' in a ? a.when : undefined].filter(Boolean).map((c) => `(${c})`);
+/**
+ * An additive component as SQL: the aggregate, filtered by `where` (rollups) and its own
+ * condition. `column` may stand a column in for each row expression (condition or argument), for
+ * a scan that evaluates them once per row (rollups/index.ts); by default they stay inline.
+ */
+export function aggregationSql(
+  a: Aggregation,
+  where?: string,
+  column: (expression: string) => string = (e) => `(${e})`,
+): string {
+  const conditions = [where, 'when' in a ? a.when : undefined].filter((c): c is string => !!c).map(column);
   const filter = conditions.length ? ` filter (where ${conditions.join(' and ')})` : '';
-  if ('count' in a) return `count(${a.count})${filter}`;
-  if ('sum' in a) return `(sum(${a.sum})${filter})::float8`;
-  return `sum((${a.sumOfSquares})::float8 * (${a.sumOfSquares}))${filter}`;
+  if ('count' in a) return `count(${a.count === '*' ? '*' : column(a.count)})${filter}`;
+  if ('sum' in a) return `(sum(${column(a.sum)})${filter})::float8`;
+  const value = column(a.sumOfSquares);
+  return `sum((${value})::float8 * (${value}))${filter}`;
 }
 
 const ESTIMATORS = { proportion: proportionEstimate, nps: npsEstimate, mean: meanEstimate };

@@ -432,17 +432,35 @@ async function buildMonths(
 
 /**
  * The rows of a metric's population and its six additive components over the rows where the
- * metric's own `where` holds, as its kind declares them (the raw query selects the same).
+ * metric's own `where` holds, as its kind declares them (the raw query selects the same), with
+ * each row expression read from the column `columns` gives it.
  */
-function componentColumns(item: PreparedMetric): string[] {
+function componentColumns(item: PreparedMetric, columns: RowColumns): string[] {
   const rollup = kindOf(item.formula).rollup;
   if (rollup.form !== 'additive') throw new Error(`no additive rollup for ${item.formula.kind}`);
   const components = rollup.components(item.formula);
   const column = (name: ComponentName) => {
     const a = components[name];
-    return a ? aggregationSql(a, item.where) : 'null';
+    return a ? aggregationSql(a, item.where, columns.of) : 'null';
   };
-  return [aggregationSql({ count: '*' }, item.where), ...COMPONENTS.map(column)];
+  return [aggregationSql({ count: '*' }, item.where, columns.of), ...COMPONENTS.map(column)];
+}
+
+/**
+ * The distinct row expressions (conditions and arguments) of a scan's aggregates, each a column
+ * x0, x1, ... computed once per row. Inline in the aggregates, PostgreSQL would evaluate each
+ * once per sort order of the grouping sets, FCR's look-ahead subquery among them.
+ */
+class RowColumns {
+  private readonly names = new Map<string, string>();
+  readonly of = (expression: string): string => {
+    let name = this.names.get(expression);
+    if (!name) this.names.set(expression, (name = `x${this.names.size}`));
+    return name;
+  };
+  select(): string {
+    return [...this.names].map(([expression, name]) => `(${expression}) as ${name}`).join(', ');
+  }
 }
 
 const COMPONENTS: ComponentName[] = ['n', 'k', 's', 'ss', 'promoters', 'detractors'];
@@ -471,11 +489,13 @@ function sharedDayRowsSql(
   const sets = sql.join(
     LEVELS.map((l) => sql`(${sql.join([sql.ref('r_day'), ...columns.filter((_, i) => l & (1 << i))])})`),
   );
-  const aggregates = items.flatMap((item, i) => componentColumns(item).map((expr, j) => `${expr} as c${i}_${j}`));
+  const row = new RowColumns();
+  const aggregates = items.flatMap((item, i) => componentColumns(item, row).map((expr, j) => `${expr} as c${i}_${j}`));
   const values = items.map(
     (item, i) => sql`(${item.metric.id}, ${sql.raw(TYPES.map((type, j) => `g.c${i}_${j}::${type}`).join(', '))})`,
   );
-  const anyWhere = items.map((item) => `(${item.where})`).join(' or ');
+  const anyWhere = items.map((item) => row.of(item.where)).join(' or ');
+  // OFFSET 0 keeps the row's columns computed once, below the grouping (not folded into it).
   return sql`${INSERT}
     select ${org.id}::uuid, v.metric, 'day', g.r_day, g.level, ${sql.join(columns.map((c) => sql`g.${c}`))},
       v.n, v.k, v.s, v.ss, v.promoters, v.detractors, null, null
@@ -483,11 +503,13 @@ function sharedDayRowsSql(
       select r_day, ${level} as level, ${sql.join(columns)}, ${sql.raw(aggregates.join(', '))}
       from (
         select ${localDay(time, zone)} as r_day,
-          ${sql.join(dims.map((d, i) => sql`${d} as ${sql.ref(`r_${COLUMNS[i]}`)}`))}, e.*
+          ${sql.join(dims.map((d, i) => sql`${d} as ${sql.ref(`r_${COLUMNS[i]}`)}`))}, ${sql.raw(row.select())}
         from ${sql.table(def.table)} e
-        where e.org_id = ${org.id}::uuid and (${sql.raw(anyWhere)})
+        where e.org_id = ${org.id}::uuid
           ${days ? sql`and ${localDay(time, zone)} = any(${days}::date[])` : sql`and ${sql.raw(time)} is not null`}
+        offset 0
       ) e
+      where ${sql.raw(anyWhere)}
       group by grouping sets (${sets})
     ) g
     cross join lateral (values ${sql.join(values)}) v(metric, rows, n, k, s, ss, promoters, detractors)
