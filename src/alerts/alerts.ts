@@ -10,6 +10,13 @@ import { assertMayTarget, assertPossibleValue, scopeKey } from '../kpi/index.ts'
 import { customMetricsFor, getMetric, queryMetrics, type MetricDef, type MetricRow } from '../metrics/index.ts';
 import { getOrganization, type Organization } from '../orgs/index.ts';
 import { countBaseline, pChart, robustZ, type AnomalyVerdict, type SeriesPoint } from '../stats/anomaly.ts';
+import type {
+  Alert as AlertAnswer,
+  AlertEvent as AlertEventAnswer,
+  AlertGrain,
+  AlertRule,
+  OptionValue,
+} from '../contract/api.ts';
 
 /**
  * Alerts: a stored metric query (metric, scope, grain, options) and a rule that is checked for
@@ -21,10 +28,8 @@ import { countBaseline, pChart, robustZ, type AnomalyVerdict, type SeriesPoint }
  * An alert fires at most once per period and group; each firing is an event whose delivery
  * (e-mail, signed webhook) runs as jobs with retries. Values come from queryMetrics only.
  */
-export const ALERT_RULES = ['threshold', 'target', 'anomaly'] as const;
-export const ALERT_GRAINS = ['day', 'week', 'month'] as const;
-type AlertGrain = (typeof ALERT_GRAINS)[number];
-type OptionValue = string | number | boolean;
+export const ALERT_RULES = ['threshold', 'target', 'anomaly'] as const satisfies readonly AlertRule[];
+export const ALERT_GRAINS = ['day', 'week', 'month'] as const satisfies readonly AlertGrain[];
 
 const ZNotify = z.union([
   z.object({ email: z.email('is not an e-mail address') }).strict(),
@@ -69,23 +74,8 @@ export const ZNewAlert = z
   });
 export type NewAlert = z.input<typeof ZNewAlert>;
 
-export interface Alert {
-  id: string;
-  name: string;
-  metric: string;
-  rule: (typeof ALERT_RULES)[number];
-  above: number | null;
-  below: number | null;
-  significant_only: boolean;
-  scope: Record<string, string>;
-  grain: AlertGrain;
-  options: Record<string, OptionValue>;
-  notify: Array<{ email?: string; webhook?: string }>;
-  language: 'en' | 'ru' | 'lt' | null;
-  enabled: boolean;
-  created_by: string;
-  created_at: Date;
-}
+/** The shape is the HTTP contract's (src/contract/api.ts), with Date timestamps. */
+export type Alert = AlertAnswer<Date>;
 
 const PUBLIC_COLUMNS = [
   'id',
@@ -384,15 +374,8 @@ async function record(
   };
 }
 
-export interface AlertEvent extends Omit<FiredAlert, 'event'> {
-  id: string;
-  state: 'fired' | 'delivered' | 'failed' | 'acknowledged';
-  error: string | null;
-  fired_at: Date;
-  delivered_at: Date | null;
-  acknowledged_at: Date | null;
-  acknowledged_by: string | null;
-}
+/** An alert's firing; the shape is the HTTP contract's, with Date timestamps. */
+export type AlertEvent = AlertEventAnswer<Date>;
 
 export async function listAlertEvents(db: Db, orgId: string, limit = 100): Promise<AlertEvent[]> {
   const rows = await db.kysely

@@ -1,22 +1,14 @@
 import type { Kysely } from 'kysely';
+import type { AuditEntry as AuditEntryAnswer } from '../contract/api.ts';
 import type { Database } from '../db/schema.ts';
 import type { Access } from './access.ts';
 
 /**
  * The audit log of administrative actions: who (user, API key or the operator's CLI), what,
  * on what, when and from where. Never passwords, tokens or keys: `details` holds only the
- * changed settings and roles.
+ * changed settings and roles. An entry's shape is the HTTP contract's (GET /api/v1/audit), with a Date.
  */
-export interface AuditEntry {
-  id: string;
-  at: Date;
-  actor_type: 'user' | 'api_key' | 'operator';
-  actor: string;
-  action: string;
-  target: string | null;
-  details: Record<string, unknown>;
-  ip: string | null;
-}
+export type AuditEntry = AuditEntryAnswer<Date>;
 
 export async function recordAudit(
   db: Kysely<Database>,

@@ -2,31 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import { badRequest, notFound } from '../errors.ts';
+import type { Job as JobAnswer, JobState } from '../contract/api.ts';
 
 /**
  * The job table as a queue. Enqueueing is idempotent on (org, kind, key); a runner claims due
  * jobs with FOR UPDATE SKIP LOCKED, so runners on several servers sharing one PostgreSQL database
  * never take the same job, and a job whose runner died (its lease ran out) is claimed again.
  */
-export type JobState = 'pending' | 'running' | 'done' | 'dead';
+export type { JobState } from '../contract/api.ts';
 export const JOB_STATES: readonly JobState[] = ['pending', 'running', 'done', 'dead'];
 
-export interface Job {
-  org_id: string;
-  id: string;
-  kind: string;
-  key: string;
-  payload: Record<string, unknown>;
-  state: JobState;
-  run_at: Date;
-  attempts: number;
-  max_attempts: number;
-  last_error: string | null;
-  result: Record<string, unknown> | null;
-  created_at: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
-}
+/** A job row; the shape is the HTTP contract's (GET /api/v1/jobs), with Date timestamps. */
+export type Job = JobAnswer<Date>;
 
 export interface NewJob {
   orgId: string;

@@ -15,6 +15,7 @@ import {
   updateMember,
 } from '../../auth/index.ts';
 import { isTimeZone } from '../../config.ts';
+import type { AuditLog, JobList } from '../../contract/api.ts';
 import { AppError, badRequest } from '../../errors.ts';
 import { JOB_STATES, listJobs, retryJob, type JobState } from '../../jobs/index.ts';
 import { getBusinessHours, setBusinessHours, updateOrganization } from '../../orgs/index.ts';
@@ -156,7 +157,7 @@ export function adminRoutes(deps: AppDeps) {
           throw badRequest('invalid-query', 'limit is 1-1000.');
         if (before !== undefined && !/^\d{1,18}$/.test(before))
           throw badRequest('invalid-query', 'before is an entry id.');
-        return c.json({ entries: await listAudit(db, c.get('org').id, { limit, before }) });
+        return c.json({ entries: await listAudit(db, c.get('org').id, { limit, before }) } satisfies AuditLog<Date>);
       })
       // The job history (survey sweeps and e-mails; later alerts and reports), for administrators.
       .get('/api/v1/jobs', requireAccess(deps, 'audit'), async (c) => {
@@ -170,7 +171,7 @@ export function adminRoutes(deps: AppDeps) {
         if (kind !== undefined && !/^[a-z0-9_.-]{1,100}$/.test(kind))
           throw badRequest('invalid-query', 'kind is a job kind such as survey.send.');
         const jobs = await listJobs(deps.db, c.get('org').id, { limit, state: state as JobState | undefined, kind });
-        return c.json({ jobs });
+        return c.json({ jobs } satisfies JobList<Date>);
       })
       .post('/api/v1/jobs/:id/retry', requireAccess(deps, 'settings'), async (c) => {
         const id = String(c.req.param('id'));

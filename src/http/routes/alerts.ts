@@ -9,6 +9,7 @@ import {
   listAlerts,
 } from '../../alerts/index.ts';
 import { recordAudit } from '../../auth/index.ts';
+import type { AlertHistory, AlertList } from '../../contract/api.ts';
 import { badRequest } from '../../errors.ts';
 import { requireAccess, type AppDeps, type AppEnv } from '../app.ts';
 import { parseBody } from './auth.ts';
@@ -21,7 +22,7 @@ import { parseBody } from './auth.ts';
 export function alertRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .get('/api/v1/alerts', requireAccess(deps, 'query'), async (c) =>
-      c.json({ alerts: await listAlerts(deps.db, c.get('org').id) }),
+      c.json({ alerts: await listAlerts(deps.db, c.get('org').id) } satisfies AlertList<Date>),
     )
     .post('/api/v1/alerts', requireAccess(deps, 'query'), async (c) => {
       const body = await parseBody(c, z.record(z.string(), z.unknown()));
@@ -49,7 +50,7 @@ export function alertRoutes(deps: AppDeps) {
     .get('/api/v1/alerts/history', requireAccess(deps, 'query'), async (c) => {
       const limit = Number(c.req.query('limit') ?? 100);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw badRequest('invalid-query', 'limit is 1-1000.');
-      return c.json({ events: await listAlertEvents(deps.db, c.get('org').id, limit) });
+      return c.json({ events: await listAlertEvents(deps.db, c.get('org').id, limit) } satisfies AlertHistory<Date>);
     })
     .post('/api/v1/alerts/history/:id/acknowledge', requireAccess(deps, 'query'), async (c) => {
       await acknowledgeAlertEvent(deps.db, c.get('org').id, c.get('access'), String(c.req.param('id')));

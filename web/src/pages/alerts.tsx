@@ -10,62 +10,20 @@ import { useSession } from '../session.tsx';
 import { useFormat } from '../use-format.ts';
 import { fromReaderUnit, MetricValueInput, type DurationUnit } from '../components/metric-value-input.tsx';
 import { addPeriods } from '../periods.ts';
+// The answers of /api/v1/alerts, /alerts/history and /jobs, declared once by the server.
+import type {
+  Alert,
+  AlertEvent,
+  AlertGrain,
+  AlertHistory,
+  AlertList,
+  AlertRule,
+  JobList,
+  JobState,
+} from '../../../src/contract/api.ts';
 
-type AlertRule = 'threshold' | 'target' | 'anomaly';
-type AlertGrain = 'day' | 'week' | 'month';
 const RULES: AlertRule[] = ['threshold', 'target', 'anomaly'];
 const GRAINS: AlertGrain[] = ['day', 'week', 'month'];
-
-/** An alert as GET /api/v1/alerts gives it (src/alerts/alerts.ts Alert). */
-interface Alert {
-  id: string;
-  name: string;
-  metric: string;
-  rule: AlertRule;
-  above: number | null;
-  below: number | null;
-  significant_only: boolean;
-  scope: Record<string, string>;
-  grain: AlertGrain;
-  options: Record<string, string | number | boolean>;
-  notify: Array<{ email?: string; webhook?: string }>;
-  language: 'en' | 'ru' | 'lt' | null;
-  enabled: boolean;
-  created_by: string;
-  created_at: string;
-}
-
-/** A firing as GET /api/v1/alerts/history gives it (src/alerts/alerts.ts AlertEvent). */
-interface AlertEvent {
-  id: string;
-  alert: string;
-  metric: string;
-  period: string;
-  group: Record<string, string>;
-  value: number | null;
-  expected_low: number | null;
-  expected_high: number | null;
-  rule: AlertRule;
-  reason: string;
-  state: 'fired' | 'delivered' | 'failed' | 'acknowledged';
-  error: string | null;
-  fired_at: string;
-  delivered_at: string | null;
-  acknowledged_at: string | null;
-  acknowledged_by: string | null;
-}
-
-/** A job as GET /api/v1/jobs gives it (src/jobs/queue.ts Job). */
-interface Job {
-  id: string;
-  kind: string;
-  state: 'pending' | 'running' | 'done' | 'dead';
-  attempts: number;
-  max_attempts: number;
-  run_at: string;
-  last_error: string | null;
-  finished_at: string | null;
-}
 
 /** The job kinds (src/jobs/kinds.ts) under their translation keys; an unknown kind shows as is. */
 type JobKindKey = 'surveySweep' | 'surveySend' | 'surveyRemind' | 'alertCheck' | 'alertDeliver';
@@ -141,7 +99,7 @@ function AlertList() {
   const metricName = useMetricName();
   const scopeLabel = useScopeLabel();
   const ruleText = useRuleText();
-  const alerts = useApi<{ alerts: Alert[] }>('/alerts');
+  const alerts = useApi<AlertList>('/alerts');
   const [confirming, setConfirming] = useState<string>();
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
   const mayEdit = can('targets');
@@ -487,8 +445,8 @@ function History() {
   const format = useFormat();
   const metricName = useMetricName();
   const scopeLabel = useScopeLabel();
-  const events = useApi<{ events: AlertEvent[] }>('/alerts/history', { query: { limit: 200 } });
-  const alerts = useApi<{ alerts: Alert[] }>('/alerts');
+  const events = useApi<AlertHistory>('/alerts/history', { query: { limit: 200 } });
+  const alerts = useApi<AlertList>('/alerts');
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
   if (events.error) return <ErrorState error={events.error} onRetry={events.reload} compact />;
   if (!events.data) return <Loading inline />;
@@ -604,7 +562,7 @@ function Jobs() {
   const { can } = useSession();
   const format = useFormat();
   const [state, setState] = useState('');
-  const jobs = useApi<{ jobs: Job[] }>('/jobs', { query: { limit: 200, state } });
+  const jobs = useApi<JobList>('/jobs', { query: { limit: 200, state } });
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
   const retry = async (id: string) => {
     setOutcome(undefined);
@@ -624,7 +582,7 @@ function Jobs() {
           {t('alerts.jobs.state')}
           <select value={state} onChange={(e) => setState(e.target.value)} data-testid="jobs-state">
             <option value="">{t('alerts.jobs.allStates')}</option>
-            {(['pending', 'running', 'done', 'dead'] as const).map((s) => (
+            {(['pending', 'running', 'done', 'dead'] satisfies JobState[]).map((s) => (
               <option key={s} value={s}>
                 {t(`alerts.jobs.states.${s}`)}
               </option>
