@@ -9,7 +9,7 @@ import { METRIC_SCALES } from '../metrics/catalog/translations.ts';
 import { canonicalDimension } from '../metrics/dimensions.ts';
 import type { MetricRow } from '../metrics/query-metrics.ts';
 import type { Organization } from '../orgs/index.ts';
-import type { Attainment } from '../contract/api.ts';
+import type { Attainment, OptionValue, Target as TargetAnswer, TargetGrain } from '../contract/api.ts';
 
 /**
  * KPI targets: a value a metric should reach in a scope (the organization, or one value of each
@@ -18,9 +18,8 @@ import type { Attainment } from '../contract/api.ts';
  * The metric engine judges its rows against the target in force in each row's period; nothing
  * here computes a KPI.
  */
-export const TARGET_GRAINS = ['month', 'quarter', 'year'] as const;
-export type TargetGrain = (typeof TARGET_GRAINS)[number];
-type OptionValue = string | number | boolean;
+export const TARGET_GRAINS = ['month', 'quarter', 'year'] as const satisfies readonly TargetGrain[];
+export type { TargetGrain } from '../contract/api.ts';
 
 const ZDate = z.string().refine(isDate, 'must be a date such as 2026-01-01');
 
@@ -43,18 +42,8 @@ export const ZNewTarget = z
   .strict();
 export type NewTarget = z.input<typeof ZNewTarget>;
 
-export interface Target {
-  id: string;
-  metric: string;
-  value: number;
-  scope: Record<string, string>;
-  grain: TargetGrain;
-  valid_from: string;
-  valid_to: string | null;
-  options: Record<string, OptionValue>;
-  created_by: string;
-  created_at: Date;
-}
+/** The shape is the HTTP contract's (GET /api/v1/targets), with a Date timestamp. */
+export type Target = TargetAnswer<Date>;
 
 export type { Attainment } from '../contract/api.ts';
 

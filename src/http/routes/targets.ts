@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../../auth/index.ts';
-import type { Scorecard } from '../../contract/api.ts';
+import type { Scorecard, TargetList } from '../../contract/api.ts';
 import { badRequest } from '../../errors.ts';
 import { csvRow } from '../../export/csv.ts';
 import { writeXlsx } from '../../export/xlsx.ts';
@@ -17,7 +17,7 @@ export function targetRoutes(deps: AppDeps) {
   return (
     new Hono<AppEnv>()
       .get('/api/v1/targets', requireAccess(deps, 'query'), async (c) =>
-        c.json({ targets: await listTargets(deps.db.kysely, c.get('org').id) }),
+        c.json({ targets: await listTargets(deps.db.kysely, c.get('org').id) } satisfies TargetList<Date>),
       )
       .post('/api/v1/targets', requireAccess(deps, 'query'), async (c) => {
         const body = await parseBody(c, z.record(z.string(), z.unknown()));

@@ -7,6 +7,7 @@ import { useApi } from '../data.ts';
 import { navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useFormat } from '../use-format.ts';
+import type { AuditEntry, AuditLog } from '../../../src/contract/api.ts';
 
 const TABS = [
   { id: 'organization', permission: 'settings' },
@@ -517,22 +518,12 @@ function KeysTab() {
   );
 }
 
-interface AuditEntry {
-  id: string;
-  at: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  details: Record<string, unknown>;
-  ip: string | null;
-}
-
 function AuditTab() {
   const { t } = useTranslation();
   const format = useFormat();
   const [entries, setEntries] = useState<AuditEntry[]>([]);
   const [before, setBefore] = useState<string>();
-  const page = useApi<{ entries: AuditEntry[] }>('/audit', { query: { limit: 100, before } });
+  const page = useApi<AuditLog>('/audit', { query: { limit: 100, before } });
   useEffect(() => {
     if (page.data) setEntries((current) => (before ? [...current, ...page.data!.entries] : page.data!.entries));
   }, [page.data]);

@@ -10,31 +10,10 @@ import { navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useFormat } from '../use-format.ts';
 import { fromReaderUnit, MetricValueInput, type DurationUnit } from '../components/metric-value-input.tsx';
+// The answers of /api/v1/targets and /audit, declared once by the server.
+import type { AuditLog, Target, TargetGrain, TargetList } from '../../../src/contract/api.ts';
 
-type TargetGrain = 'month' | 'quarter' | 'year';
 const GRAINS: TargetGrain[] = ['month', 'quarter', 'year'];
-
-/** A target as GET /api/v1/targets gives it (src/kpi/targets.ts Target). */
-interface Target {
-  id: string;
-  metric: string;
-  value: number;
-  scope: Record<string, string>;
-  grain: TargetGrain;
-  valid_from: string;
-  valid_to: string | null;
-  options: Record<string, string | number | boolean>;
-  created_by: string;
-  created_at: string;
-}
-
-interface AuditEntry {
-  id: string;
-  at: string;
-  actor: string;
-  action: string;
-  details: Partial<Target>;
-}
 
 type Tab = 'list' | 'scorecard' | 'history';
 
@@ -83,7 +62,7 @@ function TargetList() {
   const format = useFormat();
   const metricName = useMetricName();
   const scopeLabel = useScopeLabel();
-  const targets = useApi<{ targets: Target[] }>('/targets');
+  const targets = useApi<TargetList>('/targets');
   const [confirming, setConfirming] = useState<string>();
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
   const mayEdit = can('targets');
@@ -318,7 +297,7 @@ function History() {
   const format = useFormat();
   const metricName = useMetricName();
   const scopeLabel = useScopeLabel();
-  const audit = useApi<{ entries: AuditEntry[] }>('/audit', { query: { limit: 1000 } });
+  const audit = useApi<AuditLog>('/audit', { query: { limit: 1000 } });
   if (audit.error) return <ErrorState error={audit.error} onRetry={audit.reload} compact />;
   if (!audit.data) return <Loading inline />;
   const entries = audit.data.entries.filter((e) => e.action === 'target.set' || e.action === 'target.deleted');
@@ -341,7 +320,8 @@ function History() {
           </thead>
           <tbody>
             {entries.map((entry) => {
-              const d = entry.details;
+              // target.set and target.deleted record the target itself (src/http/routes/targets.ts).
+              const d = entry.details as Partial<Target>;
               const unit = (d.metric && byId.get(d.metric)?.unit) || 'number';
               return (
                 <tr key={entry.id}>
