@@ -3,6 +3,7 @@ import { can, type Access } from '../auth/access.ts';
 import { findUserByEmail } from '../auth/users.ts';
 import { addPeriods, periodStart } from '../calendar/periods.ts';
 import { localDate, localToUtcMs } from '../calendar/zoned-time.ts';
+import type { Report as ReportAnswer, ReportSchedule } from '../contract/api.ts';
 import type { Db } from '../db/connect.ts';
 import { AppError, badRequest, invalidInput, notFound } from '../errors.ts';
 import { assertMayTarget } from '../kpi/index.ts';
@@ -16,8 +17,8 @@ import { LANGUAGES, type Language } from './format.ts';
  * who get the part of it their role may see. Creating one is for those who may set targets (team
  * leads for their teams), as the KPIs' trial query runs as the creator.
  */
-export const REPORT_SCHEDULES = ['monthly', 'quarterly'] as const;
-export type ReportSchedule = (typeof REPORT_SCHEDULES)[number];
+export const REPORT_SCHEDULES = ['monthly', 'quarterly'] as const satisfies readonly ReportSchedule[];
+export type { ReportSchedule } from '../contract/api.ts';
 export const REPORT_FORMATS = ['pdf', 'xlsx', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
@@ -59,22 +60,8 @@ export const ZNewReport = z
   .strict();
 export type NewReport = z.input<typeof ZNewReport>;
 
-export interface Report {
-  id: string;
-  name: string;
-  schedule: ReportSchedule;
-  day: number;
-  time: string;
-  metrics: string[];
-  scope: Record<string, string>;
-  language: Language | null;
-  attach: Array<'pdf' | 'xlsx'>;
-  /** Addresses, and users by id (with their e-mail when listed). */
-  recipients: Array<{ email?: string; user?: string }>;
-  enabled: boolean;
-  created_by: string;
-  created_at: Date;
-}
+/** A report definition; the shape is the HTTP contract's (GET /api/v1/reports), with a Date. */
+export type Report = ReportAnswer<Date>;
 
 const COLUMNS = [
   'id',

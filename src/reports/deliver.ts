@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { dataScope, OPERATOR, type Access, type DataScope } from '../auth/access.ts';
 import { memberAccess } from '../auth/users.ts';
+import type { ReportIssue as ReportIssueAnswer } from '../contract/api.ts';
 import type { Db } from '../db/connect.ts';
 import { notFound } from '../errors.ts';
 import { enqueueJobs, type JobContext, type JobKinds } from '../jobs/index.ts';
@@ -122,20 +123,8 @@ async function audiences(db: Db, orgId: string, report: Report): Promise<Audienc
   return [...(shared.addresses.length ? [shared] : []), ...restricted];
 }
 
-export interface ReportIssue {
-  id: string;
-  report_id: string;
-  report: string;
-  period: string;
-  audience: string;
-  language: string;
-  addresses: string[];
-  delivered: string[];
-  mail_state: 'queued' | 'sent' | 'not_mailed' | 'failed' | 'no_recipients';
-  mail_error: string | null;
-  generated_at: Date;
-  mailed_at: Date | null;
-}
+/** A stored copy; the shape is the HTTP contract's (GET /api/v1/reports/archive), with Dates. */
+export type ReportIssue = ReportIssueAnswer<Date>;
 
 const ISSUE_COLUMNS = [
   'i.id',

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../../auth/index.ts';
+import type { ReportIssues, ReportList } from '../../contract/api.ts';
 import { badRequest } from '../../errors.ts';
 import {
   createReport,
@@ -50,7 +51,7 @@ export function reportRoutes(deps: AppDeps) {
         c.json({
           reports: await listReports(deps.db, c.get('org').id),
           mail: { configured: Boolean(deps.mailer) },
-        }),
+        } satisfies ReportList<Date>),
       )
       .post('/api/v1/reports', requireAccess(deps, 'query'), async (c) => {
         const body = await parseBody(c, z.record(z.string(), z.unknown()));
@@ -91,7 +92,7 @@ export function reportRoutes(deps: AppDeps) {
         return c.json({
           issues: await listIssues(deps.db, c.get('org').id, c.get('access'), limit),
           mail: { configured: Boolean(deps.mailer) },
-        });
+        } satisfies ReportIssues<Date>);
       })
       .get('/api/v1/reports/archive/:id/:format', requireAccess(deps, 'query'), async (c) => {
         const file = await getIssueFile(
@@ -115,7 +116,7 @@ export function reportRoutes(deps: AppDeps) {
         // Stored now; the e-mails go out with the job runner's next round (seconds).
         const issues = await sendReport(deps.db, { org, report, period, mailer: deps.mailer, now });
         await recordAudit(deps.db.kysely, c.get('access'), 'report.sent', report.id, { period: period.label });
-        return c.json({ issues, mail: { configured: Boolean(deps.mailer) } });
+        return c.json({ issues, mail: { configured: Boolean(deps.mailer) } } satisfies ReportIssues<Date>);
       })
       .delete('/api/v1/reports/:id', requireAccess(deps, 'query'), async (c) => {
         const removed = await deleteReport(deps.db, c.get('org').id, c.get('access'), String(c.req.param('id')));

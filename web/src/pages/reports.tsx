@@ -6,34 +6,8 @@ import { useScopeLabel } from '../components/scorecard.tsx';
 import { Empty, ErrorState, Loading } from '../components/states.tsx';
 import { useApi } from '../data.ts';
 import { useSession } from '../session.tsx';
-
-/** A report as GET /api/v1/reports gives it (src/reports/definitions.ts Report). */
-interface Report {
-  id: string;
-  name: string;
-  schedule: 'monthly' | 'quarterly';
-  day: number;
-  time: string;
-  metrics: string[];
-  scope: Record<string, string>;
-  language: 'en' | 'ru' | 'lt' | null;
-  attach: Array<'pdf' | 'xlsx'>;
-  recipients: Array<{ email?: string; user?: string }>;
-  enabled: boolean;
-  created_at: string;
-}
-
-/** A stored copy as GET /api/v1/reports/archive gives it (src/reports/deliver.ts ReportIssue). */
-interface Issue {
-  id: string;
-  report: string;
-  period: string;
-  audience: string;
-  addresses: string[];
-  mail_state: 'queued' | 'sent' | 'not_mailed' | 'failed' | 'no_recipients';
-  mail_error: string | null;
-  generated_at: string;
-}
+// The answers of /api/v1/reports and its archive, declared once by the server.
+import type { Report, ReportIssue, ReportIssues, ReportList as ReportDefinitions } from '../../../src/contract/api.ts';
 
 const FORMATS = ['pdf', 'xlsx', 'html'] as const;
 
@@ -54,8 +28,8 @@ const lines = (text: string) =>
 export default function Reports() {
   const { t } = useTranslation();
   const { can } = useSession();
-  const reports = useApi<{ reports: Report[]; mail: { configured: boolean } }>('/reports');
-  const archive = useApi<{ issues: Issue[] }>('/reports/archive');
+  const reports = useApi<ReportDefinitions>('/reports');
+  const archive = useApi<ReportIssues>('/reports/archive');
   const mayEdit = can('targets');
   // Kept here: the list unmounts while the definitions reload after a send or a delete.
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
@@ -125,10 +99,7 @@ function ReportList({
         await api(`/reports/${encodeURIComponent(report.id)}`, { method: 'DELETE' });
         setOutcome({ ok: true, text: t('reports.deleted') });
       } else {
-        const sent = await api<{ issues: Issue[]; mail: { configured: boolean } }>(
-          `/reports/${encodeURIComponent(report.id)}/send`,
-          { body: {} },
-        );
+        const sent = await api<ReportIssues>(`/reports/${encodeURIComponent(report.id)}/send`, { body: {} });
         setOutcome({
           ok: true,
           text: t(sent.mail.configured ? 'reports.sentQueued' : 'reports.sentStored', {
@@ -424,7 +395,7 @@ function Preview({ reports }: { reports: Report[] }) {
   );
 }
 
-function Archive({ issues }: { issues: Issue[] }) {
+function Archive({ issues }: { issues: ReportIssue[] }) {
   const { t, i18n } = useTranslation();
   if (!issues.length) return <Empty>{t('reports.archiveEmpty')}</Empty>;
   return (
