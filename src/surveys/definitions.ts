@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
+import type { ServiceAttribute, Survey as SurveyAnswer, SurveyKind, SurveyList, SurveyStats } from '../contract/api.ts';
 import type { Db } from '../db/connect.ts';
 import type { Texts } from '../db/schema.ts';
 import { AppError, badRequest, invalidInput, notFound } from '../errors.ts';
@@ -14,7 +15,8 @@ import type { Organization } from '../orgs/index.ts';
  */
 export const LANGUAGES = ['en', 'ru', 'lt'] as const;
 export type Language = (typeof LANGUAGES)[number];
-export type SurveyKind = keyof typeof SURVEY_SCALES;
+// The HTTP contract's shapes (src/contract/api.ts); SURVEY_SCALES must have a scale for each kind.
+export type { ServiceAttribute, SurveyKind, SurveyStats } from '../contract/api.ts';
 
 /** The standard question of each kind, used when a survey does not write its own. */
 export const DEFAULT_QUESTIONS: Record<SurveyKind, Texts> = {
@@ -52,11 +54,6 @@ export const DEFAULT_FOLLOW_UP: Texts = {
 };
 
 /** Service attributes customers can rate (1-5); an organization edits the list. */
-export interface ServiceAttribute {
-  key: string;
-  names: Texts;
-}
-
 export const DEFAULT_ATTRIBUTES: ServiceAttribute[] = [
   { key: 'speed', names: { en: 'Speed', ru: 'Скорость', lt: 'Greitis' } },
   { key: 'friendliness', names: { en: 'Friendliness', ru: 'Доброжелательность', lt: 'Draugiškumas' } },
@@ -115,22 +112,8 @@ export const ZSurveyInput = z
   .strict();
 export type SurveyInput = z.input<typeof ZSurveyInput>;
 
-export interface Survey {
-  id: string;
-  name: string;
-  kind: SurveyKind;
-  question: Texts;
-  follow_up: Texts | null;
-  attributes: string[];
-  status: 'active' | 'closed';
-  closes_at: Date | null;
-  trigger: z.infer<typeof ZSurveyInput>['trigger'];
-  fatigue_days: number;
-  reminder_hours: number | null;
-  link_days: number;
-  created_at: Date;
-  updated_at: Date;
-}
+/** A survey definition; the shape is the HTTP contract's (GET /api/v1/surveys/{id}), with Dates. */
+export type Survey = SurveyAnswer<Date>;
 
 /** A text in every language: missing translations fall back to English. */
 const fill = (texts: z.infer<typeof ZTexts>): Texts => ({
@@ -225,17 +208,8 @@ export async function getSurvey(db: Db, org: Organization, id: string): Promise<
   return rest as Survey;
 }
 
-export interface SurveyStats {
-  invitations: number;
-  delivered: number;
-  responses: number;
-  /** responses / delivered invitations; null before anything was delivered. */
-  response_rate: number | null;
-  unsent: number;
-}
-
 /** Surveys with their counts (invitations, delivered, responded). */
-export async function listSurveys(db: Db, org: Organization): Promise<Array<Survey & { stats: SurveyStats }>> {
+export async function listSurveys(db: Db, org: Organization): Promise<SurveyList<Date>['surveys']> {
   const surveys = await db.kysely.selectFrom('survey').selectAll().where('org_id', '=', org.id).orderBy('id').execute();
   const counts = await db.kysely
     .selectFrom('survey_invitation')

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
+import type { InvitationSource, InviteResult as InviteAnswer } from '../contract/api.ts';
 import type { Db } from '../db/connect.ts';
 import { AppError } from '../errors.ts';
 import type { Organization } from '../orgs/index.ts';
@@ -26,11 +27,12 @@ export const ZRecipient = z
   .refine((r) => r.customer_id || r.email || r.ticket_id, 'needs a customer_id, an email or a ticket_id');
 export type Recipient = z.infer<typeof ZRecipient>;
 
-export type InvitationSource = 'ticket_solved' | 'batch' | 'recurring' | 'widget';
+export type { InvitationSource } from '../contract/api.ts';
 
+/** What a batch created and skipped; the route turns each token into the link of the HTTP answer. */
 export interface InviteResult {
-  created: Array<{ index: number; id: string; customer_id: string | null; email: string | null; token: string }>;
-  skipped: Array<{ index: number; customer_id: string | null; email: string | null; reason: string }>;
+  created: Array<Omit<InviteAnswer['created'][number], 'url'> & { token: string }>;
+  skipped: InviteAnswer['skipped'];
 }
 
 /** en, ru or lt from a language tag such as ru-RU or LT; undefined for others. */

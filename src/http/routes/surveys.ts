@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { recordAudit } from '../../auth/index.ts';
+import type { InvitationList, InviteResult, SurveyList } from '../../contract/api.ts';
 import { badRequest } from '../../errors.ts';
 import { readRecords } from '../../ingest/read-records.ts';
 import {
@@ -30,7 +31,10 @@ export function surveyRoutes(deps: AppDeps) {
 
   return new Hono<AppEnv>()
     .get('/api/v1/surveys', requireAccess(deps, 'surveys'), async (c) =>
-      c.json({ surveys: await listSurveys(db, c.get('org')), email: deps.mailer ? { smtp: deps.mailer.host } : null }),
+      c.json({
+        surveys: await listSurveys(db, c.get('org')),
+        email: deps.mailer ? { smtp: deps.mailer.host } : null,
+      } satisfies SurveyList<Date>),
     )
     .post('/api/v1/surveys', requireAccess(deps, 'surveys'), async (c) => {
       const survey = await saveSurvey(db, c.get('org'), await parseBody(c, z.unknown()), 'create');
@@ -59,7 +63,7 @@ export function surveyRoutes(deps: AppDeps) {
           email: deps.mailer
             ? 'Invitations with an address are e-mailed within a minute.'
             : 'No SMTP server is configured (CXKPI_SMTP_URL): nothing is e-mailed; share the links.',
-        },
+        } satisfies InviteResult,
         201,
       );
     })
@@ -92,7 +96,7 @@ export function surveyRoutes(deps: AppDeps) {
         .orderBy('created_at', 'desc')
         .limit(limit)
         .execute();
-      return c.json({ invitations: rows });
+      return c.json({ invitations: rows } satisfies InvitationList<Date>);
     })
     .get('/api/v1/surveys/:id/embed', requireAccess(deps, 'surveys'), async (c) => {
       const org = c.get('org');

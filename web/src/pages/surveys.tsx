@@ -8,51 +8,19 @@ import { LANGUAGES } from '../i18n.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useFormat } from '../use-format.ts';
+// The answers of /api/v1/surveys and its invitations, declared once by the server.
+import type {
+  Invitation,
+  InvitationList,
+  InviteResult,
+  ServiceAttribute,
+  Survey,
+  SurveyKind,
+  SurveyList,
+  Texts,
+} from '../../../src/contract/api.ts';
 
-const KINDS = ['nps', 'csat', 'ces', 'enps', 'rating'] as const;
-type Kind = (typeof KINDS)[number];
-type Texts = { en: string; ru?: string; lt?: string };
-
-interface Survey {
-  id: string;
-  name: string;
-  kind: Kind;
-  question: Texts;
-  follow_up: boolean | Texts;
-  attributes: string[];
-  status: 'active' | 'closed';
-  closes_at: string | null;
-  trigger: { ticket_solved?: { delay_minutes: number; channels?: string[] }; recurring?: { every_days: number } };
-  fatigue_days: number;
-  reminder_hours: number | null;
-  link_days: number;
-  created_at: string;
-  updated_at: string;
-  stats: { invitations: number; delivered: number; responses: number; response_rate: number | null; unsent: number };
-}
-interface SurveyList {
-  surveys: Survey[];
-  email: { smtp: string } | null;
-}
-interface Invitation {
-  id: string;
-  customer_id: string | null;
-  ticket_id: string | null;
-  email: string | null;
-  language: string;
-  source: string;
-  sent_at: string | null;
-  delivery_error: string | null;
-  reminded_at: string | null;
-  responded_at: string | null;
-  expires_at: string;
-  created_at: string;
-}
-interface InviteResult {
-  created: Array<{ id: string; customer_id: string | null; email: string | null; url: string }>;
-  skipped: Array<{ index: number; customer_id: string | null; email: string | null; reason: string }>;
-  email: string;
-}
+const KINDS: SurveyKind[] = ['nps', 'csat', 'ces', 'enps', 'rating'];
 
 /** Surveys: the list with delivery and response counts, a form to create or edit, and one survey's invitations. */
 export default function Surveys() {
@@ -154,7 +122,7 @@ function EditSurvey({ id }: { id: string }) {
 interface FormState {
   id: string;
   name: string;
-  kind: Kind;
+  kind: SurveyKind;
   question: Record<'en' | 'ru' | 'lt', string>;
   follow_up: boolean;
   attributes: string[];
@@ -174,7 +142,8 @@ function initialForm(s?: Survey): FormState {
     name: s?.name ?? '',
     kind: s?.kind ?? 'nps',
     question: { en: s?.question.en ?? '', ru: s?.question.ru ?? '', lt: s?.question.lt ?? '' },
-    follow_up: s ? s.follow_up !== false : true,
+    // The server sends null for a survey without a follow-up question.
+    follow_up: s ? s.follow_up !== null : true,
     attributes: s?.attributes ?? [],
     status: s?.status ?? 'active',
     ticketSolved: Boolean(s?.trigger.ticket_solved),
@@ -190,7 +159,7 @@ function initialForm(s?: Survey): FormState {
 /** Create (no survey) or replace a survey; the server's field errors show beside the form. */
 function SurveyForm({ survey }: { survey?: Survey }) {
   const { t, i18n } = useTranslation();
-  const attributes = useApi<{ attributes: Array<{ key: string; names: Texts }> }>('/organization/service-attributes');
+  const attributes = useApi<{ attributes: ServiceAttribute[] }>('/organization/service-attributes');
   const [form, setForm] = useState<FormState>(() => initialForm(survey));
   const [error, setError] = useState<ApiError>();
   const [saving, setSaving] = useState(false);
@@ -214,7 +183,7 @@ function SurveyForm({ survey }: { survey?: Survey }) {
       kind: form.kind,
       question,
       // An edited survey keeps its own follow-up texts when the follow-up stays on.
-      follow_up: form.follow_up ? (typeof previousFollowUp === 'object' ? previousFollowUp : true) : false,
+      follow_up: form.follow_up ? (previousFollowUp ?? true) : false,
       attributes: form.attributes,
       status: form.status,
       closes_at: survey?.closes_at ?? null,
@@ -297,7 +266,11 @@ function SurveyForm({ survey }: { survey?: Survey }) {
         )}
         <label>
           {t('surveys.kind')}
-          <select value={form.kind} onChange={(e) => set('kind', e.target.value as Kind)} data-testid="survey-kind">
+          <select
+            value={form.kind}
+            onChange={(e) => set('kind', e.target.value as SurveyKind)}
+            data-testid="survey-kind"
+          >
             {KINDS.map((k) => (
               <option key={k} value={k}>
                 {t(`surveys.kinds.${k}`)}
@@ -414,12 +387,13 @@ function SurveyDetail({ id }: { id: string }) {
   const path = `/surveys/${encodeURIComponent(id)}`;
   const survey = useApi<Survey>(path);
   const list = useApi<SurveyList>('/surveys');
-  const invitations = useApi<{ invitations: Invitation[] }>(`${path}/invitations`, { query: { limit: 50 } });
+  const invitations = useApi<InvitationList>(`${path}/invitations`, { query: { limit: 50 } });
   if (survey.loading) return <Loading />;
   if (survey.error) return <ErrorState error={survey.error} onRetry={survey.reload} />;
   const s = survey.data;
   if (!s) return null;
-  const stats = list.data?.surveys.find((x) => x.id === s.id)?.stats ?? s.stats;
+  // Only the list carries the counts (GET /api/v1/surveys/{id} has none).
+  const stats = list.data?.surveys.find((x) => x.id === s.id)?.stats;
   const fact = (label: string, value: ReactNode) => (
     <div>
       <dt>{label}</dt>
