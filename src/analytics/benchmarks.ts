@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
+import type { Benchmark } from '../contract/api.ts';
 import type { Db } from '../db/connect.ts';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import { getMetric } from '../metrics/index.ts';
@@ -13,19 +14,7 @@ import { getMetric } from '../metrics/index.ts';
  */
 export const BENCHMARK_VERSION = '2026-12';
 
-export interface Benchmark {
-  id: string;
-  origin: 'industry' | 'organization';
-  version: string | null;
-  metric: string;
-  /** Who the range is for ("all industries", "SMB SaaS", ...); '' for everyone. */
-  segment: string;
-  /** In the metric's unit (shares as fractions, seconds); one side may be open. */
-  low: number | null;
-  high: number | null;
-  label: string;
-  source: { title: string; url: string | null; note: string | null };
-}
+export type { Benchmark } from '../contract/api.ts';
 
 const industry = (
   id: string,

@@ -4,6 +4,9 @@ import { isDate } from '../calendar/periods.ts';
 import type { Db } from '../db/connect.ts';
 import { badRequest } from '../errors.ts';
 import type { Organization } from '../orgs/index.ts';
+import type { Cohort, CohortCell, CohortGroup, CohortResult } from '../contract/api.ts';
+// The answer's shape is the HTTP contract's (src/contract/api.ts), which the dashboard imports too.
+export type { Cohort, CohortCell, CohortResult } from '../contract/api.ts';
 import { wilsonInterval } from '../stats/index.ts';
 
 /**
@@ -18,7 +21,12 @@ import { wilsonInterval } from '../stats/index.ts';
  * value; cells after the range's end are left out, and those of a month not over yet are partial.
  */
 const ZDate = z.string().refine(isDate, 'must be a date such as 2026-01-01');
-export const COHORT_GROUPS = ['channel', 'plan', 'segment', 'first_ticket_csat_group'] as const;
+export const COHORT_GROUPS = [
+  'channel',
+  'plan',
+  'segment',
+  'first_ticket_csat_group',
+] as const satisfies readonly CohortGroup[];
 export const ZCohortQuery = z
   .object({
     metric: z.enum(['customer_retention', 'revenue_retention']),
@@ -31,43 +39,6 @@ export const ZCohortQuery = z
   })
   .refine((q) => q.from < q.to, { message: 'from must be before to (the range is [from, to))', path: ['to'] });
 export type CohortQuery = z.input<typeof ZCohortQuery>;
-
-export interface CohortCell {
-  months_since: number;
-  month: string;
-  /** Customers in the cohort (the denominator of customer retention). */
-  n: number;
-  retained: number;
-  /** Revenue (orders) or MRR (subscriptions) of the cohort in that month, reporting currency. */
-  revenue: number;
-  value: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  partial: boolean;
-}
-
-export interface Cohort {
-  cohort: string;
-  group: string | null;
-  size: number;
-  base_revenue: number;
-  cells: CohortCell[];
-}
-
-export interface CohortResult {
-  meta: {
-    metric: CohortQuery['metric'];
-    from: string;
-    to: string;
-    grain: 'month';
-    by: string | null;
-    basis: 'subscriptions' | 'orders';
-    tz: string;
-    currency: string;
-    generated_at: string;
-  };
-  cohorts: Cohort[];
-}
 
 const GROUP_SQL: Record<(typeof COHORT_GROUPS)[number], string> = {
   channel: 'cu.acquisition_channel',

@@ -13,6 +13,9 @@ import {
   type MetricRow,
 } from '../metrics/index.ts';
 import type { Organization } from '../orgs/index.ts';
+import type { ArmResult, Experiment, ExperimentAnalysis, MetricComparison } from '../contract/api.ts';
+// The answers' shapes are the HTTP contract's (src/contract/api.ts), which the dashboard imports too.
+export type { ArmResult, Experiment, ExperimentAnalysis, MetricComparison } from '../contract/api.ts';
 import { kindOf, type Aggregate, type TestKind } from '../metrics/kinds/index.ts';
 import {
   compareMeans,
@@ -87,27 +90,6 @@ export const ZExperimentInput = z
     }
   });
 export type ExperimentInput = z.input<typeof ZExperimentInput>;
-
-export interface Experiment {
-  id: string;
-  name: string;
-  hypothesis: string;
-  metrics: string[];
-  options: Record<string, Record<string, string | number | boolean>>;
-  variant_dimension: string;
-  control: string | null;
-  treatment: string | null;
-  split: string | null;
-  where: Record<string, string>;
-  from: string;
-  to: string;
-  treatment_share: number;
-  min_detectable_effect: number | null;
-  /** `randomized` compares two arms side by side; `before_after` two periods, not a randomized test. */
-  design: 'randomized' | 'before_after';
-  created_by: string;
-  created_at: string;
-}
 
 const dateText = (value: unknown) =>
   value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
@@ -248,57 +230,6 @@ export type { TestKind };
 export function testKindOf(metric: MetricDef, options: Record<string, unknown> = {}): TestKind | null {
   const aggregate = String(options.aggregate ?? 'median') as Aggregate;
   return kindOf(metric.formula).test(metric.formula, aggregate);
-}
-
-export interface ArmResult {
-  arm: 'control' | 'treatment';
-  label: string;
-  from: string;
-  to: string;
-  value: number | null;
-  n: number;
-  ci_low: number | null;
-  ci_high: number | null;
-  low_sample: boolean;
-  partial: boolean;
-}
-
-export interface MetricComparison {
-  metric: string;
-  name: string;
-  unit: MetricDef['unit'];
-  direction: MetricDef['direction'];
-  control: ArmResult;
-  treatment: ArmResult;
-  /** treatment - control, in the metric's unit (a share as a fraction, NPS points, seconds). */
-  difference: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  test: Comparison['test'] | null;
-  statistic: number | null;
-  df: number | null;
-  p_value: number | null;
-  /** Holm-adjusted across the experiment's metrics. */
-  p_adjusted: number | null;
-  significant: boolean | null;
-  /** Treatment better, worse or no clear difference at 5 % (after Holm), by the metric's direction. */
-  verdict: 'better' | 'worse' | 'no_difference' | 'not_tested';
-  sample_ratio: SampleRatioCheck | null;
-  note: string | null;
-  /** In plain words, in English: "treatment CSAT 85.1 % vs 80.2 %, +4.9 pp [2.1, 7.7], p = 0.001". */
-  summary: string;
-}
-
-export interface ExperimentAnalysis {
-  experiment: Experiment;
-  design: Experiment['design'];
-  /** Sample-ratio check of the first metric's n (null for before/after: no planned split). */
-  sample_ratio: SampleRatioCheck | null;
-  metrics: MetricComparison[];
-  /** Required n per arm for the minimum detectable effect of the first metric, when one is set. */
-  planned_n_per_arm: number | null;
-  warnings: string[];
-  analyzed_at: string;
 }
 
 const num = (v: number | null | undefined) => (v === null || v === undefined ? null : v);

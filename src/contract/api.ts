@@ -576,6 +576,9 @@ export interface Cohort {
   cells: CohortCell[];
 }
 
+/** What cohorts can be split by: the customer's acquisition channel, plan, segment, or first-ticket CSAT. */
+export type CohortGroup = 'channel' | 'plan' | 'segment' | 'first_ticket_csat_group';
+
 /** GET /api/v1/cohorts: retention matrices (src/analytics/cohorts.ts). */
 export interface CohortResult {
   meta: {
@@ -583,7 +586,7 @@ export interface CohortResult {
     from: string;
     to: string;
     grain: 'month';
-    by: string | null;
+    by: CohortGroup | null;
     basis: 'subscriptions' | 'orders';
     tz: string;
     currency: string;

@@ -1,3 +1,5 @@
+// The comparison's names and the sample-ratio check are part of experiment answers (src/contract/api.ts).
+import type { ComparisonTest, SampleRatioCheck } from '../contract/api.ts';
 import {
   chiSquareCdf,
   logGamma,
@@ -22,7 +24,7 @@ import {
  * (an empty arm, no variance) gives null. Formulas and references: docs/analytics.md.
  */
 export interface Comparison {
-  test: 'two-proportion-z' | 'fisher-exact' | 'nps-z' | 'welch-t' | 'mann-whitney-u';
+  test: ComparisonTest;
   /** a - b: in share units for proportions, NPS points, the value's unit for means and durations. */
   difference: number;
   low: number;
@@ -171,14 +173,7 @@ export function holmAdjust(pValues: readonly number[]): number[] {
   return adjusted;
 }
 
-export interface SampleRatioCheck {
-  observed: [number, number];
-  expectedShare: number;
-  statistic: number;
-  pValue: number;
-  /** p below 0.001: the split is not what was planned, so the arms are not comparable. */
-  mismatch: boolean;
-}
+export type { SampleRatioCheck } from '../contract/api.ts';
 
 /** Sample-ratio mismatch: chi-square goodness of fit (1 df) of the arm sizes to the planned split. */
 export function sampleRatioCheck(control: number, treatment: number, treatmentShare = 0.5): SampleRatioCheck | null {

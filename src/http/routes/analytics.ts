@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { dataScope, recordAudit } from '../../auth/index.ts';
+import type { BenchmarkList, ExperimentList } from '../../contract/api.ts';
 import {
   addBenchmark,
   analyzeExperiment,
@@ -25,7 +26,7 @@ export function analyticsRoutes(deps: AppDeps) {
   const body = z.record(z.string(), z.unknown());
   return new Hono<AppEnv>()
     .get('/api/v1/experiments', requireAccess(deps, 'query'), async (c) =>
-      c.json({ experiments: await listExperiments(deps.db, c.get('org').id) }),
+      c.json({ experiments: await listExperiments(deps.db, c.get('org').id) } satisfies ExperimentList),
     )
     .post('/api/v1/experiments', requireAccess(deps, 'experiments'), async (c) => {
       const input = await parseBody(c, body);
@@ -68,7 +69,7 @@ export function analyticsRoutes(deps: AppDeps) {
       c.json({
         version: BENCHMARK_VERSION,
         benchmarks: await listBenchmarks(deps.db, c.get('org').id, c.req.query('metric') || undefined),
-      }),
+      } satisfies BenchmarkList),
     )
     .post('/api/v1/benchmarks', requireAccess(deps, 'experiments'), async (c) => {
       const input = await parseBody(c, body);

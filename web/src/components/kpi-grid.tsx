@@ -12,6 +12,7 @@ import { AttainmentBadge } from './attainment.tsx';
 import { Definition, useScale } from './definition.tsx';
 import { Sparkline } from './sparkline.tsx';
 import { ErrorState } from './states.tsx';
+import type { Benchmark, BenchmarkList } from '../../../src/contract/api.ts';
 
 const TREND_LENGTH = { week: 12, month: 12, quarter: 8, year: 5 } as const;
 
@@ -128,7 +129,7 @@ export function KpiGrid({
 
   const ready = metrics.every((m) => headline[m.id]);
   // Industry reference values (src/analytics/benchmarks.ts), shown apart from targets.
-  const benchmarks = useApi<{ benchmarks: IndustryRange[] }>('/benchmarks');
+  const benchmarks = useApi<BenchmarkList>('/benchmarks');
   return (
     <div className="kpi-grid" data-testid="kpi-grid" data-ready={ready}>
       {metrics.map((m) => (
@@ -148,15 +149,6 @@ export function KpiGrid({
 }
 
 /** src/analytics/benchmarks.ts Benchmark, the fields a card shows. */
-interface IndustryRange {
-  metric: string;
-  segment: string;
-  low: number | null;
-  high: number | null;
-  origin: 'industry' | 'organization';
-  source: { title: string };
-}
-
 function KpiCard({
   metric,
   period,
@@ -166,7 +158,7 @@ function KpiCard({
   explorerWhere,
   ranges,
 }: {
-  ranges: IndustryRange[];
+  ranges: Benchmark[];
   metric: MetricInfo;
   period: Period;
   slot: Slot<MetricRow> | undefined;

@@ -7,69 +7,17 @@ import { useApi } from '../data.ts';
 import { navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { useFormat } from '../use-format.ts';
-
-/** src/analytics/experiments.ts Experiment, as GET /api/v1/experiments gives it. */
-interface Experiment {
-  id: string;
-  name: string;
-  hypothesis: string;
-  metrics: string[];
-  variant_dimension: string;
-  control: string | null;
-  treatment: string | null;
-  split: string | null;
-  from: string;
-  to: string;
-  min_detectable_effect: number | null;
-  design: 'randomized' | 'before_after';
-}
-
-interface Arm {
-  label: string;
-  value: number | null;
-  n: number;
-  from: string;
-  to: string;
-}
-
-/** src/analytics/experiments.ts MetricComparison. */
-interface Comparison {
-  metric: string;
-  unit: string;
-  control: Arm;
-  treatment: Arm;
-  difference: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  test: 'two-proportion-z' | 'fisher-exact' | 'nps-z' | 'welch-t' | 'mann-whitney-u' | null;
-  statistic: number | null;
-  p_value: number | null;
-  p_adjusted: number | null;
-  verdict: 'better' | 'worse' | 'no_difference' | 'not_tested';
-  note: string | null;
-}
-
-interface Analysis {
-  design: Experiment['design'];
-  sample_ratio: { observed: [number, number]; pValue: number; mismatch: boolean } | null;
-  metrics: Comparison[];
-  planned_n_per_arm: number | null;
-  warnings: string[];
-}
-
-/** src/analytics/cohorts.ts CohortResult. */
-interface CohortResult {
-  meta: { metric: string; basis: 'subscriptions' | 'orders'; by: CohortGroup | null };
-  cohorts: Array<{
-    cohort: string;
-    group: string | null;
-    size: number;
-    cells: Array<{ months_since: number; n: number; retained: number; value: number | null; partial: boolean }>;
-  }>;
-}
+// The answers of /api/v1/experiments, /cohorts and /benchmarks, declared once by the server.
+import type {
+  Benchmark,
+  BenchmarkList,
+  CohortGroup,
+  CohortResult,
+  ExperimentAnalysis,
+  ExperimentList,
+} from '../../../src/contract/api.ts';
 
 type Tab = 'experiments' | 'cohorts' | 'benchmarks';
-type CohortGroup = 'channel' | 'plan' | 'segment' | 'first_ticket_csat_group';
 
 /** Customer analytics: experiments on service changes and retention cohorts. */
 export default function AnalyticsPage() {
@@ -111,7 +59,7 @@ export default function AnalyticsPage() {
 function Experiments() {
   const { t } = useTranslation();
   const { can } = useSession();
-  const list = useApi<{ experiments: Experiment[] }>('/experiments');
+  const list = useApi<ExperimentList>('/experiments');
   const [open, setOpen] = useState<string>();
   return (
     <>
@@ -151,7 +99,7 @@ function Results({ name }: { name: string }) {
   const { t } = useTranslation();
   const format = useFormat();
   const metricName = useMetricName();
-  const analysis = useApi<Analysis>(`/experiments/${encodeURIComponent(name)}/analysis`);
+  const analysis = useApi<ExperimentAnalysis>(`/experiments/${encodeURIComponent(name)}/analysis`);
   if (analysis.error) return <ErrorState error={analysis.error} onRetry={analysis.reload} compact />;
   if (!analysis.data) return <Loading inline />;
   const a = analysis.data;
@@ -447,18 +395,6 @@ function Cohorts() {
   );
 }
 
-/** src/analytics/benchmarks.ts Benchmark. */
-interface Benchmark {
-  id: string;
-  origin: 'industry' | 'organization';
-  metric: string;
-  segment: string;
-  low: number | null;
-  high: number | null;
-  label: string;
-  source: { title: string; url: string | null; note: string | null };
-}
-
 /** The industry ranges with their sources, and the organization's own (added by managers). */
 function Benchmarks() {
   const { t } = useTranslation();
@@ -466,7 +402,7 @@ function Benchmarks() {
   const { byId } = useCatalog();
   const format = useFormat();
   const metricName = useMetricName();
-  const list = useApi<{ version: string; benchmarks: Benchmark[] }>('/benchmarks');
+  const list = useApi<BenchmarkList>('/benchmarks');
   const [form, setForm] = useState({ metric: 'csat', low: '', high: '', segment: '', source: '' });
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
