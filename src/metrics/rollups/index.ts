@@ -316,35 +316,31 @@ const INSERT_HISTOGRAM = sql`insert into metric_rollup (org_id, metric, grain, p
   d1, d2, d3, n, k, s, ss, promoters, detractors, buckets, counts, relative_error, p50, p90)`;
 
 /**
- * INSERT ... SELECT of duration rows from `values`, a SELECT of (period, level, team_id ..
+ * INSERT ... SELECT of duration month rows from `values`, a SELECT of (period, level, team_id ..
  * d3, b, c, s, ss, relative_error) with one row per distinct value `b` of each rollup row and
  * its count `c` (b null for a row without values); the row's sums ride on these rows. Each row
- * gets its histogram, its count and sums, and its type-7 median and 90th percentile
- * (histogram.ts's percentile, in the same floating-point steps). Shared by day rows (values
- * counted from raw rows) and month rows (their days' values added up).
+ * gets its histogram, its count and sums, and its type-7 median and 90th percentile read from
+ * its histogram's running counts (histogram.ts's percentile, in the same floating-point steps).
  */
-function histogramRowsSql(
-  org: Organization,
-  metric: string,
-  grain: 'day' | 'month',
-  values: RawBuilder<unknown>,
-): RawBuilder<unknown> {
+function histogramRowsSql(org: Organization, metric: string, values: RawBuilder<unknown>): RawBuilder<unknown> {
   const cols = sql.join(COLUMNS.map((c) => sql.ref(c)));
-  const counted = sql`case when b is not null then c else 0 end`;
   return sql`${INSERT_HISTOGRAM}
-    select ${org.id}::uuid, ${metric}, ${grain}, period, level, ${cols}, sum(c), null, sum(s), sum(ss),
-      null, null, array_agg(b order by b) filter (where b is not null),
-      array_agg(c order by b) filter (where b is not null), max(relative_error),
-      ${percentileSql('b', 'cum', 'h50')}, ${percentileSql('b', 'cum', 'h90')}
+    select ${org.id}::uuid, ${metric}, 'month', g.period, g.level, ${sql.join(COLUMNS.map((c) => sql.ref(`g.${c}`)))},
+      g.n, null, g.s, g.ss, null, null, g.keys, g.counts, g.relative_error, p.p50, p.p90
     from (
-      select ranked.*, (total - 1) * 0.5::float8 as h50, (total - 1) * 0.9::float8 as h90
+      select period, level, ${cols}, sum(c) as n, sum(s) as s, sum(ss) as ss, max(relative_error) as relative_error,
+        array_agg(b order by b) filter (where b is not null) as keys,
+        array_agg(c order by b) filter (where b is not null) as counts
+      from (${values}) q
+      group by period, level, ${cols}
+    ) g
+    cross join lateral (
+      select ${percentileSql('b', 'cum', 'h50')} as p50, ${percentileSql('b', 'cum', 'h90')} as p90
       from (
-        select q.*, sum(${counted}) over (partition by period, level, ${cols} order by b) as cum,
-          sum(${counted}) over (partition by period, level, ${cols}) as total
-        from (${values}) q
-      ) ranked
-    ) ranked
-    group by period, level, ${cols}`;
+        select u.b, sum(u.c) over (order by u.i) as cum, (g.n - 1) * 0.5::float8 as h50, (g.n - 1) * 0.9::float8 as h90
+        from unnest(g.keys, g.counts) with ordinality as u(b, c, i)
+      ) q
+    ) p`;
 }
 
 /**
@@ -415,7 +411,6 @@ async function buildMonths(
     const result = await histogramRowsSql(
       org,
       item.metric.id,
-      'month',
       sql`select ${month} as period, d.level, ${cols}, u.b, sum(u.c)::int as c,
           sum(case when u.i is null or u.i = 1 then d.s end) as s,
           sum(case when u.i is null or u.i = 1 then d.ss end) as ss, max(d.relative_error) as relative_error
@@ -598,19 +593,29 @@ function dayRowsSql(
       group by grouping sets (${sets([])})`;
   }
   if (formula.kind === 'distribution') {
-    // The count of each distinct value per row; rows with more than EXACT_VALUES values are
-    // bucketed afterwards (bucketSql).
+    // Each row's values sorted (one small sort per group, no sort of every value of every level
+    // at once): the median and 90th percentile read from them by index, as histogram.ts's
+    // percentile interpolates, and the count of each distinct value. Rows with more than
+    // EXACT_VALUES values are bucketed afterwards (bucketSql).
     const x = `(${formula.value})::float8`;
-    return histogramRowsSql(
-      org,
-      metric.id,
-      'day',
-      sql`select r_day as period, ${level} as level,
-          ${sql.join(columns.map((c, i) => sql`${c} as ${sql.ref(COLUMNS[i]!)}`))},
-          x as b, count(x)::int as c, sum(x) as s, sum(x * x) as ss, null::real as relative_error
+    const at = (h: string) => `g.v[floor(${h})::int + 1]`;
+    const pct = (h: string) => sql.raw(`${at(h)} + (${h} - floor(${h})) * (g.v[ceil(${h})::int + 1] - ${at(h)})`);
+    const h50 = '(g.n - 1) * 0.5::float8';
+    const h90 = '(g.n - 1) * 0.9::float8';
+    return sql`${INSERT_HISTOGRAM}
+      select ${org.id}::uuid, ${metric.id}, 'day', g.r_day, g.level, ${sql.join(columns.map((c) => sql`g.${c}`))},
+        g.n, null, g.s, g.ss, null, null, h.keys, h.counts, null,
+        case when g.n > 0 then ${pct(h50)} end, case when g.n > 0 then ${pct(h90)} end
+      from (
+        select r_day, ${level} as level, ${sql.join(columns)}, count(x) as n, sum(x) as s, sum(x * x) as ss,
+          array_agg(x order by x) filter (where x is not null) as v
         from (${base(`e.${metric.time}`, sql.raw(`${x} as x`))}) e
-        group by grouping sets (${sets([sql.ref('x')])})`,
-    );
+        group by grouping sets (${sets([])})
+      ) g
+      cross join lateral (
+        select array_agg(b order by b) as keys, array_agg(c order by b) as counts
+        from (select b, count(*)::int as c from unnest(g.v) b group by b) u
+      ) h`;
   }
   throw new Error(`${formula.kind} metrics are built by sharedDayRowsSql`);
 }
