@@ -6,14 +6,16 @@
  *
  *   node --import tsx bench/rollups.ts --reuse DATABASE [--database-url postgres://...] [--only TEXT]
  *
- * --only times just the statements whose label contains TEXT (such as "fcr_rate" or "month").
+ * --only times just the statements whose label contains TEXT (such as "fcr_rate" or "month") on
+ * a database whose rollups are built: each replaces only the rows it writes, so month rows are
+ * summed from the stored days.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/db/connect.ts';
 import { buildCustomerRollups } from '../src/metrics/rollups/customers.ts';
-import { buildMonthRows, dayStatements, ROLLUP_ENTITIES } from '../src/metrics/rollups/index.ts';
+import { buildMonthRows, dayStatements, ROLLUP_ENTITIES, rollupMetrics } from '../src/metrics/rollups/index.ts';
 import { findOrganizationBySlug } from '../src/orgs/index.ts';
 
 const { values } = parseArgs({
@@ -40,8 +42,8 @@ console.log(
 );
 
 const rows: Array<{ what: string; ms: number; rows: number }> = [];
+const only = values.only;
 const time = async (what: string, run: () => Promise<number>) => {
-  if (values.only && !what.includes(values.only)) return;
   const started = performance.now();
   const written = await run();
   rows.push({ what, ms: performance.now() - started, rows: written });
@@ -52,16 +54,31 @@ class RolledBack extends Error {}
 try {
   await db.kysely.transaction().execute(async (trx) => {
     await sql`set local work_mem = '64MB'`.execute(trx);
+    const remove = (metrics: string[], grain: 'day' | 'month') =>
+      sql`delete from metric_rollup where org_id = ${org.id}::uuid and metric = any(${metrics}::text[])
+        and grain = ${grain}`.execute(trx);
+    if (!only) await sql`delete from metric_rollup where org_id = ${org.id}::uuid`.execute(trx);
     for (const entity of ROLLUP_ENTITIES) {
-      await sql`delete from metric_rollup where org_id = ${org.id}::uuid`.execute(trx);
       for (const { metrics, statement } of dayStatements(entity, org, null)) {
-        await time(`${entity} day rows: ${metrics.join(', ')}`.slice(0, 60), async () =>
-          Number((await statement.execute(trx)).numAffectedRows ?? 0),
-        );
+        const label = `${entity} day rows: ${metrics.join(', ')}`.slice(0, 60);
+        if (only && !label.includes(only)) continue;
+        // A "(buckets)" statement rewrites the rows of the one before it.
+        if (only && !metrics[0]!.endsWith('(buckets)')) await remove(metrics, 'day');
+        await time(label, async () => Number((await statement.execute(trx)).numAffectedRows ?? 0));
       }
-      await time(`${entity} month rows`, () => buildMonthRows(trx, org, entity, null));
+      const label = `${entity} month rows`;
+      if (only && !label.includes(only)) continue;
+      if (only)
+        await remove(
+          rollupMetrics()
+            .filter((p) => p.metric.entity === entity)
+            .map((p) => p.metric.id),
+          'month',
+        );
+      await time(label, () => buildMonthRows(trx, org, entity, null));
     }
-    await time('customer states and sums', () => buildCustomerRollups(trx, org));
+    if (!only || 'customer states and sums'.includes(only))
+      await time('customer states and sums', () => buildCustomerRollups(trx, org));
     throw new RolledBack();
   });
 } catch (error) {
