@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { DataScope } from '../auth/index.ts';
 import { isDate } from '../calendar/periods.ts';
 import { localToUtcMs } from '../calendar/zoned-time.ts';
+import type { DriversResult } from '../contract/api.ts';
 import type { Db } from '../db/connect.ts';
 import { AppError, badRequest } from '../errors.ts';
 import { scopeFilters } from '../metrics/dimensions.ts';
@@ -34,31 +35,8 @@ export const ZDriversQuery = z
   .refine((q) => q.from < q.to, { message: 'from must be before to (the range is [from, to))', path: ['to'] });
 export type DriversQuery = z.input<typeof ZDriversQuery>;
 
-export interface Driver {
-  predictor: string;
-  kind: 'attribute' | 'theme';
-  /** Raw relative weight: the part of R² it accounts for. */
-  weight: number;
-  /** weight / R². */
-  share: number;
-  low: number;
-  high: number;
-  /** Correlation with the outcome: its sign says whether more of it goes with a higher score. */
-  correlation: number;
-}
-
-export interface DriversResult {
-  outcome: 'csat' | 'nps';
-  from: string;
-  to: string;
-  n: number;
-  r2: number;
-  drivers: Driver[];
-  resamples: number;
-  min_n: number;
-  /** Attributes and themes left out, and why. */
-  excluded: Array<{ predictor: string; reason: string }>;
-}
+// The answer's shapes are the HTTP contract's (src/contract/api.ts), which the dashboard imports too.
+export type { Driver, DriversResult } from '../contract/api.ts';
 
 function instant(date: string, tz: string): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];

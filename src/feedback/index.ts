@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { DataScope } from '../auth/index.ts';
 import { isDate } from '../calendar/periods.ts';
 import { localToUtcMs } from '../calendar/zoned-time.ts';
+import type { FeedbackItem, FeedbackPage } from '../contract/api.ts';
 import type { Db } from '../db/connect.ts';
 import { badRequest } from '../errors.ts';
 import type { Organization } from '../orgs/index.ts';
@@ -62,42 +63,8 @@ export const ZFeedbackQuery = z
   .strict();
 export type FeedbackQuery = z.input<typeof ZFeedbackQuery>;
 
-export interface FeedbackItem {
-  source: 'survey' | 'review';
-  id: string;
-  at: string;
-  /** Survey kind (nps, csat, ...) or `review`. */
-  kind: string;
-  score: number | null;
-  scale_min: number;
-  scale_max: number;
-  /** The score's reading. */
-  sentiment: 'negative' | 'neutral' | 'positive' | null;
-  /** The text's reading by the sentiment model, and its score in [-1, 1]; null without text. */
-  text_sentiment: SentimentClass | null;
-  text_score: number | null;
-  /** Themes the text mentions, each with its tone (tagged by the feedback.sentiment job). */
-  themes: Record<string, 'negative' | 'neutral' | 'positive'> | null;
-  title: string | null;
-  text: string | null;
-  language: string | null;
-  survey: string | null;
-  channel: string | null;
-  customer: { id: string; name: string | null } | null;
-  ticket: { id: string; subject: string | null } | null;
-  agent: { id: string; name: string | null } | null;
-  team: { id: string; name: string | null } | null;
-  /** Reviews: where they were published. */
-  review_source: string | null;
-  url: string | null;
-}
-
-export interface FeedbackPage {
-  items: FeedbackItem[];
-  /** How many items match the filters. */
-  total: number;
-  next_cursor: string | null;
-}
+// The answer's shapes are the HTTP contract's (src/contract/api.ts), which the dashboard imports too.
+export type { FeedbackItem, FeedbackPage } from '../contract/api.ts';
 
 // Scales and sentiment of survey kinds: detractors/passives/promoters for NPS, top-2-box for
 // CSAT, and the same reading of the other scales; reviews by the share of the top rating.

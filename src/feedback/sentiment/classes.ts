@@ -1,6 +1,15 @@
+import type { SentimentClass } from '../../contract/api.ts';
+
 /** The five classes, from worst to best, and the score each stands for. */
-export const SENTIMENT_CLASSES = ['very_negative', 'negative', 'neutral', 'positive', 'very_positive'] as const;
-export type SentimentClass = (typeof SENTIMENT_CLASSES)[number];
+export const SENTIMENT_CLASSES = [
+  'very_negative',
+  'negative',
+  'neutral',
+  'positive',
+  'very_positive',
+] as const satisfies readonly SentimentClass[];
+// Feedback answers carry the class (src/contract/api.ts).
+export type { SentimentClass } from '../../contract/api.ts';
 export const CLASS_VALUE: Record<SentimentClass, number> = {
   very_negative: -1,
   negative: -0.5,

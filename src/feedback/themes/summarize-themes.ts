@@ -1,6 +1,6 @@
 import type { DataScope } from '../../auth/index.ts';
+import type { ThemeSummaries } from '../../contract/api.ts';
 import type { Db } from '../../db/connect.ts';
-import type { Texts } from '../../db/schema.ts';
 import { queryMetrics, type MetricRow } from '../../metrics/index.ts';
 import type { Organization } from '../../orgs/index.ts';
 import { listThemes } from './index.ts';
@@ -10,15 +10,9 @@ import { listThemes } from './index.ts';
  * the monthly trend of mentions, next to the attribute rating of the same name (ratings.speed
  * beside the speed theme). Every figure comes from queryMetrics (theme_mentions,
  * theme_negative_share, attribute_rating); drill down with the Feedback stream's `theme` filter.
+ * The answer's shapes are the HTTP contract's (src/contract/api.ts), which the dashboard imports too.
  */
-export interface ThemeSummary {
-  id: string;
-  names: Texts;
-  mentions: number;
-  negative_share: Pick<MetricRow, 'value' | 'n' | 'ci_low' | 'ci_high' | 'low_sample'> | null;
-  attribute_rating: Pick<MetricRow, 'value' | 'n' | 'ci_low' | 'ci_high' | 'low_sample'> | null;
-  trend: Array<{ period: string; mentions: number }>;
-}
+export type { ThemeSummaries, ThemeSummary } from '../../contract/api.ts';
 
 const pick = (row: MetricRow | undefined) =>
   row ? { value: row.value, n: row.n, ci_low: row.ci_low, ci_high: row.ci_high, low_sample: row.low_sample } : null;
@@ -28,7 +22,7 @@ export async function summarizeThemes(
   org: Organization,
   range: { from: string; to: string },
   context: { scope?: DataScope } = {},
-): Promise<{ from: string; to: string; custom: boolean; themes: ThemeSummary[] }> {
+): Promise<ThemeSummaries> {
   const { themes, custom } = await listThemes(db, org.id);
   const base = { from: range.from, to: range.to };
   const [totals, trend] = await Promise.all([

@@ -3,31 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.ts';
 import { addDays } from '../periods.ts';
 import { Empty, ErrorState, Loading } from './states.tsx';
-
-type Texts = { en: string; ru: string; lt: string };
-type Estimate = { value: number | null; n: number; ci_low: number | null; ci_high: number | null; low_sample: boolean };
-interface ThemeSummary {
-  id: string;
-  names: Texts;
-  mentions: number;
-  negative_share: Estimate | null;
-  attribute_rating: Estimate | null;
-  trend: Array<{ period: string; mentions: number }>;
-}
-interface Driver {
-  predictor: string;
-  kind: 'attribute' | 'theme';
-  weight: number;
-  share: number;
-  low: number;
-  high: number;
-  correlation: number;
-}
-interface DriversResult {
-  n: number;
-  r2: number;
-  drivers: Driver[];
-}
+// The answers of /api/v1/themes/summary and /drivers, declared once by the server.
+import type { Driver, DriversResult, Texts, ThemeSummaries } from '../../../src/contract/api.ts';
 
 function useLoad<T>(path: string, query: Record<string, string>) {
   const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean }>({ loading: true });
@@ -69,7 +46,7 @@ export function FeedbackInsights({
   const until = to ?? addDays(new Date().toISOString().slice(0, 10), 1);
   const since = from ?? addDays(until, -90);
   const [outcome, setOutcome] = useState<'csat' | 'nps'>('csat');
-  const themes = useLoad<{ themes: ThemeSummary[] }>('/themes/summary', { from: since, to: until });
+  const themes = useLoad<ThemeSummaries>('/themes/summary', { from: since, to: until });
   const drivers = useLoad<DriversResult>('/drivers', { from: since, to: until, outcome, themes: 'true' });
   const pct = (v: number | null | undefined) =>
     v === null || v === undefined ? '–' : `${(100 * v).toLocaleString(i18n.language, { maximumFractionDigits: 1 })} %`;

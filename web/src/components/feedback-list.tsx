@@ -4,42 +4,14 @@ import { api, ApiError } from '../api.ts';
 import { Link } from '../router.tsx';
 import { useFormat } from '../use-format.ts';
 import { Empty, ErrorState, Loading } from './states.tsx';
-
-export interface FeedbackItem {
-  source: 'survey' | 'review';
-  id: string;
-  at: string;
-  kind: string;
-  score: number | null;
-  scale_min: number;
-  scale_max: number;
-  sentiment: 'negative' | 'neutral' | 'positive' | null;
-  text_sentiment: 'very_negative' | 'negative' | 'neutral' | 'positive' | 'very_positive' | null;
-  text_score: number | null;
-  title: string | null;
-  text: string | null;
-  language: string | null;
-  survey: string | null;
-  channel: string | null;
-  customer: { id: string; name: string | null } | null;
-  ticket: { id: string; subject: string | null } | null;
-  agent: { id: string; name: string | null } | null;
-  team: { id: string; name: string | null } | null;
-  review_source: string | null;
-  url: string | null;
-}
+// GET /api/v1/feedback's answer, declared once by the server.
+import type { FeedbackItem, FeedbackPage } from '../../../src/contract/api.ts';
 
 /** The text's class in three, to compare with the score's reading. */
 function textTone(item: FeedbackItem): 'negative' | 'neutral' | 'positive' | null {
   const c = item.text_sentiment;
   if (!c) return null;
   return c.endsWith('negative') ? 'negative' : c.endsWith('positive') ? 'positive' : 'neutral';
-}
-
-interface FeedbackPage {
-  items: FeedbackItem[];
-  total: number;
-  next_cursor: string | null;
 }
 
 /** The feedback stream for a set of filters, newest first, a page at a time. */
