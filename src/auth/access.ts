@@ -1,3 +1,4 @@
+import type { Action } from '../contract/api.ts';
 import type { Role } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { ApiKeyScope } from './api-keys.ts';
@@ -8,20 +9,10 @@ export const ROLES: readonly Role[] = ['owner', 'admin', 'manager', 'team_lead',
 /**
  * Who may do what. One table for the API, the dashboard and the CLI where it talks to a server;
  * README.md shows it to users. Data scopes (which teams, which agent) are applied by the metric
- * engine and the row listings themselves, so no report or export can show more.
+ * engine and the row listings themselves, so no report or export can show more. The actions are
+ * declared in the HTTP contract (src/contract/api.ts): GET /api/v1/auth/me lists the caller's.
  */
-export type Action =
-  | 'import' // send data
-  | 'query' // metric values (scoped for team leads and agents)
-  | 'rows' // the records behind a number, exports of rows (scoped)
-  | 'define_metrics' // custom KPIs
-  | 'surveys' // survey definitions, invitations, service attributes
-  | 'settings' // organization settings, business hours
-  | 'users' // members, invitations, roles
-  | 'keys' // API keys
-  | 'audit' // the audit log
-  | 'targets' // KPI targets (team leads: for their teams only; src/kpi/targets.ts checks the scope)
-  | 'experiments'; // define and delete experiments, add benchmarks (analysis needs only query)
+export type { Action } from '../contract/api.ts';
 
 const ALL: Action[] = [
   'import',

@@ -8,6 +8,7 @@ import { NotFound } from './pages/not-found.tsx';
 import { Overview } from './pages/overview.tsx';
 import { useLocation } from './router.tsx';
 import { SessionProvider, useSession } from './session.tsx';
+import type { Action } from '../../src/contract/api.ts';
 
 // The overview is in the first bundle; other screens load when opened.
 const Explorer = lazy(() => import('./pages/explorer.tsx'));
@@ -39,7 +40,7 @@ function Routes() {
   if (checking) return <Loading />;
   if (!me) return <Login />;
 
-  const guard = (action: string, page: ReactNode) => (can(action) ? page : <NotAllowed />);
+  const guard = (action: Action, page: ReactNode) => (can(action) ? page : <NotAllowed />);
   let page: ReactNode;
   let match: RegExpExecArray | null;
   if (path === '/' || path === '/overview') page = <Overview />;

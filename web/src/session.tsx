@@ -1,18 +1,10 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError, setCsrfToken, setUnauthorizedHandler } from './api.ts';
-import { chooseLanguage, storedLanguage, type Language } from './i18n.ts';
+import { chooseLanguage, storedLanguage } from './i18n.ts';
+import type { Action, Me } from '../../src/contract/api.ts';
 
-export interface Me {
-  kind: 'user' | 'api_key';
-  user: { id: string; email: string; name: string } | null;
-  role: string;
-  teams: string[] | null;
-  agent_id: string | null;
-  permissions: string[];
-  organization: { slug: string; name: string; timezone: string; currency: string; language: Language };
-  organizations: Array<{ slug: string; name: string; role: string }>;
-  csrf_token?: string;
-}
+// GET /api/v1/auth/me's answer, declared once by the server; `can` takes the server's actions.
+export type { Me };
 
 interface SessionValue {
   me: Me | null;
@@ -22,7 +14,7 @@ interface SessionValue {
   logout(): Promise<void>;
   adopt(me: Me): void;
   refresh(): Promise<void>;
-  can(action: string): boolean;
+  can(action: Action): boolean;
 }
 
 const SessionContext = createContext<SessionValue | null>(null);
@@ -78,7 +70,11 @@ export function useSession(): SessionValue {
   return value;
 }
 
-/** Team leads and agents see their part of the data: no customer or revenue metrics. */
+/**
+ * Whether the caller's numbers are a part of the organization's (a team lead's teams, an agent's
+ * team) rather than the whole: GET /api/v1/auth/me names their teams or agent. What they may
+ * query is not decided here: the catalog's `queryable` says so per metric.
+ */
 export function isScoped(me: Me | null): boolean {
   return Boolean(me && (me.teams !== null || me.agent_id !== null));
 }

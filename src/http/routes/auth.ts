@@ -13,6 +13,7 @@ import {
   type Access,
 } from '../../auth/index.ts';
 import { SESSION_MAX_MS } from '../../auth/sessions.ts';
+import type { Me } from '../../contract/api.ts';
 import { AppError, badRequest, invalidInput } from '../../errors.ts';
 import { getOrganization } from '../../orgs/index.ts';
 import { authenticateRequest, checkOrigin, SESSION_COOKIE, type AppDeps, type AppEnv } from '../app.ts';
@@ -89,7 +90,7 @@ export function authRoutes(deps: AppDeps) {
     return session;
   }
 
-  async function describe(c: Context<AppEnv>, access: Access, csrfToken?: string) {
+  async function describe(c: Context<AppEnv>, access: Access, csrfToken?: string): Promise<Me> {
     const org = c.get('org');
     const user =
       access.kind === 'user'

@@ -107,7 +107,7 @@ function useExplorerState(): [ExplorerState, (change: Partial<ExplorerState>) =>
 export default function Explorer() {
   const { t } = useTranslation();
   const format = useFormat();
-  const { me } = useSession();
+  const { can } = useSession();
   const { metrics, byId } = useCatalog();
   const metricName = useMetricName();
   const dimensionLabel = useDimensionLabel();
@@ -377,15 +377,13 @@ export default function Explorer() {
           </>
         )}
       </div>
-      {drill && can(me, 'rows') && (
+      {drill && can('rows') && (
         <RowsPanel key={JSON.stringify(drill)} drill={drill} onClose={() => setDrill(undefined)} />
       )}
-      {drill && !can(me, 'rows') && <p className="note">{t('rows.noRowsForRole')}</p>}
+      {drill && !can('rows') && <p className="note">{t('rows.noRowsForRole')}</p>}
     </section>
   );
 }
-
-const can = (me: { permissions: string[] } | null, action: string) => Boolean(me?.permissions.includes(action));
 
 interface Model {
   periods: Array<string | null>;
