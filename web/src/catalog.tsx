@@ -71,6 +71,14 @@ export function useSeesReviews(): boolean {
   return useCatalog().metrics.some((m) => m.entity === 'reviews' && m.queryable);
 }
 
+/**
+ * Whether the caller may see customers: the server refuses customer metrics, and the customer
+ * list, to team leads and agents (customers are not team data).
+ */
+export function useSeesCustomers(): boolean {
+  return useCatalog().metrics.some((m) => m.entity === 'customers' && m.queryable);
+}
+
 /** A metric's name in the reader's language. */
 export function useMetricName() {
   const { i18n } = useTranslation();

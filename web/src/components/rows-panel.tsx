@@ -2,10 +2,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MetricRowsResult } from '../../../src/contract/api.ts';
 import { download } from '../api.ts';
-import { useMetricName, type MetricInfo } from '../catalog.tsx';
+import { useMetricName, useSeesCustomers, type MetricInfo } from '../catalog.tsx';
 import { useApi } from '../data.ts';
 import { formatDuration } from '../format.ts';
-import { isScoped, useSession } from '../session.tsx';
 import { useFormat } from '../use-format.ts';
 import { ErrorState, Loading } from './states.tsx';
 
@@ -37,7 +36,6 @@ const CUSTOMER_FIELDS: Record<string, string> = {
 /** The records behind a value, with CSV and XLSX export of all of them (up to 100,000). */
 export function RowsPanel({ drill, onClose }: { drill: Drill; onClose: () => void }) {
   const { t } = useTranslation();
-  const { me } = useSession();
   const metricName = useMetricName();
   const name = metricName(drill.metric.id);
   const body = {
@@ -49,7 +47,8 @@ export function RowsPanel({ drill, onClose }: { drill: Drill; onClose: () => voi
     options: drill.options,
   };
   const rows = useApi<RowsResult>('/query/rows', { body: { ...body, limit: SHOWN } });
-  const fromStates = rows.error?.code === 'rows-not-available' && !isScoped(me);
+  const seesCustomers = useSeesCustomers();
+  const fromStates = rows.error?.code === 'rows-not-available' && seesCustomers;
   const customerQuery: Record<string, string> = {};
   for (const [dimension, values] of Object.entries(drill.where)) {
     const field = CUSTOMER_FIELDS[dimension];
