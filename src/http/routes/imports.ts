@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { EntityList, ImportList } from '../../contract/api.ts';
 import { badRequest } from '../../errors.ts';
 import { listEntities } from '../../ingest/index.ts';
 import { getImport, listImports } from '../../ingest/list-imports.ts';
@@ -27,7 +28,7 @@ export function importsRoutes(deps: AppDeps) {
             ...(f.description ? { description: f.description } : {}),
           })),
         })),
-      }),
+      } satisfies EntityList),
     )
     .get('/api/v1/imports', requireAccess(deps, 'import'), async (c) => {
       const parsed = z
@@ -43,7 +44,8 @@ export function importsRoutes(deps: AppDeps) {
           'invalid-query',
           parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
         );
-      return c.json(await listImports(db, c.get('org').id, parsed.data));
+      // src/ingest/list-imports.ts builds the answer; the contract holds the dashboard to it.
+      return c.json((await listImports(db, c.get('org').id, parsed.data)) satisfies ImportList);
     })
     .get('/api/v1/imports/:id', requireAccess(deps, 'import'), async (c) => {
       const id = z.uuid().safeParse(c.req.param('id'));

@@ -5,30 +5,8 @@ import { FileInput } from '../components/file-input.tsx';
 import { Empty, ErrorState, Loading } from '../components/states.tsx';
 import { useApi } from '../data.ts';
 import { useFormat } from '../use-format.ts';
-
-interface EntityInfo {
-  name: string;
-  description: string;
-  key: string[];
-  fields: Array<{ name: string; kind: string; required: boolean; values?: string[]; description?: string }>;
-}
-
-interface ImportRun {
-  id: string;
-  entity: string;
-  source: string | null;
-  format: string;
-  status: 'running' | 'succeeded' | 'rejected' | 'failed';
-  dry_run: boolean;
-  records: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  message: string | null;
-  error_count: number;
-  started_at: string;
-}
+// The answers of /api/v1/entities and /imports, declared once by the server.
+import type { EntityInfo, EntityList, ImportList } from '../../../src/contract/api.ts';
 
 interface RecordError {
   line: number;
@@ -107,7 +85,7 @@ function useEntityText() {
 
 export default function Data() {
   const { t } = useTranslation();
-  const entities = useApi<{ entities: EntityInfo[] }>('/entities');
+  const entities = useApi<EntityList>('/entities');
   const [historyKey, setHistoryKey] = useState(0);
   return (
     <section className="page" data-testid="data">
@@ -389,7 +367,7 @@ function History() {
   const { t } = useTranslation();
   const entityText = useEntityText();
   const format = useFormat();
-  const imports = useApi<{ imports: ImportRun[] }>('/imports', { query: { limit: 50 } });
+  const imports = useApi<ImportList>('/imports', { query: { limit: 50 } });
   const [open, setOpen] = useState<string>();
   const detail = useApi<{ errors: RecordError[] }>(open ? `/imports/${open}` : null);
   return (
