@@ -115,6 +115,20 @@ function placements(entity: MetricEntity): string[] {
 const localDay = (column: string, tz: RawBuilder<unknown>) => sql`(${sql.raw(column)} at time zone ${tz})::date`;
 
 /**
+ * SQL: the timestamp `time` falls on one of `days` (local dates; any day when null). The range
+ * from the first day's start to the last day's end lets the time's index find the rows, so that
+ * a writer's few dirty days do not read every row of the organization.
+ */
+function onDays(time: string, tz: RawBuilder<unknown>, days: string[] | null): RawBuilder<unknown> {
+  if (!days) return sql`${sql.raw(time)} is not null`;
+  if (!days.length) return sql`false`;
+  const sorted = [...days].sort();
+  return sql`${sql.raw(time)} >= (${sorted[0]}::date::timestamp at time zone ${tz})
+    and ${sql.raw(time)} < ((${sorted.at(-1)}::date + 1)::timestamp at time zone ${tz})
+    and ${localDay(time, tz)} = any(${days}::date[])`;
+}
+
+/**
  * SQL that adds to the transaction's dirty set the local days of `entity` rows whose key is in
  * `keys` (a JSON array; ids), and of the rows that depend on them. Run before a change (old
  * versions) and after it (new versions).
@@ -501,7 +515,7 @@ function sharedDayRowsSql(
           ${sql.join(dims.map((d, i) => sql`${d} as ${sql.ref(`r_${COLUMNS[i]}`)}`))}, ${sql.raw(row.select())}
         from ${sql.table(def.table)} e
         where e.org_id = ${org.id}::uuid
-          ${days ? sql`and ${localDay(time, zone)} = any(${days}::date[])` : sql`and ${sql.raw(time)} is not null`}
+          and ${onDays(time, zone, days)}
         offset 0
       ) e
       where ${sql.raw(anyWhere)}
@@ -571,7 +585,7 @@ function dayRowsSql(
       ${sql.join(dims.map((d, i) => sql`${d} as ${sql.ref(`r_${COLUMNS[i]}`)}`))}, ${rest}
     from ${sql.table(def.table)} e
     where e.org_id = ${org.id}::uuid and (${sql.raw(item.where)})
-      ${days ? sql`and ${periodOf(time)} = any(${days}::date[])` : sql`and ${sql.raw(time)} is not null`}`;
+      and ${onDays(time, zone, days)}`;
   const columns = COLUMNS.map((c) => sql.ref(`r_${c}`));
   const sets = (extra: RawBuilder<unknown>[]) =>
     sql.join(
