@@ -282,6 +282,16 @@ for (const variant of variants) {
         });
         return { status: response.status, body: (await response.json()) as any };
       };
+      // What each caller's numbers cover, as the dashboard reads it.
+      for (const [who, scope] of [
+        ['manager', 'organization'],
+        ['viewer', 'organization'],
+        ['team_lead', 'teams'],
+        ['agent', 'agent'],
+      ] as const) {
+        const me = (await (await call(who, 'GET', '/api/v1/auth/me')).json()) as { data_scope: string };
+        assert.equal(me.data_scope, scope, who);
+      }
       // 12 tickets: a1, a2 (team t1) and a3 (team t2), four each.
       const byAgent = await query('agent', { metrics: ['tickets_created'], by: ['agent'] });
       assert.deepEqual(

@@ -740,6 +740,12 @@ export interface Me {
   teams: string[] | null;
   /** Agent: their agent id. */
   agent_id: string | null;
+  /**
+   * How much of the organization's data the caller's numbers cover: all of it, their teams (team
+   * lead), or their own and their team's (agent). The dashboard shows an organization total only
+   * for `organization`.
+   */
+  data_scope: 'organization' | 'teams' | 'agent';
   permissions: readonly Action[];
   organization: { slug: string; name: string; timezone: string; currency: string; language: Language };
   organizations: Array<{ slug: string; name: string; role: Role }>;

@@ -72,9 +72,9 @@ export function useSession(): SessionValue {
 
 /**
  * Whether the caller's numbers are a part of the organization's (a team lead's teams, an agent's
- * team) rather than the whole: GET /api/v1/auth/me names their teams or agent. What they may
- * query is not decided here: the catalog's `queryable` says so per metric.
+ * team) rather than the whole, as GET /api/v1/auth/me says (`data_scope`). What they may query is
+ * not decided here: the catalog's `queryable` says so per metric.
  */
 export function isScoped(me: Me | null): boolean {
-  return Boolean(me && (me.teams !== null || me.agent_id !== null));
+  return Boolean(me && me.data_scope !== 'organization');
 }

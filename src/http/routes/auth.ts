@@ -116,6 +116,7 @@ export function authRoutes(deps: AppDeps) {
       role: access.role,
       teams: access.teams ?? null,
       agent_id: access.agentId ?? null,
+      data_scope: access.agentId !== undefined ? 'agent' : access.teams ? 'teams' : 'organization',
       permissions: PERMISSIONS[access.role],
       organization: {
         slug: org.slug,
