@@ -19,6 +19,7 @@ import * as m0010 from './migrations/0010-feedback-sentiment.ts';
 import * as m0011 from './migrations/0011-experiments.ts';
 import * as m0013 from './migrations/0013-rollup-sketches.ts';
 import * as m0014 from './migrations/0014-customer-rollups.ts';
+import * as m0015 from './migrations/0015-ticket-agent-index.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -76,6 +77,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011-experiments': m0011,
   '0013-rollup-sketches': m0013,
   '0014-customer-rollups': m0014,
+  '0015-ticket-agent-index': m0015,
 };
 
 // Same JavaScript values from both backends: counts and numerics as numbers, dates as

@@ -66,22 +66,22 @@ export async function computeScorecard(
   const scope = dataScope(access);
   const where: Record<string, string> = query.team ? { team: query.team } : query.agent ? { agent: query.agent } : {};
   const by = query.by ? [query.by] : [];
-  const main = await queryMetrics(db, org, { metrics, from, to, grain, by, where, compare: 'previous' }, { scope });
-  const definitions = await metricDefinitions(db, org, metrics);
   // One level up: the team of the agent(s) shown, or the organization for teams.
   const level: 'team' | 'organization' | null =
     query.team && query.by === 'agent' ? 'team' : query.agent || query.by || query.team ? 'organization' : null;
-  const contextRows =
+  // The subjects' numbers, the level above and the definitions are independent: asked at once.
+  const [main, contextRows, definitions] = await Promise.all([
+    queryMetrics(db, org, { metrics, from, to, grain, by, where, compare: 'previous' }, { scope }),
     level === null
-      ? []
-      : (
-          await queryMetrics(
-            db,
-            org,
-            { metrics, from, to, grain, where: level === 'team' ? { team: query.team! } : {} },
-            { scope },
-          )
-        ).rows;
+      ? Promise.resolve([])
+      : queryMetrics(
+          db,
+          org,
+          { metrics, from, to, grain, where: level === 'team' ? { team: query.team! } : {} },
+          { scope },
+        ).then((result) => result.rows),
+    metricDefinitions(db, org, metrics),
+  ]);
   const contextOf = new Map(contextRows.map((row) => [row.metric, row.value]));
 
   const subjects = new Map<string, ScorecardSubject>();
