@@ -68,6 +68,16 @@ const DEPENDENCY_DAYS = 8;
 /** The rollup forms kept per day here (customer states have their own tables, customers.ts). */
 const DAILY_FORMS = new Set(['additive', 'histogram', 'backlog']);
 
+/**
+ * SQL: metric_rollup rows (of `alias`) of `periods` (all when null), with every level named so
+ * that the lookup index (org, metric, grain, level, period) finds them instead of reading every
+ * period's rows.
+ */
+function inPeriods(alias: string, periods: string[] | null): RawBuilder<unknown> {
+  if (!periods) return sql``;
+  return sql`and ${sql.raw(alias)}level = any(${[...LEVELS]}::int[]) and ${sql.raw(alias)}period = any(${periods}::date[])`;
+}
+
 /** The catalog metrics that have rollups, with their prepared default definition. */
 let cached: PreparedMetric[] | undefined;
 export function rollupMetrics(): PreparedMetric[] {
@@ -115,17 +125,24 @@ function placements(entity: MetricEntity): string[] {
 const localDay = (column: string, tz: RawBuilder<unknown>) => sql`(${sql.raw(column)} at time zone ${tz})::date`;
 
 /**
- * SQL: the timestamp `time` falls on one of `days` (local dates; any day when null). The range
- * from the first day's start to the last day's end lets the time's index find the rows, so that
- * a writer's few dirty days do not read every row of the organization.
+ * SQL: the timestamp `time` falls on one of `days` (local dates; any day when null). Each run of
+ * consecutive days is a range of the time's index, so that a writer's few dirty days do not
+ * read every row of the organization.
  */
 function onDays(time: string, tz: RawBuilder<unknown>, days: string[] | null): RawBuilder<unknown> {
   if (!days) return sql`${sql.raw(time)} is not null`;
   if (!days.length) return sql`false`;
-  const sorted = [...days].sort();
-  return sql`${sql.raw(time)} >= (${sorted[0]}::date::timestamp at time zone ${tz})
-    and ${sql.raw(time)} < ((${sorted.at(-1)}::date + 1)::timestamp at time zone ${tz})
-    and ${localDay(time, tz)} = any(${days}::date[])`;
+  const runs: Array<[string, string]> = [];
+  for (const day of [...new Set(days)].sort()) {
+    const last = runs.at(-1);
+    if (last && addPeriods(last[1], 'day', 1) === day) last[1] = day;
+    else runs.push([day, day]);
+  }
+  const ranges = runs.map(
+    ([first, last]) => sql`(${sql.raw(time)} >= (${first}::date::timestamp at time zone ${tz})
+      and ${sql.raw(time)} < ((${last}::date + 1)::timestamp at time zone ${tz}))`,
+  );
+  return sql`(${sql.join(ranges, sql` or `)}) and ${localDay(time, tz)} = any(${days}::date[])`;
 }
 
 /**
@@ -302,20 +319,23 @@ async function buildEntity(
   const metrics = rollupMetrics().filter((p) => p.metric.entity === entity);
   const ids = metrics.map((p) => p.metric.id);
   const months = days ? [...new Set(days.map((d) => `${d.slice(0, 7)}-01`))] : null;
-  const inMonths = months ? sql`and period = any(${months}::date[])` : sql``;
+  const inMonths = inPeriods('', months);
   // The statements group every row by day, level and (durations) value: with PostgreSQL's
   // default 4 MB they sort on disk from about a hundred thousand rows. For this transaction only.
   await sql`set local work_mem = '64MB'`.execute(db);
   await sql`delete from metric_rollup where org_id = ${org.id}::uuid and metric = any(${ids}::text[])
     and grain = 'month' ${inMonths}`.execute(db);
   await sql`delete from metric_rollup where org_id = ${org.id}::uuid and metric = any(${ids}::text[])
-    and grain = 'day' ${days ? sql`and period = any(${days}::date[])` : sql``}`.execute(db);
+    and grain = 'day' ${inPeriods('', days)}`.execute(db);
   let rows = 0;
   for (const { statement } of dayStatements(entity, org, days)) {
     const result = await statement.execute(db);
     rows += Number(result.numAffectedRows ?? 0);
   }
   rows += await buildMonths(db, org, metrics, months);
+  // After a full build the planner must know the table's new size, or a writer's next few dirty
+  // days are looked up by reading every row (ANALYZE counts this transaction's own rows).
+  if (!days) await sql`analyze metric_rollup`.execute(db);
   await sql`
     insert into rollup_state (org_id, entity, timezone, version, status, built_at)
     values (${org.id}::uuid, ${entity}, ${org.timezone}, ${rollupVersion()}, 'ready', now())
@@ -405,9 +425,16 @@ async function buildMonths(
   months: string[] | null,
 ): Promise<number> {
   const month = sql`date_trunc('month', d.period::timestamp)::date`;
+  const sorted = months ? [...months].sort() : [];
+  // The days of the months, as a range the lookup index serves for each level.
   const filter = (ids: string[]) =>
     sql`d.org_id = ${org.id}::uuid and d.metric = any(${ids}::text[]) and d.grain = 'day'
-      ${months ? sql`and ${month} = any(${months}::date[])` : sql``}`;
+      ${
+        months
+          ? sql`and d.level = any(${[...LEVELS]}::int[]) and d.period >= ${sorted[0]}::date
+            and d.period < (${sorted.at(-1)}::date + interval '1 month')::date and ${month} = any(${months}::date[])`
+          : sql``
+      }`;
   const histograms = metrics.filter((p) => kindOf(p.formula).rollup.form === 'histogram');
   const plain = metrics.filter((p) => !histograms.includes(p)).map((p) => p.metric.id);
   const sums = await sql`${INSERT}
@@ -563,7 +590,7 @@ function bucketSql(org: Organization, metric: string, grain: 'day' | 'month', pe
       ) t
       where big.org_id = ${org.id}::uuid and big.metric = ${metric} and big.grain = ${grain}
         and cardinality(big.buckets) > ${EXACT_VALUES}
-        ${periods ? sql`and big.period = any(${periods}::date[])` : sql``}
+        ${inPeriods('big.', periods)}
     ) b
     where r.org_id = ${org.id}::uuid and r.ctid = b.row_id`;
 }
