@@ -279,9 +279,14 @@ async function runChild(backend: string, entity: string, file: string, serverUrl
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 
   const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en');
+  // The part of the import spent keeping rollups current, and what it adds to the rest.
+  const rollups = (r: typeof first) => {
+    const s = r.summary.rollups_ms / 1000;
+    return s ? ` (rollups ${s.toFixed(1)} s, +${((100 * s) / (r.seconds - s)).toFixed(0)} % on the rest)` : '';
+  };
   console.log(
-    `  ${backend.padEnd(10)} ${values.inputs || values.input ? `${input.padEnd(12)} ` : ''}first import ${first.summary.inserted.toLocaleString('en')} inserted in ${first.seconds.toFixed(1)} s = ${rate(first.summary.records, first.seconds)} rows/s; ` +
-      `re-import ${second.summary.unchanged.toLocaleString('en')} unchanged in ${second.seconds.toFixed(1)} s = ${rate(second.summary.records, second.seconds)} rows/s; ` +
+    `  ${backend.padEnd(10)} ${values.inputs || values.input ? `${input.padEnd(12)} ` : ''}first import ${first.summary.inserted.toLocaleString('en')} inserted in ${first.seconds.toFixed(1)} s = ${rate(first.summary.records, first.seconds)} rows/s${rollups(first)}; ` +
+      `re-import ${second.summary.unchanged.toLocaleString('en')} unchanged in ${second.seconds.toFixed(1)} s = ${rate(second.summary.records, second.seconds)} rows/s${rollups(second)}; ` +
       `peak ${(maxRss / 1024 / 1024).toFixed(0)} MB RSS (JS heap ${(peakHeap / 1024 / 1024).toFixed(0)} MB); load ${os.loadavg()[0]!.toFixed(2)}`,
   );
 }
